@@ -1,0 +1,21 @@
+/*
+ * commands.c - the subcommand table: one line per subcommand.
+ */
+#include <stddef.h>
+
+#include "cli.h"
+
+const struct command commands[] = {
+	{ "scan", "active sweep: SYN (or connect) scan of policy zones, then probes", cmd_scan },
+	{ "probe", "identify services on given address:port pairs (read-only)", cmd_probe },
+	{ "capture", "passive mapping from a live interface or pcap/pcapng files", cmd_capture },
+	{ "check", "apply the policy's rules to a results document (findings)", cmd_check },
+	{ "fence", "verify source-IP and geo restrictions from outside a firewall", cmd_fence },
+	{ "geo", "look up country and ASN of addresses", cmd_geo },
+	{ "policy", "validate a policy file and show what it declares", cmd_policy },
+	{ "targets", "print the scan target set a policy and arguments produce", cmd_targets },
+	{ "report", "write HTML/Markdown/CSV/DOT/nmap-XML reports from results", cmd_report },
+	{ "diff", "what changed between two results documents", cmd_diff },
+	{ "history", "store runs and show what changed since the last one", cmd_history },
+	{ NULL, NULL, NULL },
+};

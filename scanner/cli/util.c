@@ -1,0 +1,86 @@
+/*
+ * util.c - shared CLI helpers: usage errors and option value parsing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int
+cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "heiiki%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'heiiki %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int
+cli_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "heiiki%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_RUNTIME;
+}
+
+int
+cli_uint(const char *cmd, const char *opt, const char *val,
+	 unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!val || !*val || val[0] == '-' || val[0] == '+')
+		goto bad;
+	v = strtoull(val, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	cli_usage(cmd, "invalid value '%s' for %s: expected a number %llu-%llu",
+		  val ? val : "", opt, min, max);
+	return -1;
+}
+
+int
+cli_duration(const char *cmd, const char *opt, const char *val,
+	     unsigned long long *seconds)
+{
+	char *end;
+	unsigned long long v, mult = 1;
+
+	errno = 0;
+	if (!val || val[0] < '0' || val[0] > '9')
+		goto bad;
+	v = strtoull(val, &end, 10);
+	if (errno)
+		goto bad;
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		mult = 60, end++;
+	else if (*end == 'h')
+		mult = 3600, end++;
+	if (*end || v == 0 || v > 7ULL * 86400 / mult)
+		goto bad;
+	*seconds = v * mult;
+	return 0;
+bad:
+	cli_usage(cmd, "invalid value '%s' for %s: expected a duration like 30s, 5m, 2h (max 7 days)",
+		  val ? val : "", opt);
+	return -1;
+}
