@@ -34,16 +34,17 @@ LIB_SRC   := $(sort $(shell find scanner probes geoip -name '*.c' ! -path scanne
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-B         := build
+B         ?= build
+BIN       ?= heiiki
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(B)/%.o)
 
-BA        := build/asan
+BA        := $(B)/asan
 ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 ALIB_OBJ  := $(LIB_SRC:%.c=$(BA)/%.o)
 AUNIT_OBJ := $(UNIT_SRC:%.c=$(BA)/%.o)
 
-BF        := build/fuzz
+BF        := $(B)/fuzz
 FUZZFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
 FLIB_OBJ  := $(LIB_SRC:%.c=$(BF)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
@@ -51,9 +52,9 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
 .PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus demo install \
 	uninstall clean bench geoip lint
 
-all: heiiki
+all: $(BIN)
 
-heiiki: $(B)/scanner/main.o $(B)/libheiiki.a
+$(BIN): $(B)/scanner/main.o $(B)/libheiiki.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/libheiiki.a: $(LIB_OBJ)
@@ -68,8 +69,8 @@ $(B)/%.o: %.c
 $(B)/unit-tests: $(UNIT_OBJ) $(B)/libheiiki.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
-unit: heiiki $(B)/unit-tests
-	HEIIKI_SRCDIR=$(CURDIR) $(B)/unit-tests --jobs 2
+unit: $(BIN) $(B)/unit-tests
+	HEIIKI=$(abspath $(BIN)) HEIIKI_SRCDIR=$(CURDIR) $(B)/unit-tests --jobs 2
 
 # --- the same under AddressSanitizer + UBSan -------------------------------
 $(BA)/%.o: %.c
@@ -116,8 +117,8 @@ fuzz: $(FUZZ_BIN)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # --- namespace lab tests (root) --------------------------------------------
-lab: heiiki
-	bash tests/lab/run.sh
+lab: $(BIN)
+	HEIIKI=$(abspath $(BIN)) bash tests/lab/run.sh
 
 # --- the whole suite ---------------------------------------------------------
 test: deps
@@ -157,14 +158,14 @@ demo: deps
 	bash tests/lab/demo.sh
 
 # --- benchmarks (not tests) ---------------------------------------------------
-bench: heiiki
+bench: $(BIN)
 	bash tests/bench/run-all.sh
 
 # --- install --------------------------------------------------------------------
-install: heiiki
+install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/heiiki
-	install -m 0755 heiiki $(DESTDIR)$(PREFIX)/bin/heiiki
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heiiki
 	install -m 0644 docs/heiiki.8 $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
 	cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/ 2>/dev/null || true
 	install -m 0644 docs/example-policy.yaml $(DESTDIR)$(PREFIX)/share/heiiki/

@@ -1,0 +1,83 @@
+/*
+ * probe.h - one interface for every read-only service probe.
+ *
+ * A probe is metadata plus two pure functions (curl's scheme/protocol
+ * split, zmap's module table):
+ *
+ *   hello(ctx, buf, cap, &len)   build the request for ctx->step into buf
+ *                                (len 0 = send nothing, the server speaks first)
+ *   parse(ctx, in, out)          read the reply bytes through a bounded
+ *                                cursor and fill the JSON object "out" with
+ *                                fields and risk flags
+ *
+ * Probes never open sockets, never call exit, keep no globals and never
+ * assert on peer data.  probes/runner.c owns every socket, TLS session,
+ * timeout and byte cap.  The registry (probes/registry.c) is one table;
+ * adding a probe is one file plus one line there (docs/ADDING-A-PROBE.md).
+ *
+ * What parse() writes into "out" (merged into the service object of the
+ * results document, see docs/results.md):
+ *   "service": short name ("rdp", "ssh", "http", ...)
+ *   "product", "version": when known
+ *   "<probe name>": an object with the protocol's own fields
+ *   "risks": array of risk flag strings (probe_risk())
+ */
+#ifndef HEIIKI_PROBE_H
+#define HEIIKI_PROBE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scanner/core/rd.h"
+
+enum probe_verdict {
+	PROBE_MATCH,		/* identified; stop */
+	PROBE_NO_MATCH,		/* not this protocol; runner may try another probe */
+	PROBE_NEED_MORE,	/* reply incomplete: read more bytes, parse again */
+	PROBE_MALFORMED,	/* protocol recognised but reply lies / is broken */
+	PROBE_NEXT_STEP,	/* send hello for ctx->step + 1 on the same connection */
+	PROBE_RECONNECT,	/* send hello for ctx->step + 1 on a new connection */
+};
+
+/* probe flags */
+#define PROBE_UDP		0x01	/* datagram probe */
+#define PROBE_TLS		0x02	/* runner completes a TLS handshake first */
+#define PROBE_FRAGILE		0x04	/* printers / OT: no payload unless policy opts in */
+#define PROBE_SERVER_FIRST	0x08	/* server greets first; step 0 hello may be empty */
+#define PROBE_BY_PORT_ONLY	0x10	/* never tried on ports other than its own */
+
+#define PROBE_MAX_STEPS 4
+
+struct probe_ctx {
+	int step;			/* 0, 1, ... conversation step */
+	const char *scanner_id;		/* shown where the protocol has a client name */
+	const char *snmp_community;	/* "public" unless the policy says otherwise */
+	uint16_t port;
+	int tls;			/* the connection is inside TLS */
+	const char *host;		/* target address as text (HTTP Host, SNI) */
+};
+
+struct probe {
+	const char *name;
+	const char *summary;
+	const uint16_t *ports;		/* default ports, 0-terminated */
+	unsigned flags;
+	size_t max_reply;		/* hard cap on bytes read per step */
+	unsigned timeout_ms;		/* per read */
+	int (*hello)(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len);
+	enum probe_verdict (*parse)(const struct probe_ctx *ctx, struct rd *in, json_t *out);
+};
+
+/* The registry (registry.c). */
+extern const struct probe *const probe_table[];
+const struct probe *probe_by_name(const char *name);
+/* Probes whose default ports include port for proto (6/17), best first.
+ * Returns how many were written to out (at most max). */
+size_t probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t max);
+
+/* Helpers for parse(): add a risk flag once; set a printable string field. */
+void probe_risk(json_t *out, const char *flag);
+void probe_set_str(json_t *obj, const char *key, const uint8_t *s, size_t n);
+
+#endif

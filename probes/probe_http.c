@@ -1,0 +1,30 @@
+/*
+ * probe_http.c - placeholder: not implemented yet (see issue 4).
+ */
+#include "probe.h"
+
+static enum probe_verdict
+http_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
+{
+	(void)ctx;
+	(void)in;
+	(void)out;
+	return PROBE_NO_MATCH;
+}
+
+const struct probe probe_http = {
+	.name = "http",
+	.summary = "placeholder",
+	.max_reply = 4096,
+	.timeout_ms = 3000,
+	.parse = http_parse,
+};
+
+const struct probe probe_https = {
+	.name = "https",
+	.summary = "placeholder",
+	.flags = PROBE_TLS,
+	.max_reply = 4096,
+	.timeout_ms = 3000,
+	.parse = http_parse,
+};

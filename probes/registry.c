@@ -1,0 +1,87 @@
+/*
+ * registry.c - the probe table: one line per probe.
+ *
+ * Order matters only for probe_for_port(): when two probes share a port
+ * the earlier one is tried first.
+ */
+#include <string.h>
+
+#include "probe.h"
+
+extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
+	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
+	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
+
+const struct probe *const probe_table[] = {
+	&probe_rdp,
+	&probe_https,
+	&probe_http,
+	&probe_tls,
+	&probe_ssh,
+	&probe_telnet,
+	&probe_ftp,
+	&probe_smb,
+	&probe_vnc,
+	&probe_dicom,
+	&probe_hl7,
+	&probe_snmp,
+	&probe_ike,
+	&probe_openvpn,
+	&probe_pptp,
+	&probe_banner,		/* last: bounded banner read for unknown ports */
+	NULL,
+};
+
+const struct probe *
+probe_by_name(const char *name)
+{
+	for (const struct probe *const *p = probe_table; *p; p++)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+size_t
+probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t max)
+{
+	size_t n = 0;
+
+	for (const struct probe *const *p = probe_table; *p && n < max; p++) {
+		int udp = ((*p)->flags & PROBE_UDP) != 0;
+
+		if (udp != (proto == 17) || !(*p)->ports)
+			continue;
+		for (const uint16_t *q = (*p)->ports; *q; q++)
+			if (*q == port) {
+				out[n++] = *p;
+				break;
+			}
+	}
+	return n;
+}
+
+void
+probe_risk(json_t *out, const char *flag)
+{
+	json_t *risks = json_object_get(out, "risks");
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(risks)) {
+		risks = json_array();
+		json_object_set_new(out, "risks", risks);
+	}
+	json_array_foreach(risks, i, v)
+		if (!strcmp(json_string_value(v), flag))
+			return;
+	json_array_append_new(risks, json_string(flag));
+}
+
+void
+probe_set_str(json_t *obj, const char *key, const uint8_t *s, size_t n)
+{
+	char buf[512];
+
+	rd_printable(s, n, buf, sizeof(buf));
+	json_object_set_new(obj, key, json_string(buf));
+}
