@@ -19,6 +19,8 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 CLANG     ?= clang
+V         ?= 0
+Q         := $(if $(filter 1,$(V)),,@)
 
 PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -59,11 +61,12 @@ $(BIN): $(B)/scanner/main.o $(B)/libheiiki.a
 
 $(B)/libheiiki.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo '  CC      $<'
+	$(Q)$(CC) $(BASEFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # --- unit tests (criterion) ------------------------------------------------
 $(B)/unit-tests: $(UNIT_OBJ) $(B)/libheiiki.a
@@ -75,11 +78,12 @@ unit: $(BIN) $(B)/unit-tests
 # --- the same under AddressSanitizer + UBSan -------------------------------
 $(BA)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(ASANFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo '  CC asan $<'
+	$(Q)$(CC) $(BASEFLAGS) $(ASANFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BA)/libheiiki.a: $(ALIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BA)/heiiki: $(BA)/scanner/main.o $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
@@ -100,11 +104,12 @@ asan: unit-asan pcap-corpus
 # --- fuzzing (clang + libFuzzer) -------------------------------------------
 $(BF)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CLANG) $(BASEFLAGS) $(FUZZFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo '  CC fuzz $<'
+	$(Q)$(CLANG) $(BASEFLAGS) $(FUZZFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BF)/libheiiki.a: $(FLIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(BF)/libheiiki.a
 	$(CLANG) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
