@@ -16,8 +16,9 @@ for bin in "$@"; do
 	art=$(dirname "$bin")/artifacts-$name
 	mkdir -p "$art"
 	if "$bin" -max_total_time="$secs" -rss_limit_mb=1024 -max_len=65536 -timeout=10 \
-		-artifact_prefix="$art/" -print_final_stats=0 "$work" > "$work.log" 2>&1; then
-		pass=$((pass + 1)); echo "PASS fuzz_$name ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" | awk '{print $2}')${secs}s)"
+		-artifact_prefix="$art/" -print_final_stats=1 "$work" > "$work.log" 2>&1; then
+		runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" | awk '{print $2}')
+		pass=$((pass + 1)); echo "PASS fuzz_$name (${runs:-?} inputs in ${secs}s)"
 	else
 		fail=$((fail + 1)); echo "FAIL fuzz_$name (artifacts in $art)"
 		tail -n 40 "$work.log" | sed 's/^/    | /'
