@@ -1,0 +1,63 @@
+/*
+ * ratelimit.h - packet pacing: a global rate and a per-host rate.
+ *
+ * Both limits are the generic cell rate algorithm (GCRA), the exact form
+ * of a token bucket: a packet may leave at time t when t >= TAT - tau,
+ * and leaving moves the theoretical arrival time TAT to max(TAT, t) + T
+ * where T = 1/rate.  Because TAT restarts from "now" after any stall, the
+ * limiter never bursts to catch up (masscan main-throttle.c header): a
+ * suspended laptop or a slow pcap drain costs time, never a flood.  tau =
+ * (burst - 1) * T bounds the back-to-back packets a batch may send.
+ *
+ * The per-host table is fixed-size (open addressing, one slot per hash):
+ * memory does not grow with the number of hosts.  A slot still held by
+ * another host that sent less than T ago makes the caller wait, so a hash
+ * collision can slow the sweep but never lets a host exceed its rate.
+ *
+ * Times are nanoseconds on any monotonic clock; tests pass a fake clock.
+ */
+#ifndef HEIIKI_RATELIMIT_H
+#define HEIIKI_RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RL_NS 1000000000ULL
+
+struct ratelimit {
+	uint64_t t_ns, t_rem;	/* T = t_ns + t_rem / rate */
+	uint64_t rate;
+	uint64_t tau;		/* burst tolerance, ns */
+	uint64_t tat, tat_rem;	/* theoretical arrival time */
+};
+
+/* rate >= 1 packets per second, burst >= 1 packets. */
+void rl_init(struct ratelimit *rl, uint64_t rate, uint64_t burst);
+/* Nanoseconds until a packet may leave (0: now). */
+uint64_t rl_wait(const struct ratelimit *rl, uint64_t now);
+/* Take one packet slot if allowed now: 1, else 0 (nothing changes). */
+int rl_take(struct ratelimit *rl, uint64_t now);
+
+struct rl_slot {
+	uint64_t key;
+	uint64_t tat;		/* 0: free */
+};
+
+struct rl_hosts {
+	struct rl_slot *slot;
+	size_t mask;
+	uint64_t t_ns;		/* spacing between packets to one host */
+};
+
+/* nslots is rounded up to a power of two; -1 on allocation failure. */
+int rl_hosts_init(struct rl_hosts *h, uint64_t host_pps, size_t nslots);
+void rl_hosts_free(struct rl_hosts *h);
+/* Nanoseconds until a packet to host key may leave (0: now). */
+uint64_t rl_hosts_wait(const struct rl_hosts *h, uint64_t key, uint64_t now);
+/* Record a packet to key at now (call only when rl_hosts_wait said 0). */
+void rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t rl_now(void);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * test_ratelimit.c - pacing on a fake clock.
+ *
+ * Checks that the global limiter delivers exactly the rate over a long
+ * window, that a stall is never made up by a burst, that burst bounds the
+ * back-to-back packets, and that no host sees more than its cap in any
+ * one-second window even when many hosts share hash slots.
+ */
+#include <criterion/criterion.h>
+
+#include "scanner/sweep/ratelimit.h"
+
+/* Drive the limiter as the sweep does: send when allowed, else jump ahead. */
+static uint64_t
+run_for(struct ratelimit *rl, uint64_t *now, uint64_t dur)
+{
+	uint64_t end = *now + dur, sent = 0;
+
+	while (*now < end) {
+		uint64_t w = rl_wait(rl, *now);
+
+		if (w) {
+			*now += w;
+			continue;
+		}
+		cr_assert_eq(rl_take(rl, *now), 1);
+		sent++;
+	}
+	return sent;
+}
+
+Test(sweep_ratelimit, exact_rate_over_ten_seconds)
+{
+	static const uint64_t rates[] = { 1, 3, 40, 1000, 7919, 100000 };
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct ratelimit rl;
+		uint64_t now = 5 * RL_NS, sent;
+
+		rl_init(&rl, rates[i], 1);
+		sent = run_for(&rl, &now, 10 * RL_NS);
+		cr_assert(sent >= rates[i] * 10 && sent <= rates[i] * 10 + 1,
+			  "rate %llu sent %llu in 10 s",
+			  (unsigned long long)rates[i], (unsigned long long)sent);
+	}
+}
+
+Test(sweep_ratelimit, no_catch_up_after_stall)
+{
+	struct ratelimit rl;
+	uint64_t now = RL_NS, n = 0;
+
+	rl_init(&rl, 1000, 10);
+	run_for(&rl, &now, RL_NS);
+	/* the process is suspended for 5 s */
+	now += 5 * RL_NS;
+	while (rl_take(&rl, now))
+		n++;
+	/* only the burst may leave at once, not 5,000 missed packets */
+	cr_assert_leq(n, 10, "sent %llu after stall", (unsigned long long)n);
+	cr_assert_geq(n, 1);
+	cr_assert_gt(rl_wait(&rl, now), 0);
+}
+
+Test(sweep_ratelimit, burst_bounds_back_to_back)
+{
+	struct ratelimit rl;
+	uint64_t now = 10 * RL_NS, n = 0;
+
+	rl_init(&rl, 100000, 50);
+	while (rl_take(&rl, now))
+		n++;
+	cr_assert_eq(n, 50);
+	cr_assert_eq(rl_take(&rl, now), 0);
+	cr_assert_eq(rl_take(&rl, now + 10000), 1);
+}
+
+Test(sweep_ratelimit, per_host_cap_in_every_window)
+{
+	struct rl_hosts h;
+	enum { HOSTS = 300, CAP = 40 };
+	static uint64_t times[HOSTS][2000];
+	static unsigned cnt[HOSTS];
+	uint64_t now = RL_NS, key = 0;
+
+	/* tiny table: 16 slots for 300 hosts forces collisions */
+	cr_assert_eq(rl_hosts_init(&h, CAP, 16), 0);
+	for (int step = 0; step < 200000; step++) {
+		key = (key * 2654435761u + 7) % HOSTS;
+		if (rl_hosts_wait(&h, key, now) == 0) {
+			rl_hosts_mark(&h, key, now);
+			if (cnt[key] < 2000)
+				times[key][cnt[key]++] = now;
+		}
+		now += 50000;	/* 20k attempts per second */
+	}
+	for (int k = 0; k < HOSTS; k++)
+		for (unsigned i = CAP; i < cnt[k]; i++)
+			cr_assert_geq(times[k][i] - times[k][i - CAP], RL_NS,
+				      "host %d: %d packets within 1 s", k, CAP + 1);
+	rl_hosts_free(&h);
+}
+
+Test(sweep_ratelimit, per_host_reaches_cap_when_alone)
+{
+	struct rl_hosts h;
+	uint64_t now = RL_NS, sent = 0;
+
+	cr_assert_eq(rl_hosts_init(&h, 40, 1024), 0);
+	while (now < 11 * RL_NS) {
+		uint64_t w = rl_hosts_wait(&h, 5, now);
+
+		if (w) {
+			now += w;
+			continue;
+		}
+		rl_hosts_mark(&h, 5, now);
+		sent++;
+	}
+	cr_assert(sent >= 399 && sent <= 401, "sent %llu", (unsigned long long)sent);
+	rl_hosts_free(&h);
+}
