@@ -1,0 +1,228 @@
+/*
+ * test_geo.c - the GeoIP wrapper against the fixtures in tests/geoip/
+ * (built by tests/geoip/build-fixtures.pl with a fixed build epoch).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geoip/geo.h"
+
+#define FIXTURE_EPOCH 1700000000
+
+static const char *
+gfix(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+	const char *src = getenv("HEIIKI_SRCDIR");
+
+	i = (i + 1) & 3;
+	snprintf(buf[i], sizeof(buf[i]), "%s/tests/geoip/%s", src ? src : ".", name);
+	return buf[i];
+}
+
+static struct geo_db *
+gopen2(const char *a, const char *b)
+{
+	const char *paths[2] = { gfix(a), b ? gfix(b) : NULL };
+	struct geo_db *db = NULL;
+	char err[256];
+
+	cr_assert_eq(geo_open(&db, paths, b ? 2 : 1, err, sizeof(err)), 0, "%s", err);
+	return db;
+}
+
+static int
+glook(struct geo_db *db, const char *s, struct geo *g)
+{
+	struct addr a;
+
+	cr_assert_eq(addr_parse(s, &a), 0);
+	return geo_lookup(db, &a, g);
+}
+
+Test(geo, geolite2_schema_country)
+{
+	struct geo_db *db = gopen2("country-geolite2.mmdb", NULL);
+	struct geo g;
+
+	cr_assert_eq(glook(db, "203.0.113.5", &g), 0);
+	cr_assert_str_eq(g.country, "JP");
+	cr_assert_eq(g.found, 1);
+	cr_assert_eq(glook(db, "203.0.113.200", &g), 0);
+	cr_assert_str_eq(g.country, "CN");
+	cr_assert_eq(glook(db, "198.51.100.77", &g), 0);
+	cr_assert_str_eq(g.country, "US");
+	cr_assert_eq(glook(db, "2001:db8:2::1", &g), 0);
+	cr_assert_str_eq(g.country, "CN");
+	cr_assert_eq(g.asn, 0);
+	geo_close(db);
+}
+
+Test(geo, registered_country_fallback)
+{
+	struct geo_db *db = gopen2("country-geolite2.mmdb", NULL);
+	struct geo g;
+
+	cr_assert_eq(glook(db, "198.18.200.1", &g), 0);
+	cr_assert_str_eq(g.country, "DE");
+	geo_close(db);
+}
+
+Test(geo, flat_schema_country)
+{
+	struct geo_db *db = gopen2("country-flat.mmdb", NULL);
+	struct geo g;
+
+	cr_assert_eq(glook(db, "203.0.113.127", &g), 0);
+	cr_assert_str_eq(g.country, "JP");
+	cr_assert_eq(glook(db, "203.0.113.128", &g), 0);
+	cr_assert_str_eq(g.country, "CN");
+	cr_assert_eq(glook(db, "2001:db8:1:ffff::1", &g), 0);
+	cr_assert_str_eq(g.country, "JP");
+	geo_close(db);
+}
+
+Test(geo, not_found_is_one)
+{
+	struct geo_db *db = gopen2("country-flat.mmdb", NULL);
+	struct geo g;
+
+	cr_assert_eq(glook(db, "198.18.0.1", &g), 1);
+	cr_assert_eq(g.found, 0);
+	cr_assert_str_eq(g.country, "");
+	cr_assert_eq(glook(db, "2001:db8:3::1", &g), 1);
+	geo_close(db);
+}
+
+Test(geo, asn_and_country_combined)
+{
+	struct geo_db *db = gopen2("asn.mmdb", "country-geolite2.mmdb");
+	struct geo g;
+
+	cr_assert_eq(glook(db, "198.51.100.9", &g), 0);
+	cr_assert_str_eq(g.country, "US");
+	cr_assert_eq(g.asn, 64502);
+	cr_assert_str_eq(g.as_org, "Example US Hosting");
+	cr_assert_eq(glook(db, "2001:db8:1::9", &g), 0);
+	cr_assert_str_eq(g.country, "JP");
+	cr_assert_eq(g.asn, 64503);
+	/* Country known, ASN not: still found. */
+	cr_assert_eq(glook(db, "198.19.3.4", &g), 0);
+	cr_assert_str_eq(g.country, "KR");
+	cr_assert_eq(g.asn, 0);
+	cr_assert_str_eq(g.as_org, "");
+	cr_assert_eq(geo_db_count(db), 2);
+	cr_assert_str_eq(geo_db_type(db, 0), "GeoLite2-ASN");
+	geo_close(db);
+}
+
+Test(geo, build_epoch_and_staleness)
+{
+	struct geo_db *db = gopen2("country-geolite2.mmdb", NULL);
+
+	cr_assert_eq(geo_build_epoch(db), FIXTURE_EPOCH);
+	cr_assert_eq(geo_db_epoch(db, 0), FIXTURE_EPOCH);
+	cr_assert_eq(geo_is_stale(db, FIXTURE_EPOCH + 59 * 86400), 0);
+	cr_assert_eq(geo_is_stale(db, FIXTURE_EPOCH + 61 * 86400), 1);
+	geo_close(db);
+}
+
+static void
+expect_open_error(const char *name, const char *what)
+{
+	const char *paths[1] = { gfix(name) };
+	struct geo_db *db = (struct geo_db *)1;
+	char err[256] = "";
+
+	cr_assert_eq(geo_open(&db, paths, 1, err, sizeof(err)), -1, "%s opened", name);
+	cr_assert_null(db);
+	cr_assert(strstr(err, name), "error does not name the file: %s", err);
+	cr_assert(strstr(err, what), "error '%s' lacks '%s'", err, what);
+}
+
+Test(geo, broken_files_are_clear_errors)
+{
+	expect_open_error("truncated.mmdb", "not a usable MaxMind DB");
+	expect_open_error("garbage.mmdb", "not a usable MaxMind DB");
+	expect_open_error("empty.mmdb", "empty file");
+	expect_open_error("no-such-file.mmdb", "No such file");
+}
+
+Test(geo, second_bad_file_fails_whole_open)
+{
+	const char *paths[2] = { gfix("asn.mmdb"), gfix("garbage.mmdb") };
+	struct geo_db *db;
+	char err[256];
+
+	cr_assert_eq(geo_open(&db, paths, 2, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "garbage.mmdb"));
+}
+
+Test(geo, corrupt_tree_lookup_is_error_not_crash)
+{
+	struct geo_db *db = gopen2("corrupt-tree.mmdb", NULL);
+	struct geo g;
+
+	cr_assert_eq(glook(db, "203.0.113.5", &g), -1);
+	cr_assert(strstr(geo_error(db), "corrupt"), "%s", geo_error(db));
+	cr_assert_eq(g.found, 0);
+	/* Errors are not cached: asking again fails again. */
+	cr_assert_eq(glook(db, "203.0.113.5", &g), -1);
+	geo_close(db);
+}
+
+Test(geo, cached_equals_uncached)
+{
+	struct geo_db *c = gopen2("country-geolite2.mmdb", "asn.mmdb");
+	struct geo_db *u = gopen2("country-geolite2.mmdb", "asn.mmdb");
+	uint32_t x = 12345;
+
+	geo_set_cache(u, 0);
+	/* Many more addresses than cache slots, each asked twice. */
+	for (int i = 0; i < 4 * GEO_CACHE_SLOTS; i++) {
+		struct addr a;
+		struct geo g1, g2, g3;
+		int r1, r2, r3;
+
+		x = x * 1103515245u + 12345u;
+		a = addr_from_v4((i & 1 ? 0xcb007100u : 0xc6336400u) | (x >> 24));
+		r1 = geo_lookup(c, &a, &g1);
+		r2 = geo_lookup(c, &a, &g2);
+		r3 = geo_lookup(u, &a, &g3);
+		cr_assert_eq(r1, r3);
+		cr_assert_eq(r2, r3);
+		cr_assert_eq(memcmp(&g1, &g3, sizeof(g1)), 0);
+		cr_assert_eq(memcmp(&g2, &g3, sizeof(g2)), 0);
+	}
+	geo_close(c);
+	geo_close(u);
+}
+
+Test(geo, span_walks_networks)
+{
+	struct geo_db *db = gopen2("country-flat.mmdb", NULL);
+	struct addr a, last;
+	struct geo g;
+	char buf[ADDR_STRLEN];
+
+	addr_parse("203.0.113.10", &a);
+	cr_assert_eq(geo_lookup_span(db, &a, &g, &last), 0);
+	cr_assert_str_eq(addr_fmt(&last, buf), "203.0.113.127");
+	addr_parse("2001:db8:2::1", &a);
+	cr_assert_eq(geo_lookup_span(db, &a, &g, &last), 0);
+	cr_assert_str_eq(addr_fmt(&last, buf), "2001:db8:2:ffff:ffff:ffff:ffff:ffff");
+	geo_close(db);
+}
+
+Test(geo, null_db_knows_nothing)
+{
+	struct addr a = addr_from_v4(0xcb007101u);
+	struct geo g;
+
+	cr_assert_eq(geo_lookup(NULL, &a, &g), 1);
+	cr_assert_eq(g.found, 0);
+	cr_assert_eq(geo_build_epoch(NULL), 0);
+}
