@@ -1,0 +1,526 @@
+/*
+ * policy_parse.c - read each section of the policy document into struct
+ * policy (the schema is documented key by key in docs/policy.md).
+ *
+ * Sections are read in dependency order, not file order: scan settings,
+ * zones, scope, do_not_scan, exits, vendors, service rules, geo rules.
+ * That way every reference (a rule naming a zone or a vendor) can be
+ * checked the moment it is read, at the node that holds it.  Arrays are
+ * sized from the YAML list length up front and counted up as items are
+ * filled, so policy_free() can release a half-read policy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_priv.h"
+
+/* The message name of field key of the current item (uses locals). */
+#define F(key) policy_fld(what, sizeof(what), ctx, key)
+
+const char *const policy_top_keys[] = {
+	"version", "site", "zones", "scope", "do_not_scan", "scan", "services",
+	"geo", "exits", "vendors", "geoip_db", "asn_db", NULL
+};
+
+
+static int
+oom(struct pctx *pc, const yaml_node_t *n)
+{
+	return pc_error(pc, n->start_mark, "out of memory");
+}
+
+/* "ctx: key" into buf; the field name used in messages. */
+const char *
+policy_fld(char *buf, size_t len, const char *ctx, const char *key)
+{
+	/* A message name cut short is still a useful message. */
+	if (snprintf(buf, len, "%s: %s", ctx, key) >= (int)len)
+		buf[len - 1] = '\0';
+	return buf;
+}
+
+static int
+parse_role(struct pctx *pc, yaml_node_t *n, const char *what, enum zone_role *r)
+{
+	char buf[32];
+
+	if (pc_str(pc, n, what, buf, sizeof(buf)) < 0)
+		return -1;
+	for (int i = 0; i < ZONE_ROLE_COUNT; i++) {
+		if (!strcmp(buf, zone_role_name((enum zone_role)i))) {
+			*r = (enum zone_role)i;
+			return 0;
+		}
+	}
+	return pc_error(pc, n->start_mark,
+			"%s: '%s' is not a zone role (expected one of: clinical, server, office, vendor-boundary, dmz, management, guest, external)",
+			what, buf);
+}
+
+/* One CIDR of zone zi: parse, refuse a CIDR another zone already has. */
+static int
+zone_net(struct pctx *pc, yaml_node_t *n, const char *ctx, size_t zi)
+{
+	struct policy *p = pc->p;
+	char what[CTX_MAX], text[CIDR_STRLEN + 8], cerr[160];
+	struct cidr c;
+	struct range r;
+
+	if (pc_str(pc, n, F("nets"), text, sizeof(text)) < 0)
+		return -1;
+	if (cidr_parse(text, &c, cerr, sizeof(cerr)) < 0)
+		return pc_error(pc, n->start_mark, "%s: %s", ctx, cerr);
+	cidr_range(&c, &r);
+	for (size_t i = 0; i < pc->nznets; i++) {
+		const struct zone_net *o = &pc->znets[i];
+
+		if (o->r.lo != r.lo || o->r.hi != r.hi)
+			continue;
+		if (o->zone == zi)
+			return pc_error(pc, n->start_mark, "%s: '%s' is listed twice",
+					ctx, text);
+		return pc_error(pc, n->start_mark,
+				"%s: '%s' is also in zone '%s' (line %zu); zones may nest but not repeat a CIDR",
+				ctx, text, p->zones[o->zone].name, o->mark.line + 1);
+	}
+	if (tset_add(&p->zones[zi].nets, &r) < 0)
+		return oom(pc, n);
+	pc->znets[pc->nznets].r = r;
+	pc->znets[pc->nznets].zone = zi;
+	pc->znets[pc->nznets].mark = n->start_mark;
+	pc->nznets++;
+	return 0;
+}
+
+static int
+name_taken(struct pctx *pc, yaml_node_t *n, const char *ctx, const char *kind,
+	   int line)
+{
+	return pc_error(pc, n->start_mark, "%s: duplicate %s name (first declared at line %d)",
+			ctx, kind, line);
+}
+
+static int
+parse_zone(struct pctx *pc, yaml_node_t *item, size_t zi)
+{
+	static const char *const keys[] = { "name", "role", "nets", "closed",
+					    "description", NULL };
+	struct policy *p = pc->p;
+	struct zone *z = &p->zones[zi];
+	yaml_node_t *v[5];
+	char ctx[CTX_MAX], what[CTX_MAX], desc[256];
+	size_t n;
+
+	pc_item_ctx(pc, item, "zone", "name", zi, ctx, sizeof(ctx));
+	if (pc_map(pc, item, ctx, keys, v) < 0 ||
+	    pc_require(pc, item, v[0], ctx, "name") < 0 ||
+	    pc_require(pc, item, v[1], ctx, "role") < 0 ||
+	    pc_require(pc, item, v[2], ctx, "nets") < 0 ||
+	    pc_name(pc, v[0], F("name"), z->name,
+		    sizeof(z->name)) < 0)
+		return -1;
+	z->line = (int)item->start_mark.line + 1;
+	for (size_t i = 0; i < zi; i++)
+		if (!strcmp(p->zones[i].name, z->name))
+			return name_taken(pc, v[0], ctx, "zone", p->zones[i].line);
+	if (parse_role(pc, v[1], F("role"), &z->role) < 0)
+		return -1;
+	if (v[3] && pc_bool(pc, v[3], F("closed"), &z->closed) < 0)
+		return -1;
+	if (v[4] && pc_str(pc, v[4], F("description"),
+			   desc, sizeof(desc)) < 0)
+		return -1;
+	if (pc_seq(pc, v[2], F("nets"), &n) < 0)
+		return -1;
+	if (n == 0)
+		return pc_error(pc, v[2]->start_mark, "%s: nets: at least one CIDR is required", ctx);
+	for (size_t i = 0; i < n; i++) {
+		struct zone_net *zn = realloc(pc->znets, (pc->nznets + 1) * sizeof(*zn));
+
+		if (!zn)
+			return oom(pc, item);
+		pc->znets = zn;
+		if (zone_net(pc, pc_item(pc, v[2], i), ctx, zi) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_zones(struct pctx *pc, yaml_node_t *seq)
+{
+	struct policy *p = pc->p;
+	size_t n;
+
+	if (pc_seq(pc, seq, "zones", &n) < 0)
+		return -1;
+	if (n == 0)
+		return pc_error(pc, seq->start_mark, "zones: at least one zone is required");
+	p->zones = calloc(n, sizeof(*p->zones));
+	if (!p->zones)
+		return oom(pc, seq);
+	for (size_t i = 0; i < n; i++) {
+		tset_init(&p->zones[i].nets);
+		p->nzones = i + 1;
+		if (parse_zone(pc, pc_item(pc, seq, i), i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A list of address/CIDR/range strings into a set. */
+int
+policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx, const char *key,
+	   struct tset *s, int need_one)
+{
+	char what[CTX_MAX], text[2 * ADDR_STRLEN + 8], rerr[160];
+	struct range r;
+	size_t n;
+
+	if (pc_seq(pc, seq, F(key), &n) < 0)
+		return -1;
+	if (n == 0 && need_one)
+		return pc_error(pc, seq->start_mark, "%s: at least one entry is required", what);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *it = pc_item(pc, seq, i);
+
+		if (pc_str(pc, it, what, text, sizeof(text)) < 0)
+			return -1;
+		if (range_parse(text, &r, rerr, sizeof(rerr)) < 0)
+			return pc_error(pc, it->start_mark, "%s: %s", what, rerr);
+		if (tset_add(s, &r) < 0)
+			return oom(pc, it);
+	}
+	return 0;
+}
+
+static int
+parse_scope(struct pctx *pc, yaml_node_t *v)
+{
+	struct policy *p = pc->p;
+
+	if (v) {
+		pc->have_scope = 1;
+		return policy_parse_nets(pc, v, "scope", "entries", &p->scope, 1) < 0 ? -1 :
+		       policy_check_scope(pc);
+	}
+	for (size_t i = 0; i < p->nzones; i++)
+		if (p->zones[i].role != ZONE_EXTERNAL &&
+		    tset_union(&p->scope, &p->zones[i].nets) < 0)
+			return oom(pc, pc->top[TK_ZONES]);
+	return 0;
+}
+
+static int
+parse_dns_entry(struct pctx *pc, yaml_node_t *item, size_t i)
+{
+	static const char *const keys[] = { "addr", "reason", NULL };
+	struct policy *p = pc->p;
+	struct dns_entry *d = &p->dns[i];
+	yaml_node_t *v[2];
+	char ctx[CTX_MAX], what[CTX_MAX], text[2 * ADDR_STRLEN + 8], rerr[160];
+
+	pc_item_ctx(pc, item, "do_not_scan", "addr", i, ctx, sizeof(ctx));
+	if (pc_map(pc, item, ctx, keys, v) < 0 ||
+	    pc_require(pc, item, v[0], ctx, "addr") < 0 ||
+	    pc_require(pc, item, v[1], ctx, "reason") < 0 ||
+	    pc_str(pc, v[0], F("addr"), text, sizeof(text)) < 0)
+		return -1;
+	if (range_parse(text, &d->r, rerr, sizeof(rerr)) < 0)
+		return pc_error(pc, v[0]->start_mark, "%s: %s", ctx, rerr);
+	if (pc_str(pc, v[1], F("reason"), d->reason,
+		   sizeof(d->reason)) < 0)
+		return -1;
+	d->line = (int)item->start_mark.line + 1;
+	pc->dns_marks[i] = v[0]->start_mark;
+	if (!tset_covers(&p->scope, &d->r))
+		return pc_error(pc, v[0]->start_mark, "%s: '%s' is outside scope%s",
+				ctx, text, pc->have_scope ? "" :
+				" (the union of the non-external zones)");
+	if (tset_add(&p->dns_set, &d->r) < 0)
+		return oom(pc, item);
+	return 0;
+}
+
+static int
+parse_dns(struct pctx *pc, yaml_node_t *seq)
+{
+	struct policy *p = pc->p;
+	size_t n;
+
+	if (pc_seq(pc, seq, "do_not_scan", &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	p->dns = calloc(n, sizeof(*p->dns));
+	pc->dns_marks = calloc(n, sizeof(*pc->dns_marks));
+	if (!p->dns || !pc->dns_marks)
+		return oom(pc, seq);
+	for (size_t i = 0; i < n; i++) {
+		p->ndns = i + 1;
+		if (parse_dns_entry(pc, pc_item(pc, seq, i), i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_ports(struct pctx *pc, yaml_node_t *v, const char *what, struct portset *s)
+{
+	char text[1024], perr[160];
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	if (v->type == YAML_SCALAR_NODE) {
+		if (pc_str(pc, v, what, text, sizeof(text)) < 0)
+			return -1;
+		if (portset_parse(s, text, perr, sizeof(perr)) < 0)
+			return pc_error(pc, v->start_mark, "%s: %s", what, perr);
+		return 0;
+	}
+	if (pc_seq(pc, v, what, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *it = pc_item(pc, v, i);
+
+		if (pc_str(pc, it, what, text, sizeof(text)) < 0)
+			return -1;
+		if (portset_parse(s, text, perr, sizeof(perr)) < 0)
+			return pc_error(pc, it->start_mark, "%s: %s", what, perr);
+	}
+	return 0;
+}
+
+static int
+parse_scan_numbers(struct pctx *pc, yaml_node_t *v[])
+{
+	struct scan_settings *s = &pc->p->scan;
+
+	if ((v[2] && pc_uint(pc, v[2], "scan: pps", 1, 1000000, &s->pps) < 0) ||
+	    (v[3] && pc_uint(pc, v[3], "scan: host_pps", 1, 100000, &s->host_pps) < 0) ||
+	    (v[4] && pc_uint(pc, v[4], "scan: retries", 0, 10, &s->retries) < 0) ||
+	    (v[5] && pc_uint(pc, v[5], "scan: timeout_ms", 10, 60000, &s->timeout_ms) < 0) ||
+	    (v[6] && pc_uint(pc, v[6], "scan: cooldown_ms", 0, 600000, &s->cooldown_ms) < 0) ||
+	    (v[7] && pc_uint(pc, v[7], "scan: max_hosts_in_flight", 1, 65536,
+			     &s->max_hosts_in_flight) < 0))
+		return -1;
+	if (v[3] && s->host_pps > s->pps)
+		return pc_error(pc, v[3]->start_mark,
+				"scan: host_pps: %u is above the global pps (%u)",
+				s->host_pps, s->pps);
+	if (!v[3] && s->host_pps > s->pps)
+		s->host_pps = s->pps;
+	return 0;
+}
+
+static int
+parse_scan(struct pctx *pc, yaml_node_t *map)
+{
+	static const char *const keys[] = {
+		"tcp_ports", "udp_ports", "pps", "host_pps", "retries", "timeout_ms",
+		"cooldown_ms", "max_hosts_in_flight", "skip_net_bcast",
+		"probe_printers", "probe_ot", "snmp_public", "scanner_id", NULL
+	};
+	struct scan_settings *s = &pc->p->scan;
+	yaml_node_t *v[13];
+
+	if (pc_map(pc, map, "scan", keys, v) < 0)
+		return -1;
+	if ((v[0] && parse_ports(pc, v[0], "scan: tcp_ports", &s->tcp) < 0) ||
+	    (v[1] && parse_ports(pc, v[1], "scan: udp_ports", &s->udp) < 0) ||
+	    parse_scan_numbers(pc, v) < 0 ||
+	    (v[8] && pc_bool(pc, v[8], "scan: skip_net_bcast", &s->skip_net_bcast) < 0) ||
+	    (v[9] && pc_bool(pc, v[9], "scan: probe_printers", &s->probe_printers) < 0) ||
+	    (v[10] && pc_bool(pc, v[10], "scan: probe_ot", &s->probe_ot) < 0) ||
+	    (v[11] && pc_bool(pc, v[11], "scan: snmp_public", &s->snmp_public) < 0) ||
+	    (v[12] && pc_name(pc, v[12], "scan: scanner_id", s->scanner_id,
+			      sizeof(s->scanner_id)) < 0))
+		return -1;
+	return 0;
+}
+
+static int
+parse_exit(struct pctx *pc, yaml_node_t *item, size_t i)
+{
+	static const char *const keys[] = { "name", "gateway", "mac", "purpose", NULL };
+	struct policy *p = pc->p;
+	struct exit_decl *e = &p->exits[i];
+	yaml_node_t *v[4];
+	char ctx[CTX_MAX], what[CTX_MAX], text[ADDR_STRLEN + 8];
+
+	pc_item_ctx(pc, item, "exit", "name", i, ctx, sizeof(ctx));
+	if (pc_map(pc, item, ctx, keys, v) < 0 ||
+	    pc_require(pc, item, v[0], ctx, "name") < 0 ||
+	    pc_require(pc, item, v[3], ctx, "purpose") < 0 ||
+	    pc_name(pc, v[0], F("name"), e->name,
+		    sizeof(e->name)) < 0)
+		return -1;
+	e->line = (int)item->start_mark.line + 1;
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(p->exits[j].name, e->name))
+			return name_taken(pc, v[0], ctx, "exit", p->exits[j].line);
+	if (!v[1] && !v[2])
+		return pc_error(pc, item->start_mark, "%s: needs 'gateway' or 'mac' (or both)", ctx);
+	if (v[1]) {
+		if (pc_str(pc, v[1], F("gateway"), text, sizeof(text)) < 0)
+			return -1;
+		if (addr_parse(text, &e->gateway) < 0)
+			return pc_error(pc, v[1]->start_mark,
+					"%s: '%s' is not an IPv4 or IPv6 address", what, text);
+		e->has_addr = 1;
+	}
+	if (v[2]) {
+		if (pc_str(pc, v[2], F("mac"), text, sizeof(text)) < 0)
+			return -1;
+		if (mac_parse(text, e->mac) < 0)
+			return pc_error(pc, v[2]->start_mark,
+					"%s: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", what, text);
+		e->has_mac = 1;
+	}
+	return pc_str(pc, v[3], F("purpose"), e->purpose,
+		      sizeof(e->purpose));
+}
+
+static int
+parse_exits(struct pctx *pc, yaml_node_t *seq)
+{
+	struct policy *p = pc->p;
+	size_t n;
+
+	if (pc_seq(pc, seq, "exits", &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	p->exits = calloc(n, sizeof(*p->exits));
+	if (!p->exits)
+		return oom(pc, seq);
+	for (size_t i = 0; i < n; i++) {
+		p->nexits = i + 1;
+		if (parse_exit(pc, pc_item(pc, seq, i), i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A list of names into a freshly allocated array (checked later). */
+int
+policy_parse_names(struct pctx *pc, yaml_node_t *seq, const char *what,
+	    char (**out)[POLICY_NAME_MAX], size_t *count, int allow_star)
+{
+	size_t n;
+
+	if (pc_seq(pc, seq, what, &n) < 0)
+		return -1;
+	if (n == 0)
+		return pc_error(pc, seq->start_mark, "%s: at least one name is required", what);
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return oom(pc, seq);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *it = pc_item(pc, seq, i);
+
+		*count = i + 1;
+		if (allow_star && it->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)it->data.scalar.value, "*")) {
+			memcpy((*out)[i], "*", 2);
+			continue;
+		}
+		if (pc_name(pc, it, what, (*out)[i], POLICY_NAME_MAX) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_vendor(struct pctx *pc, yaml_node_t *item, size_t i)
+{
+	static const char *const keys[] = { "name", "sources", "may_reach", "window", NULL };
+	struct policy *p = pc->p;
+	struct vendor *vd = &p->vendors[i];
+	yaml_node_t *v[4];
+	char ctx[CTX_MAX], what[CTX_MAX];
+
+	pc_item_ctx(pc, item, "vendor", "name", i, ctx, sizeof(ctx));
+	if (pc_map(pc, item, ctx, keys, v) < 0 ||
+	    pc_require(pc, item, v[0], ctx, "name") < 0 ||
+	    pc_require(pc, item, v[1], ctx, "sources") < 0 ||
+	    pc_name(pc, v[0], F("name"), vd->name,
+		    sizeof(vd->name)) < 0)
+		return -1;
+	vd->line = (int)item->start_mark.line + 1;
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(p->vendors[j].name, vd->name))
+			return name_taken(pc, v[0], ctx, "vendor", p->vendors[j].line);
+	if (policy_parse_nets(pc, v[1], ctx, "sources", &vd->sources, 1) < 0)
+		return -1;
+	if (v[2] && policy_parse_names(pc, v[2], F("may_reach"),
+				&vd->may_reach, &vd->nmay_reach, 0) < 0)
+		return -1;
+	if (v[3] && pc_str(pc, v[3], F("window"), vd->window,
+			   sizeof(vd->window)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_vendors(struct pctx *pc, yaml_node_t *seq)
+{
+	struct policy *p = pc->p;
+	size_t n;
+
+	if (pc_seq(pc, seq, "vendors", &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	p->vendors = calloc(n, sizeof(*p->vendors));
+	if (!p->vendors)
+		return oom(pc, seq);
+	for (size_t i = 0; i < n; i++) {
+		tset_init(&p->vendors[i].sources);
+		p->nvendors = i + 1;
+		if (parse_vendor(pc, pc_item(pc, seq, i), i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_paths(struct pctx *pc)
+{
+	struct policy *p = pc->p;
+
+	if (pc->top[TK_GEOIP_DB] && pc_str(pc, pc->top[TK_GEOIP_DB], "geoip_db",
+					    p->geoip_db, sizeof(p->geoip_db)) < 0)
+		return -1;
+	if (pc->top[TK_ASN_DB] && pc_str(pc, pc->top[TK_ASN_DB], "asn_db",
+					  p->asn_db, sizeof(p->asn_db)) < 0)
+		return -1;
+	return 0;
+}
+
+int
+policy_parse_doc(struct pctx *pc)
+{
+	yaml_node_t *root = yaml_document_get_root_node(&pc->doc), **t = pc->top;
+	unsigned version;
+
+	if (pc_map(pc, root, NULL, policy_top_keys, t) < 0 ||
+	    (t[TK_VERSION] && pc_uint(pc, t[TK_VERSION], "version", 1, 1, &version) < 0) ||
+	    pc_require(pc, root, t[TK_SITE], NULL, "site") < 0 ||
+	    pc_require(pc, root, t[TK_ZONES], NULL, "zones") < 0 ||
+	    pc_str(pc, t[TK_SITE], "site", pc->p->site, sizeof(pc->p->site)) < 0 ||
+	    (t[TK_SCAN] && parse_scan(pc, t[TK_SCAN]) < 0) ||
+	    parse_zones(pc, t[TK_ZONES]) < 0 ||
+	    parse_scope(pc, t[TK_SCOPE]) < 0 ||
+	    (t[TK_DNS] && parse_dns(pc, t[TK_DNS]) < 0) ||
+	    (t[TK_EXITS] && parse_exits(pc, t[TK_EXITS]) < 0) ||
+	    (t[TK_VENDORS] && parse_vendors(pc, t[TK_VENDORS]) < 0) ||
+	    (t[TK_SERVICES] && policy_parse_rules(pc, t[TK_SERVICES]) < 0) ||
+	    policy_check_vendors(pc) < 0 ||
+	    (t[TK_GEO] && policy_parse_geo(pc, t[TK_GEO]) < 0) ||
+	    policy_check_rules(pc) < 0 ||
+	    parse_paths(pc) < 0)
+		return -1;
+	return 0;
+}
