@@ -1,0 +1,168 @@
+/*
+ * rules_flow.c - rules over traffic (flows), exits and geography.
+ *
+ * "Outside" means an address in no zone of the policy, or in a zone with
+ * role external.  A flow is read as initiated by its "src": inbound when
+ * src is outside and dst inside, outbound the other way round.  Flows
+ * between two inside addresses are not about the perimeter and are left to
+ * other rules.
+ */
+#include <string.h>
+
+#include "rules_priv.h"
+
+#define EACH_FLOW(c, i, f) \
+	json_array_foreach(json_object_get((c)->root, "flows"), i, f)
+
+void
+rule_undeclared_exit(const struct rule *self, struct fctx *c)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->root, "exits"), i, e) {
+		json_t *d = json_object_get(e, "declared");
+		const char *gw = rj_str(e, "gateway"), *mac = rj_str(e, "mac");
+		struct addr a;
+		char buf[ADDR_STRLEN];
+
+		if (!d || !json_is_null(d))
+			continue;
+		if (!*gw)
+			gw = rj_str(e, "addr");
+		if (!*gw && json_is_string(json_array_get(json_object_get(e, "addrs"), 0)))
+			gw = json_string_value(json_array_get(json_object_get(e, "addrs"), 0));
+		if (*gw && addr_parse(gw, &a) == 0)
+			gw = addr_fmt(&a, buf);
+		finding_emit(c, self, *gw ? gw : NULL, "", 0, *gw ? finding_zone_of(c, gw) : "",
+			     mac, "traffic leaves through gateway %s%s%s that no 'exits:' "
+			     "entry declares", *gw ? gw : "(unknown address)",
+			     *mac ? " MAC " : "", mac);
+	}
+}
+
+/* Zone of an inside address, or NULL when it is outside. */
+static const struct zone *
+inside_zone(const struct fctx *c, const struct addr *a)
+{
+	const struct zone *z = c->p ? policy_zone_of(c->p, a) : NULL;
+
+	return (z && z->role != ZONE_EXTERNAL) ? z : NULL;
+}
+
+void
+rule_closed_zone_egress(const struct rule *self, struct fctx *c)
+{
+	json_t *f;
+	size_t i;
+
+	if (!c->p)
+		return;
+	EACH_FLOW(c, i, f) {
+		const struct zone *zs, *zd, *z;
+		const char *in, *out;
+		struct rflow r;
+
+		if (!rj_flow(f, &r))
+			continue;
+		zs = inside_zone(c, &r.src);
+		zd = inside_zone(c, &r.dst);
+		if ((zs && zd) || (!zs && !zd))
+			continue;
+		z = zs ? zs : zd;
+		if (!z->closed)
+			continue;
+		in = zs ? r.src_s : r.dst_s;
+		out = zs ? r.dst_s : r.src_s;
+		finding_emit(c, self, in, r.proto, r.dport, z->name, out,
+			     "%s in closed zone %s %s %s (%s port %lld)", in, z->name,
+			     zs ? "sent traffic to" : "received traffic from", out,
+			     r.proto, r.dport);
+	}
+}
+
+static int
+country_listed(const struct geo_rule *g, const char *cc)
+{
+	for (size_t i = 0; i < g->ncountries; i++)
+		if (!strcmp(g->countries[i], cc))
+			return 1;
+	return 0;
+}
+
+void
+rule_geo_not_allowed(const struct rule *self, struct fctx *c)
+{
+	json_t *f;
+	size_t i;
+
+	if (!c->p || !c->geo || c->p->ngeo == 0)
+		return;
+	EACH_FLOW(c, i, f) {
+		const struct zone *zs, *zd, *z;
+		const struct addr *peer;
+		const char *in, *out;
+		struct geo g;
+		struct rflow r;
+		enum geo_dir dir;
+		char extra[ADDR_STRLEN + 8];
+
+		if (!rj_flow(f, &r))
+			continue;
+		zs = inside_zone(c, &r.src);
+		zd = inside_zone(c, &r.dst);
+		if ((zs && zd) || (!zs && !zd))
+			continue;
+		z = zs ? zs : zd;
+		dir = zs ? GEO_OUTBOUND : GEO_INBOUND;
+		peer = zs ? &r.dst : &r.src;
+		if (geo_lookup(c->geo, peer, &g) != 0 || !g.country[0])
+			continue;	/* unknown country: no claim either way */
+		in = zs ? r.src_s : r.dst_s;
+		out = zs ? r.dst_s : r.src_s;
+		for (size_t k = 0; k < c->p->ngeo; k++) {
+			const struct geo_rule *gr = &c->p->geo[k];
+
+			if (!(gr->dir & dir) || (strcmp(gr->zone, "*") && strcmp(gr->zone, z->name)))
+				continue;
+			if (country_listed(gr, g.country))
+				continue;
+			snprintf(extra, sizeof(extra), "%s|%s", out,
+				 dir == GEO_INBOUND ? "in" : "out");
+			finding_emit(c, self, in, r.proto, r.dport, z->name, extra,
+				     "%s %s %s (country %s%s%s) over %s port %lld; geo rule at "
+				     "policy line %d does not allow %s for zone %s", in,
+				     dir == GEO_INBOUND ? "accepted traffic from" : "sent traffic to",
+				     out, g.country, g.as_org[0] ? ", " : "", g.as_org, r.proto, r.dport,
+				     gr->line, g.country, z->name);
+			break;
+		}
+	}
+}
+
+void
+rule_inbound_not_allowed(const struct rule *self, struct fctx *c)
+{
+	json_t *f;
+	size_t i;
+
+	if (!c->p)
+		return;
+	EACH_FLOW(c, i, f) {
+		const struct zone *zd, *zsrc;
+		struct rflow r;
+
+		if (!rj_flow(f, &r) || inside_zone(c, &r.src))
+			continue;
+		zd = inside_zone(c, &r.dst);
+		if (!zd || !r.dport || (strcmp(r.proto, "tcp") && strcmp(r.proto, "udp")))
+			continue;
+		zsrc = policy_zone_of(c->p, &r.src);
+		if (rp_allowed(c->p, zd->name, r.proto, r.dport, NULL, &r.src,
+			       zsrc ? zsrc->name : "", 1))
+			continue;
+		finding_emit(c, self, r.dst_s, r.proto, r.dport, zd->name, r.src_s,
+			     "%s connected to %s %s/%lld in zone %s; no service rule allows "
+			     "that source", r.src_s, r.dst_s, r.proto, r.dport, zd->name);
+	}
+}
