@@ -49,6 +49,8 @@ enum probe_verdict {
 
 #define PROBE_MAX_STEPS 4
 
+struct vpn_db;
+
 struct probe_ctx {
 	int step;			/* 0, 1, ... conversation step */
 	const char *scanner_id;		/* shown where the protocol has a client name */
@@ -56,6 +58,26 @@ struct probe_ctx {
 	uint16_t port;
 	int tls;			/* the connection is inside TLS */
 	const char *host;		/* target address as text (HTTP Host, SNI) */
+	/*
+	 * Added for multi-step probes (all optional; zero/NULL when unused,
+	 * so older initialisers keep working):
+	 *   eof       no more bytes will come for this step (peer closed,
+	 *             byte cap or deadline reached): parse() must return a
+	 *             final verdict, NEED_MORE is read as "not this protocol"
+	 *   prev      the previous step's reply (hello() may answer it, e.g.
+	 *             telnet refusals), prev_len bytes
+	 *   out       the probe's output object so far (read-only for hello():
+	 *             a probe may keep its plan in keys starting with '_',
+	 *             which the runner never copies into the results)
+	 *   vpn       VPN/firewall portal fingerprints (probes/vpn_db.h)
+	 *   now       wall-clock time (seconds) for certificate validity
+	 */
+	int eof;
+	const uint8_t *prev;
+	size_t prev_len;
+	const json_t *out;
+	const struct vpn_db *vpn;
+	int64_t now;
 };
 
 struct probe {

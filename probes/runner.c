@@ -1,0 +1,983 @@
+/*
+ * runner.c - every probe socket lives here (see runner.h for the rules).
+ *
+ * Shape: a list of jobs (one per open service), grouped by host.  A job
+ * walks its candidate probes in order; each probe is a conversation of up
+ * to PROBE_MAX_STEPS steps, on one connection (PROBE_NEXT_STEP) or on new
+ * ones (PROBE_RECONNECT).  One poll() loop drives every connection through
+ * CONNECT -> TLS (PROBE_TLS) -> SEND hello -> READ reply, calls the
+ * probe's pure parse() after every read, and acts on its verdict.  The
+ * scheduler starts a connection only when the host has a free slot, its
+ * gap since the last connection has passed, and the global limit allows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "probes/runner.h"
+#include "probes/tls_cert.h"
+#include "scanner/core/log.h"
+
+#define RUN_MAX_CAND 6
+#define RUN_HELLO_MAX 2048
+#define RUN_MAX_REPLY (256u * 1024)
+
+enum phase { PH_CONNECT, PH_TLS, PH_SEND, PH_READ };
+
+struct job {
+	json_t *svc;			/* borrowed from the results document */
+	struct addr addr;
+	char host[ADDR_STRLEN];
+	uint16_t port;
+	int udp;
+	const struct probe *cand[RUN_MAX_CAND];
+	size_t ncand, ci;
+	int step;
+	json_t *out;			/* current probe's output */
+	uint8_t *prev;
+	size_t prev_len;
+	int64_t t0, probe_t0;
+	int active, done, got_bytes;
+	const char *outcome;
+	size_t hidx;
+};
+
+struct host {
+	size_t first, n;		/* jobs[first .. first+n) */
+	unsigned active;
+	int64_t next_ok;
+};
+
+struct conn {
+	struct job *job;
+	int fd;
+	SSL *ssl;
+	enum phase ph;
+	int want;			/* POLLIN / POLLOUT */
+	uint8_t *buf;
+	size_t len, cap;
+	uint8_t tx[RUN_HELLO_MAX];
+	size_t txlen, txoff;
+	int tries;
+	int64_t deadline;
+};
+
+struct run {
+	const struct probe_opts *o;
+	SSL_CTX *tls;
+	struct job *jobs;
+	size_t njobs, left;
+	struct host *hosts;
+	size_t nhosts;
+	struct conn *conns;
+	size_t nconns, maxconns;
+	unsigned gap, connect_ms, read_ms, probe_ms, udp_wait, udp_tries, per_host;
+	int identified;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+probe_verdict_name(enum probe_verdict v)
+{
+	switch (v) {
+	case PROBE_MATCH:	return "identified";
+	case PROBE_NO_MATCH:	return "unrecognised";
+	case PROBE_NEED_MORE:	return "incomplete";
+	case PROBE_MALFORMED:	return "malformed";
+	case PROBE_NEXT_STEP:	return "next-step";
+	case PROBE_RECONNECT:	return "reconnect";
+	}
+	return "unknown";
+}
+
+enum probe_verdict
+probe_run_bytes(const struct probe *p, const struct probe_ctx *ctx,
+		const uint8_t *buf, size_t len, json_t *out)
+{
+	struct probe_ctx c = *ctx;
+	struct rd in;
+
+	if (!p->parse)
+		return PROBE_NO_MATCH;
+	if (p->max_reply && len > p->max_reply)
+		len = p->max_reply;
+	c.out = out;
+	rd_init(&in, buf, len);
+	return p->parse(&c, &in, out);
+}
+
+void
+probe_merge(json_t *svc, const json_t *out)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)out, key, v) {
+		if (key[0] == '_')
+			continue;
+		if (!strcmp(key, "risks") && json_is_array(v)) {
+			size_t i;
+			json_t *f;
+
+			json_array_foreach(v, i, f)
+				if (json_is_string(f))
+					results_add_risk(svc, json_string_value(f));
+			continue;
+		}
+		json_object_set(svc, key, v);
+	}
+}
+
+/* --- jobs ------------------------------------------------------------- */
+
+static int
+port_is_printer(uint16_t port)
+{
+	return port >= 9100 && port <= 9107;
+}
+
+static void
+job_candidates(struct run *run, struct job *j)
+{
+	const struct probe_opts *o = run->o;
+	const struct probe *found[RUN_MAX_CAND];
+	size_t n, i;
+
+	j->ncand = 0;
+	if (o->only) {
+		const struct probe *p = probe_by_name(o->only);
+
+		if (p && ((p->flags & PROBE_UDP) != 0) == j->udp)
+			j->cand[j->ncand++] = p;
+		return;
+	}
+	n = probe_for_port(j->port, j->udp ? 17 : 6, found, RUN_MAX_CAND - 1);
+	for (i = 0; i < n; i++) {
+		const struct probe *p = found[i];
+
+		if ((p->flags & PROBE_FRAGILE) && !o->allow_fragile &&
+		    !(p->flags & PROBE_SERVER_FIRST))
+			continue;
+		if (!strcmp(p->name, "banner"))
+			continue;
+		j->cand[j->ncand++] = p;
+	}
+	if (!j->udp) {
+		const struct probe *b = probe_by_name("banner");
+
+		if (b)
+			j->cand[j->ncand++] = b;
+	}
+}
+
+static void
+job_finish(struct run *run, struct job *j, const char *outcome, int merge)
+{
+	json_t *info;
+
+	if (j->done)
+		return;
+	if (merge && j->out)
+		probe_merge(j->svc, j->out);
+	info = json_pack("{s:s, s:s, s:I}", "name",
+			 j->ci < j->ncand ? j->cand[j->ci]->name : "none",
+			 "outcome", outcome, "ms", (json_int_t)(j->t0 ? now_ms() - j->t0 : 0));
+	if (info)
+		json_object_set_new(j->svc, "probe", info);
+	if (merge)
+		run->identified++;
+	json_decref(j->out);
+	j->out = NULL;
+	free(j->prev);
+	j->prev = NULL;
+	j->done = 1;
+	run->left--;
+}
+
+/* The current probe gave up: try the next candidate, or finish. */
+static void
+job_next_probe(struct run *run, struct job *j, const char *outcome)
+{
+	j->outcome = outcome;
+	if (j->ci + 1 >= j->ncand) {
+		job_finish(run, j, j->got_bytes ? "unrecognised" : outcome, 0);
+		return;
+	}
+	j->ci++;
+	j->step = 0;
+	json_decref(j->out);
+	j->out = json_object();
+	free(j->prev);
+	j->prev = NULL;
+	j->prev_len = 0;
+	j->probe_t0 = 0;
+}
+
+static int
+cmp_job(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
+
+	if (c)
+		return c;
+	return (int)x->port - (int)y->port;
+}
+
+static int
+build_jobs(struct run *run, struct results *r, char *err, size_t errlen)
+{
+	json_t *svcs = results_array(r, "services"), *s;
+	size_t i, cap = json_array_size(svcs);
+
+	run->jobs = calloc(cap ? cap : 1, sizeof(*run->jobs));
+	run->hosts = calloc(cap ? cap : 1, sizeof(*run->hosts));
+	if (!run->jobs || !run->hosts) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	json_array_foreach(svcs, i, s) {
+		struct job *j = &run->jobs[run->njobs];
+		const char *st = json_string_value(json_object_get(s, "state"));
+		const char *a = json_string_value(json_object_get(s, "addr"));
+		const char *pr = json_string_value(json_object_get(s, "proto"));
+		json_int_t port = json_integer_value(json_object_get(s, "port"));
+
+		if (!st || strcmp(st, "open") || !a || !pr || port < 1 || port > 65535)
+			continue;
+		if (addr_parse(a, &j->addr) < 0)
+			continue;
+		j->svc = s;
+		j->port = (uint16_t)port;
+		j->udp = !strcmp(pr, "udp");
+		if (!j->udp && strcmp(pr, "tcp"))
+			continue;
+		addr_fmt(&j->addr, j->host);
+		run->njobs++;
+	}
+	qsort(run->jobs, run->njobs, sizeof(*run->jobs), cmp_job);
+	for (i = 0; i < run->njobs; i++) {
+		struct job *j = &run->jobs[i];
+
+		if (!i || addr_cmp(&j->addr, &run->jobs[i - 1].addr)) {
+			run->hosts[run->nhosts].first = i;
+			run->nhosts++;
+		}
+		j->hidx = run->nhosts - 1;
+		run->hosts[j->hidx].n++;
+	}
+	return 0;
+}
+
+/* Decide what to do with each job before any packet is sent. */
+static void
+plan_jobs(struct run *run)
+{
+	const struct probe_opts *o = run->o;
+
+	for (size_t i = 0; i < run->njobs; i++) {
+		struct job *j = &run->jobs[i];
+
+		job_candidates(run, j);
+		j->out = json_object();
+		if (o->may_probe && !o->may_probe(o->may_arg, &j->addr))
+			job_finish(run, j, "excluded", 0);
+		else if (!j->udp && port_is_printer(j->port) && !o->allow_printers)
+			job_finish(run, j, "excluded", 0);
+		else if (!j->ncand)
+			job_finish(run, j, "no-probe", 0);
+	}
+}
+
+/* --- connections --------------------------------------------------------- */
+
+static void
+probe_ctx_fill(struct run *run, struct job *j, int tls, struct probe_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->step = j->step;
+	c->scanner_id = run->o->scanner_id ? run->o->scanner_id : "heiiki";
+	c->snmp_community = run->o->snmp_community;
+	c->port = j->port;
+	c->tls = tls;
+	c->host = j->host;
+	c->prev = j->prev;
+	c->prev_len = j->prev_len;
+	c->out = j->out;
+	c->vpn = run->o->vpn;
+	c->now = (int64_t)time(NULL);
+}
+
+static void
+conn_close(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+	struct host *h = &run->hosts[j->hidx];
+	int64_t t = now_ms() + run->gap;
+
+	if (c->ssl) {
+		if (c->ph == PH_SEND || c->ph == PH_READ)
+			SSL_shutdown(c->ssl);	/* close_notify, no wait */
+		SSL_free(c->ssl);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	j->active = 0;
+	h->active--;
+	if (h->next_ok < t)
+		h->next_ok = t;
+	/* dead until run_compact(): callers may still look at c->job */
+	c->job = NULL;
+	c->fd = -1;
+	c->ssl = NULL;
+	c->buf = NULL;
+}
+
+/* Drop closed connections from the table (between loop passes). */
+static void
+run_compact(struct run *run)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < run->nconns; i++)
+		if (run->conns[i].job)
+			run->conns[o++] = run->conns[i];
+	run->nconns = o;
+}
+
+static unsigned
+probe_read_ms(struct run *run, const struct probe *p)
+{
+	unsigned t = p->timeout_ms ? p->timeout_ms : run->read_ms;
+
+	return t < run->read_ms ? t : run->read_ms;
+}
+
+/* Build the hello for the job's step; 0 ok (len may be 0), -1 failure. */
+static int
+conn_hello(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+	const struct probe *p = j->cand[j->ci];
+	struct probe_ctx ctx;
+
+	c->txlen = c->txoff = 0;
+	if (!p->hello)
+		return 0;
+	probe_ctx_fill(run, j, c->ssl != NULL, &ctx);
+	if (p->hello(&ctx, c->tx, sizeof(c->tx), &c->txlen) < 0 || c->txlen > sizeof(c->tx))
+		return -1;
+	return 0;
+}
+
+static int
+sockaddr_of(const struct addr *a, uint16_t port, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr_is_v4(a)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = htonl(addr_v4(a));
+		*sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		addr_to_v6(a, sin6->sin6_addr.s6_addr);
+		*sl = sizeof(*sin6);
+	}
+	return 0;
+}
+
+static void
+conn_start_io(struct run *run, struct conn *c);
+
+/* Open the next connection for job j; returns 0, or -1 (job moved on). */
+static int
+conn_open(struct run *run, struct job *j)
+{
+	const struct probe *p = j->cand[j->ci];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct conn *c;
+	size_t cap = p->max_reply ? p->max_reply : 4096;
+	int fd;
+
+	if (cap > RUN_MAX_REPLY)
+		cap = RUN_MAX_REPLY;
+	sockaddr_of(&j->addr, j->port, &ss, &sl);
+	fd = socket(ss.ss_family, (j->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_warn("probe", "socket: %s", strerror(errno));
+		job_finish(run, j, "error", 0);
+		return -1;
+	}
+	c = &run->conns[run->nconns];
+	memset(c, 0, sizeof(*c));
+	c->job = j;
+	c->fd = fd;
+	c->cap = cap;
+	c->buf = malloc(cap);
+	if (!c->buf) {
+		close(fd);
+		job_finish(run, j, "error", 0);
+		return -1;
+	}
+	run->nconns++;
+	j->active = 1;
+	run->hosts[j->hidx].active++;
+	if (!j->probe_t0)
+		j->probe_t0 = now_ms();
+	if (!j->t0)
+		j->t0 = j->probe_t0;
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+		job_next_probe(run, j, errno == ECONNREFUSED ? "closed" : "error");
+		conn_close(run, c);
+		return -1;
+	}
+	c->ph = PH_CONNECT;
+	c->want = POLLOUT;
+	c->deadline = now_ms() + run->connect_ms;
+	if (j->udp)
+		conn_start_io(run, c);
+	return 0;
+}
+
+/* Connected (or UDP): start TLS or send the hello. */
+static void
+conn_start_io(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+	const struct probe *p = j->cand[j->ci];
+
+	if ((p->flags & PROBE_TLS) && !j->udp && !c->ssl) {
+		c->ssl = SSL_new(run->tls);
+		if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
+			c->ph = PH_READ;
+			c->deadline = 0;	/* fails at once */
+			return;
+		}
+		c->ph = PH_TLS;
+		c->want = POLLOUT;
+		c->deadline = now_ms() + run->read_ms;
+		return;
+	}
+	if (conn_hello(run, c) < 0) {
+		c->ph = PH_READ;
+		c->deadline = 0;
+		return;
+	}
+	c->len = 0;
+	c->ph = c->txlen ? PH_SEND : PH_READ;
+	c->want = c->txlen ? POLLOUT : POLLIN;
+	c->deadline = now_ms() + (j->udp ? run->udp_wait : probe_read_ms(run, p));
+}
+
+
+/* After a TLS handshake: session and certificate fields into out.tls. */
+static void
+conn_tls_record(struct run *run, struct conn *c, uint8_t **der, int *derlen)
+{
+	struct job *j = c->job;
+	json_t *tls = json_object();
+	X509 *x = SSL_get1_peer_certificate(c->ssl);
+	const char *ver = SSL_get_version(c->ssl);
+
+	(void)run;
+	*der = NULL;
+	*derlen = 0;
+	if (!tls)
+		goto out;
+	json_object_set_new(tls, "version", json_string(ver));
+	json_object_set_new(tls, "cipher", json_string(SSL_get_cipher_name(c->ssl)));
+	if (!strcmp(ver, "TLSv1") || !strcmp(ver, "TLSv1.1") || !strcmp(ver, "SSLv3"))
+		probe_risk(j->out, "tls-old-version");
+	if (x) {
+		*derlen = i2d_X509(x, der);
+		if (*derlen > 0)
+			tls_cert_fields(*der, (size_t)*derlen, (int64_t)time(NULL), tls, j->out);
+	}
+	json_object_set_new(j->out, "tls", tls);
+out:
+	X509_free(x);
+}
+
+static void conn_verdict(struct run *run, struct conn *c, enum probe_verdict v);
+
+/* Parse what has arrived; eof: nothing more will come. */
+static void
+conn_parse(struct run *run, struct conn *c, int eof)
+{
+	struct job *j = c->job;
+	const struct probe *p = j->cand[j->ci];
+	struct probe_ctx ctx;
+	enum probe_verdict v;
+
+	probe_ctx_fill(run, j, c->ssl != NULL, &ctx);
+	ctx.eof = eof || c->len >= c->cap;
+	v = probe_run_bytes(p, &ctx, c->buf, c->len, j->out);
+	if (v == PROBE_NEED_MORE && ctx.eof)
+		v = PROBE_NO_MATCH;
+	conn_verdict(run, c, v);
+}
+
+static void
+job_save_prev(struct job *j, const struct conn *c)
+{
+	free(j->prev);
+	j->prev = NULL;
+	j->prev_len = 0;
+	if (c->len && (j->prev = malloc(c->len))) {
+		memcpy(j->prev, c->buf, c->len);
+		j->prev_len = c->len;
+	}
+}
+
+static void
+conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
+{
+	struct job *j = c->job;
+	int64_t t = now_ms();
+
+	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT) &&
+	    (j->step + 1 >= PROBE_MAX_STEPS || t - j->probe_t0 > run->probe_ms))
+		v = PROBE_MATCH;	/* out of steps or time: keep what we have */
+	switch (v) {
+	case PROBE_NEED_MORE:
+		return;
+	case PROBE_MATCH:
+	case PROBE_MALFORMED:
+		job_finish(run, j, probe_verdict_name(v), 1);
+		conn_close(run, c);
+		return;
+	case PROBE_NO_MATCH:
+		job_next_probe(run, j, c->len ? "unrecognised" : j->outcome ? j->outcome : "no-reply");
+		conn_close(run, c);
+		return;
+	case PROBE_NEXT_STEP:
+		job_save_prev(j, c);
+		j->step++;
+		if (conn_hello(run, c) < 0) {
+			job_finish(run, j, "identified", 1);
+			conn_close(run, c);
+			return;
+		}
+		c->len = 0;
+		c->ph = c->txlen ? PH_SEND : PH_READ;
+		c->want = c->txlen ? POLLOUT : POLLIN;
+		c->tries = 0;
+		c->deadline = t + (j->udp ? run->udp_wait : probe_read_ms(run, j->cand[j->ci]));
+		return;
+	case PROBE_RECONNECT:
+		job_save_prev(j, c);
+		j->step++;
+		conn_close(run, c);
+		return;
+	}
+}
+
+/* A step ended without a verdict from the bytes alone. */
+static void
+conn_end(struct run *run, struct conn *c, const char *why)
+{
+	struct job *j = c->job;
+
+	if (c->ph == PH_READ && (c->len || !j->udp)) {
+		if (!c->len)
+			j->outcome = why;
+		conn_parse(run, c, 1);
+		return;
+	}
+	job_next_probe(run, j, why);
+	conn_close(run, c);
+}
+
+static void
+conn_do_tls(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+	const struct probe *p = j->cand[j->ci];
+	int rc = SSL_connect(c->ssl), e;
+	uint8_t *der;
+	int derlen;
+
+	if (rc != 1) {
+		e = SSL_get_error(c->ssl, rc);
+		if (e == SSL_ERROR_WANT_READ)
+			c->want = POLLIN;
+		else if (e == SSL_ERROR_WANT_WRITE)
+			c->want = POLLOUT;
+		else {
+			ERR_clear_error();
+			SSL_free(c->ssl);
+			c->ssl = NULL;
+			job_next_probe(run, j, "tls-failed");
+			conn_close(run, c);
+		}
+		return;
+	}
+	conn_tls_record(run, c, &der, &derlen);
+	if (!p->hello) {
+		/* certificate-only probe: the reply is the leaf in DER */
+		size_t n = derlen > 0 ? (size_t)derlen : 0;
+
+		c->len = n < c->cap ? n : c->cap;
+		if (c->len)
+			memcpy(c->buf, der, c->len);
+		OPENSSL_free(der);
+		c->ph = PH_READ;
+		conn_parse(run, c, 1);
+		return;
+	}
+	OPENSSL_free(der);
+	conn_start_io(run, c);
+}
+
+static ssize_t
+conn_recv(struct conn *c, uint8_t *b, size_t n, int *again)
+{
+	*again = 0;
+	if (c->ssl) {
+		int rc = SSL_read(c->ssl, b, (int)n), e;
+
+		if (rc > 0)
+			return rc;
+		e = SSL_get_error(c->ssl, rc);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			*again = 1;
+			c->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+			return -1;
+		}
+		ERR_clear_error();
+		return e == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+	}
+	ssize_t rc = recv(c->fd, b, n, 0);
+
+	if (rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		*again = 1;
+	return rc;
+}
+
+static void
+conn_do_read(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+	int again;
+	ssize_t n;
+
+	if (j->udp)
+		c->len = 0;	/* every datagram is parsed on its own */
+	n = conn_recv(c, c->buf + c->len, c->cap - c->len, &again);
+	if (n < 0 && again)
+		return;
+	if (n < 0) {
+		conn_end(run, c, errno == ECONNREFUSED ? "closed" :
+			 errno == ECONNRESET ? "reset" : "error");
+		return;
+	}
+	if (n == 0) {
+		conn_end(run, c, "closed");
+		return;
+	}
+	c->len += (size_t)n;
+	j->got_bytes = 1;
+	conn_parse(run, c, 0);
+}
+
+static void
+conn_do_send(struct run *run, struct conn *c)
+{
+	ssize_t n;
+
+	if (c->ssl) {
+		int rc = SSL_write(c->ssl, c->tx + c->txoff, (int)(c->txlen - c->txoff)), e;
+
+		if (rc <= 0) {
+			e = SSL_get_error(c->ssl, rc);
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+				c->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+				return;
+			}
+			ERR_clear_error();
+			conn_end(run, c, "reset");
+			return;
+		}
+		n = rc;
+	} else {
+		n = send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n < 0) {
+			conn_end(run, c, errno == ECONNREFUSED ? "closed" : "reset");
+			return;
+		}
+	}
+	c->txoff += (size_t)n;
+	if (c->txoff == c->txlen) {
+		c->ph = PH_READ;
+		c->want = POLLIN;
+	}
+}
+
+static void
+conn_do_connect(struct run *run, struct conn *c)
+{
+	int e = 0;
+	socklen_t el = sizeof(e);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+		c->job->outcome = e == ECONNREFUSED ? "closed" : "error";
+		job_next_probe(run, c->job, c->job->outcome);
+		conn_close(run, c);
+		return;
+	}
+	conn_start_io(run, c);
+}
+
+/* Deadline passed for c. */
+static void
+conn_timeout(struct run *run, struct conn *c)
+{
+	struct job *j = c->job;
+
+	if (j->udp && c->ph == PH_READ && !c->len && ++c->tries < (int)run->udp_tries &&
+	    now_ms() - j->probe_t0 < run->probe_ms) {
+		c->txoff = 0;
+		c->ph = PH_SEND;
+		c->want = POLLOUT;
+		c->deadline = now_ms() + run->udp_wait;
+		return;
+	}
+	if (c->ph == PH_CONNECT || c->ph == PH_TLS) {
+		job_next_probe(run, j, "timeout");
+		conn_close(run, c);
+		return;
+	}
+	conn_end(run, c, "timeout");
+}
+
+static void
+conn_event(struct run *run, struct conn *c, short rev)
+{
+	if (c->ph == PH_CONNECT) {
+		conn_do_connect(run, c);
+		return;
+	}
+	if (c->ph == PH_TLS) {
+		conn_do_tls(run, c);
+		return;
+	}
+	if (c->ph == PH_SEND) {
+		conn_do_send(run, c);
+		if (!c->job || c->ph == PH_SEND || c->job->udp || !(rev & POLLIN))
+			return;
+	}
+	if (c->ph == PH_READ)
+		conn_do_read(run, c);
+	/* TLS may hold decrypted bytes that poll() cannot see */
+	while (c->job && c->ssl && c->ph == PH_READ && c->len < c->cap &&
+	       SSL_pending(c->ssl) > 0)
+		conn_do_read(run, c);
+}
+
+/* --- scheduler and loop ----------------------------------------------------- */
+
+static struct job *
+host_ready_job(struct run *run, struct host *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		struct job *j = &run->jobs[h->first + i];
+
+		if (!j->done && !j->active)
+			return j;
+	}
+	return NULL;
+}
+
+/* Start what may start; returns the ms until the next host becomes ready. */
+static int64_t
+schedule(struct run *run, int64_t t)
+{
+	int64_t wait = 1000;
+
+	for (size_t i = 0; i < run->nhosts; i++) {
+		struct host *h = &run->hosts[i];
+		struct job *j;
+
+		while (h->active < run->per_host && (j = host_ready_job(run, h))) {
+			if (t < h->next_ok) {
+				if (h->next_ok - t < wait)
+					wait = h->next_ok - t;
+				break;
+			}
+			if (run->nconns >= run->maxconns)
+				return wait;
+			if (conn_open(run, j) == 0)
+				h->next_ok = t + run->gap;
+		}
+	}
+	return wait;
+}
+
+static int
+run_loop(struct run *run)
+{
+	struct pollfd *pfd = calloc(run->maxconns, sizeof(*pfd));
+	struct conn **who = calloc(run->maxconns, sizeof(*who));
+	int rc = 0;
+
+	if (!pfd || !who) {
+		rc = -1;
+		goto out;
+	}
+	while (run->left) {
+		int64_t t = now_ms(), wait = schedule(run, t);
+		size_t n = run->nconns, i;
+
+		if (run->o->stop && *run->o->stop) {
+			rc = 1;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct conn *c = &run->conns[i];
+			int64_t d = c->deadline - t;
+
+			pfd[i].fd = c->fd;
+			pfd[i].events = (short)c->want;
+			pfd[i].revents = 0;
+			who[i] = c;
+			if (d < wait)
+				wait = d < 0 ? 0 : d;
+		}
+		if (!n && !run->left)
+			break;
+		if (poll(pfd, n, (int)wait) < 0 && errno != EINTR) {
+			rc = -1;
+			break;
+		}
+		t = now_ms();
+		for (i = 0; i < n; i++) {
+			struct conn *c = who[i];
+
+			if (!c->job)
+				continue;
+			if (pfd[i].revents)
+				conn_event(run, c, pfd[i].revents);
+			else if (t >= c->deadline)
+				conn_timeout(run, c);
+		}
+		run_compact(run);
+	}
+out:
+	free(pfd);
+	free(who);
+	return rc;
+}
+
+static SSL_CTX *
+tls_client_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (!ctx)
+		return NULL;
+	/* we want to see bad certificates, not reject them (probes.md 7.1) */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, 0);
+	SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+	return ctx;
+}
+
+static void
+run_defaults(struct run *run, const struct probe_opts *o)
+{
+	run->o = o;
+	run->gap = o->host_gap_ms < 200 ? 200 : o->host_gap_ms;
+	run->connect_ms = o->connect_ms ? o->connect_ms : 3000;
+	run->read_ms = o->read_ms ? o->read_ms : 5000;
+	run->probe_ms = o->probe_ms ? o->probe_ms : 15000;
+	run->udp_wait = o->udp_wait_ms ? o->udp_wait_ms : 2000;
+	run->udp_tries = o->udp_tries ? o->udp_tries : 2;
+	if (run->udp_tries > 2)
+		run->udp_tries = 2;
+	run->per_host = o->per_host ? o->per_host : 1;
+	run->maxconns = o->max_parallel ? o->max_parallel : 64;
+}
+
+static void
+run_free(struct run *run)
+{
+	for (size_t i = 0; i < run->nconns; i++)
+		if (run->conns[i].job)
+			conn_close(run, &run->conns[i]);
+	run->nconns = 0;
+	for (size_t i = 0; i < run->njobs; i++) {
+		json_decref(run->jobs[i].out);
+		free(run->jobs[i].prev);
+	}
+	free(run->jobs);
+	free(run->hosts);
+	free(run->conns);
+	SSL_CTX_free(run->tls);
+}
+
+int
+probe_run_results(struct results *r, const struct probe_opts *o, char *err, size_t errlen)
+{
+	struct run run;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	run_defaults(&run, o);
+	run.tls = tls_client_ctx();
+	run.conns = calloc(run.maxconns, sizeof(*run.conns));
+	if (!run.tls || !run.conns) {
+		snprintf(err, errlen, "cannot set up TLS client or connection table");
+		run_free(&run);
+		return -1;
+	}
+	if (build_jobs(&run, r, err, errlen) < 0) {
+		run_free(&run);
+		return -1;
+	}
+	run.left = run.njobs;
+	plan_jobs(&run);
+	rc = run_loop(&run);
+	if (rc < 0) {
+		snprintf(err, errlen, "probe event loop: %s", strerror(errno));
+		run_free(&run);
+		return -1;
+	}
+	results_count(r, "probed", (json_int_t)run.njobs);
+	results_count(r, "identified", run.identified);
+	if (rc > 0)
+		results_set_status(r, "partial");
+	rc = run.identified;
+	run_free(&run);
+	return rc;
+}
