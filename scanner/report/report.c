@@ -1,0 +1,917 @@
+/*
+ * report.c - the writer table, the sorted views every writer reads, and
+ * the shared helpers (escaping, localisation, service classification).
+ *
+ * report_init() never changes the document.  It makes arrays that hold
+ * references to the document's objects in report order:
+ *   hosts     by address (numeric; IPv4 before IPv6)
+ *   services  by address, protocol, port; "open" is the open subset
+ *   findings  worst severity first, then rule, address, protocol, port, key
+ *   flows     by source, destination, protocol, ports
+ *   exits     by name, address;  peers by country, address
+ * Ties between different objects are broken by their canonical JSON text,
+ * so two documents with the same content always give the same report.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+#include "scanner/core/addr.h"
+#include "scanner/input/policy.h"
+
+const struct report_writer *const report_writers[] = {
+	&report_html, &report_md, &report_csv, &report_dot, &report_nmapxml,
+	&report_json, NULL,
+};
+
+const struct report_writer *
+report_writer_by_name(const char *name)
+{
+	for (const struct report_writer *const *w = report_writers; *w; w++)
+		if (!strcmp((*w)->name, name))
+			return *w;
+	return NULL;
+}
+
+/* --- scalar access ---------------------------------------------------------- */
+
+const char *
+report_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+long long
+report_int(const json_t *o, const char *key, long long def)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : def;
+}
+
+const char *
+report_l10n(const struct report *r, const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s;
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (!json_is_object(v))
+		return "";
+	s = json_string_value(json_object_get(v, i18n_lang_code(r->lang)));
+	if (!s || !*s)
+		s = json_string_value(json_object_get(v, "en"));
+	if (!s)
+		s = json_string_value(json_object_get(v, "ja"));
+	return s ? s : "";
+}
+
+static const char *const rank_words[] = { "info", "low", "medium", "high", "critical" };
+
+int
+report_sev_rank(const char *sev)
+{
+	for (int i = 0; sev && i <= RSEV_CRITICAL; i++)
+		if (!strcmp(sev, rank_words[i]))
+			return i;
+	return -1;
+}
+
+const char *
+report_rank_word(int rank)
+{
+	return rank >= 0 && rank <= RSEV_CRITICAL ? rank_words[rank] : "";
+}
+
+const char *
+report_sev_label(const struct report *r, const char *sev)
+{
+	const char *l = i18n_severity(r->lang, sev);
+
+	return l ? l : sev;
+}
+
+int
+report_has_port(const json_t *o)
+{
+	return report_int(o, "port", 0) > 0 && *report_str(o, "proto");
+}
+
+const char *
+report_exit_addr(const json_t *x)
+{
+	const char *a = report_str(x, "gateway");
+
+	if (!*a)
+		a = report_str(x, "addr");
+	if (!*a)
+		a = json_string_value(json_array_get(json_object_get(x, "addrs"), 0));
+	return a ? a : "";
+}
+
+const char *
+report_exit_name(const json_t *x)
+{
+	const char *n = report_str(x, "name");
+
+	return *n ? n : report_str(x, "declared");
+}
+
+int
+report_exit_declared(const json_t *x)
+{
+	json_t *d = json_object_get(x, "declared");
+
+	return json_is_true(d) || (json_is_string(d) && json_string_length(d));
+}
+
+int
+report_svc_open(const json_t *svc)
+{
+	const char *st = json_string_value(json_object_get(svc, "state"));
+
+	return !st || !strcmp(st, "open") || !strcmp(st, "open|filtered");
+}
+
+/* --- remote access ------------------------------------------------------------ */
+
+static const char *const remote_names[] = {
+	"rdp", "vnc", "ssh", "telnet", "rlogin", "rsh", "x11", "teamviewer",
+	"anydesk", "radmin", "splashtop", "citrix", "ica", "ike", "ipsec",
+	"openvpn", "pptp", "l2tp", "wireguard", "sslvpn", NULL,
+};
+
+static const struct {
+	const char *proto;
+	unsigned lo, hi;
+} remote_ports[] = {
+	{ "tcp", 22, 23 }, { "tcp", 512, 514 }, { "tcp", 1494, 1494 },
+	{ "tcp", 1723, 1723 }, { "tcp", 1194, 1194 }, { "tcp", 3389, 3389 },
+	{ "tcp", 4899, 4899 }, { "tcp", 5900, 5903 }, { "tcp", 5938, 5938 },
+	{ "tcp", 6000, 6000 }, { "tcp", 7070, 7070 }, { "udp", 500, 500 },
+	{ "udp", 1194, 1194 }, { "udp", 1701, 1701 }, { "udp", 3389, 3389 },
+	{ "udp", 4500, 4500 }, { "udp", 51820, 51820 },
+};
+
+static int
+remote_name(const char *svc)
+{
+	if (strstr(svc, "vpn"))
+		return 1;
+	for (const char *const *n = remote_names; *n; n++)
+		if (!strcmp(*n, svc))
+			return 1;
+	return 0;
+}
+
+int
+report_is_remote(const json_t *item)
+{
+	json_t *flag = json_object_get(item, "remote_access");
+	const char *svc = report_str(item, "service");
+	const char *proto = report_str(item, "proto");
+	long long port = report_int(item, "dport", report_int(item, "port", -1));
+
+	if (json_is_boolean(flag))
+		return json_is_true(flag);
+	if (*svc && strcmp(svc, "unknown"))
+		return remote_name(svc);
+	for (size_t i = 0; i < sizeof(remote_ports) / sizeof(remote_ports[0]); i++)
+		if (!strcmp(proto, remote_ports[i].proto) && port >= remote_ports[i].lo &&
+		    port <= remote_ports[i].hi)
+			return 1;
+	return 0;
+}
+
+int
+report_hot(const struct report *r, const char *addr, const char *proto, long long port)
+{
+	char key[160];
+	json_t *v;
+
+	if (proto)
+		snprintf(key, sizeof(key), "%s/%s/%lld", addr, proto, port);
+	else
+		snprintf(key, sizeof(key), "%s", addr);
+	v = json_object_get(r->hot, key);
+	return v ? (int)json_integer_value(v) : -1;
+}
+
+const char *
+report_zone(const struct report *r, const char *addr)
+{
+	const char *z = json_string_value(json_object_get(r->zone_of, addr));
+
+	return z ? z : "";
+}
+
+const char *
+report_site(const struct report *r)
+{
+	const char *s = report_str(r->run, "site");
+
+	if (!*s && r->policy)
+		s = r->policy->site;
+	return s;
+}
+
+const char *
+report_vantage(const struct report *r, char *buf, size_t len)
+{
+	json_t *v = json_object_get(r->run, "vantage");
+
+	if (json_is_string(v)) {
+		snprintf(buf, len, "%s", json_string_value(v));
+	} else if (json_is_object(v)) {
+		const char *parts[3] = { report_str(v, "zone"), report_str(v, "addr"),
+					 report_str(v, "interface") };
+		size_t off = 0;
+
+		buf[0] = '\0';
+		for (int i = 0; i < 3 && off < len; i++) {
+			if (!*parts[i])
+				continue;
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? " " : "",
+						parts[i]);
+		}
+	} else {
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
+/* --- bounded text building ------------------------------------------------------ */
+
+struct sb {
+	char *p;
+	size_t len, cap;	/* cap includes the NUL; room kept for an ellipsis */
+	int full;
+};
+
+/* Append n bytes, cutting on a UTF-8 character boundary when full. */
+static void
+sb_add(struct sb *b, const char *s, size_t n)
+{
+	size_t room;
+
+	if (b->full || b->cap < 5)
+		return;
+	room = b->cap - 4 - b->len;
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		b->full = 1;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	if (b->full) {
+		memcpy(b->p + b->len, "\xE2\x80\xA6", 3);	/* U+2026 */
+		b->len += 3;
+	}
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_str(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void
+sb_scalar(struct sb *b, const json_t *v)
+{
+	char num[64];
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		sb_add(b, json_string_value(v), json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		snprintf(num, sizeof(num), "%g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		snprintf(num, sizeof(num), "true");
+		break;
+	case JSON_FALSE:
+		snprintf(num, sizeof(num), "false");
+		break;
+	case JSON_NULL:
+		snprintf(num, sizeof(num), "null");
+		break;
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *e;
+
+		json_array_foreach(v, i, e) {
+			if (i)
+				sb_str(b, ",");
+			if (json_is_object(e) || json_is_array(e))
+				sb_str(b, "{...}");
+			else
+				sb_scalar(b, e);
+		}
+		return;
+	}
+	default:
+		snprintf(num, sizeof(num), "{...}");
+		break;
+	}
+	sb_str(b, num);
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_t *
+report_keys(const json_t *obj)
+{
+	json_t *keys = json_array(), *v;
+	const char *k;
+	size_t n;
+	const char **tmp;
+
+	if (!keys)
+		return NULL;
+	n = json_object_size(obj);
+	tmp = calloc(n ? n : 1, sizeof(*tmp));
+	if (!tmp)
+		return keys;
+	n = 0;
+	json_object_foreach((json_t *)obj, k, v)
+		tmp[n++] = k;
+	qsort(tmp, n, sizeof(*tmp), cmp_strp);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(keys, json_string(tmp[i]));
+	free(tmp);
+	return keys;
+}
+
+json_t *
+report_counter_keys(const struct report *r)
+{
+	static const char *const known[] = { "packets_sent", "packets_received",
+					     "packets_dropped", "pcap_drops", "evictions",
+					     NULL };
+	json_t *c = json_object_get(r->run, "counters"), *all = report_keys(c), *k;
+	json_t *out = json_array();
+	size_t i;
+
+	for (const char *const *n = known; *n; n++)
+		if (json_object_get(c, *n))
+			json_array_append_new(out, json_string(*n));
+	json_array_foreach(all, i, k) {
+		int is_known = 0;
+
+		for (const char *const *n = known; *n; n++)
+			is_known |= !strcmp(*n, json_string_value(k));
+		if (!is_known)
+			json_array_append(out, k);
+	}
+	json_decref(all);
+	return out;
+}
+
+/* Keys of a service object that every writer already shows in a column. */
+static const char *const svc_known[] = {
+	"addr", "port", "proto", "state", "service", "product", "version",
+	"risks", "zone", "remote_access", NULL,
+};
+
+static int
+svc_is_known(const char *k)
+{
+	for (const char *const *p = svc_known; *p; p++)
+		if (!strcmp(*p, k))
+			return 1;
+	return 0;
+}
+
+static void
+details_member(struct sb *b, const char *k, const json_t *v)
+{
+	json_t *keys, *kv;
+	size_t i;
+
+	if (!json_is_object(v)) {
+		if (b->len)
+			sb_str(b, "; ");
+		sb_str(b, k);
+		sb_str(b, "=");
+		sb_scalar(b, v);
+		return;
+	}
+	keys = report_keys(v);
+	json_array_foreach(keys, i, kv) {
+		const char *sub = json_string_value(kv);
+
+		if (b->len)
+			sb_str(b, "; ");
+		sb_str(b, k);
+		sb_str(b, ".");
+		sb_str(b, sub);
+		sb_str(b, "=");
+		sb_scalar(b, json_object_get(v, sub));
+	}
+	json_decref(keys);
+}
+
+const char *
+report_details(const json_t *svc, char *buf, size_t len)
+{
+	struct sb b = { buf, 0, len, 0 };
+	json_t *keys, *kv;
+	size_t i;
+
+	if (len)
+		buf[0] = '\0';
+	keys = report_keys(svc);
+	json_array_foreach(keys, i, kv) {
+		const char *k = json_string_value(kv);
+
+		if (!svc_is_known(k))
+			details_member(&b, k, json_object_get(svc, k));
+	}
+	json_decref(keys);
+	return buf;
+}
+
+const char *
+report_join(const json_t *arr, const char *sep, char *buf, size_t len)
+{
+	struct sb b = { buf, 0, len, 0 };
+	json_t *v;
+	size_t i;
+
+	if (len)
+		buf[0] = '\0';
+	json_array_foreach((json_t *)arr, i, v) {
+		if (b.len)
+			sb_str(&b, sep);
+		sb_scalar(&b, v);
+	}
+	return buf;
+}
+
+size_t
+report_sev_counts(const struct report *r, size_t counts[5])
+{
+	json_t *f;
+	size_t i, total = 0;
+
+	memset(counts, 0, 5 * sizeof(counts[0]));
+	json_array_foreach(r->findings, i, f) {
+		int rank = report_sev_rank(report_str(f, "severity"));
+
+		if (rank >= 0)
+			counts[rank]++;
+		total++;
+	}
+	return total;
+}
+
+long long
+report_epoch(const char *iso)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!iso || !*iso)
+		return -1;
+	end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || (*end != 'Z' && *end != '\0'))
+		return -1;
+	return (long long)timegm(&tm);
+}
+
+/* --- escaping ----------------------------------------------------------------------- */
+
+#define REPL "\xEF\xBF\xBD"	/* U+FFFD for control characters */
+
+static int
+is_ctl(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+}
+
+void
+report_esc_html(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\t':
+		case '\n': fputc(' ', f); break;
+		default:
+			if (is_ctl(c))
+				fputs(REPL, f);
+			else
+				fputc(c, f);
+		}
+	}
+}
+
+void
+report_esc_md(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '\t' || c == '\n')
+			fputc(' ', f);
+		else if (is_ctl(c))
+			fputs(REPL, f);
+		else if (strchr("\\`*_[]|~", c)) {
+			fputc('\\', f);
+			fputc(c, f);
+		} else
+			fputc(c, f);
+	}
+}
+
+void
+report_esc_dot(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+		} else if (c == '\t' || c == '\n') {
+			fputc(' ', f);
+		} else if (is_ctl(c)) {
+			fputs(REPL, f);
+		} else {
+			fputc(c, f);
+		}
+	}
+}
+
+void
+report_csv_cell(FILE *f, const char *s)
+{
+	fputc('"', f);
+	if (s && strchr("=+-@\t\r", *s) && *s)
+		fputc('\'', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			fputs("\"\"", f);
+		else if (c == '\n' || c == '\t')
+			fputc(c, f);
+		else if (is_ctl(c))
+			fputs(REPL, f);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* --- sorted views ------------------------------------------------------------------------ */
+
+static int
+addr_order(const char *x, const char *y)
+{
+	struct addr a, b;
+	int px = addr_parse(x, &a) == 0, py = addr_parse(y, &b) == 0;
+
+	if (px && py)
+		return addr_cmp(&a, &b);
+	if (px != py)
+		return px ? -1 : 1;	/* parseable addresses first */
+	return strcmp(x, y);
+}
+
+static int
+tiebreak(const json_t *a, const json_t *b)
+{
+	char *x = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+	char *y = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
+	int c = strcmp(x ? x : "", y ? y : "");
+
+	free(x);
+	free(y);
+	return c;
+}
+
+static int
+int_order(long long x, long long y)
+{
+	return x < y ? -1 : x > y;
+}
+
+#define A(p) (*(json_t *const *)(p))
+
+static int
+cmp_host(const void *p, const void *q)
+{
+	int c = addr_order(report_str(A(p), "addr"), report_str(A(q), "addr"));
+
+	return c ? c : tiebreak(A(p), A(q));
+}
+
+static int
+cmp_service(const void *p, const void *q)
+{
+	int c = addr_order(report_str(A(p), "addr"), report_str(A(q), "addr"));
+
+	if (!c)
+		c = strcmp(report_str(A(p), "proto"), report_str(A(q), "proto"));
+	if (!c)
+		c = int_order(report_int(A(p), "port", -1), report_int(A(q), "port", -1));
+	return c ? c : tiebreak(A(p), A(q));
+}
+
+static int
+cmp_finding(const void *p, const void *q)
+{
+	const json_t *a = A(p), *b = A(q);
+	int c = int_order(report_sev_rank(report_str(b, "severity")),
+			  report_sev_rank(report_str(a, "severity")));
+
+	if (!c)
+		c = strcmp(report_str(a, "rule"), report_str(b, "rule"));
+	if (!c)
+		c = addr_order(report_str(a, "addr"), report_str(b, "addr"));
+	if (!c)
+		c = strcmp(report_str(a, "proto"), report_str(b, "proto"));
+	if (!c)
+		c = int_order(report_int(a, "port", -1), report_int(b, "port", -1));
+	if (!c)
+		c = strcmp(report_str(a, "key"), report_str(b, "key"));
+	return c ? c : tiebreak(a, b);
+}
+
+static int
+cmp_flow(const void *p, const void *q)
+{
+	const json_t *a = A(p), *b = A(q);
+	int c = addr_order(report_str(a, "src"), report_str(b, "src"));
+
+	if (!c)
+		c = addr_order(report_str(a, "dst"), report_str(b, "dst"));
+	if (!c)
+		c = strcmp(report_str(a, "proto"), report_str(b, "proto"));
+	if (!c)
+		c = int_order(report_int(a, "dport", -1), report_int(b, "dport", -1));
+	if (!c)
+		c = int_order(report_int(a, "sport", -1), report_int(b, "sport", -1));
+	return c ? c : tiebreak(a, b);
+}
+
+static int
+cmp_exit(const void *p, const void *q)
+{
+	int c = strcmp(report_exit_name(A(p)), report_exit_name(A(q)));
+
+	if (!c)
+		c = addr_order(report_exit_addr(A(p)), report_exit_addr(A(q)));
+	return c ? c : tiebreak(A(p), A(q));
+}
+
+static int
+cmp_peer(const void *p, const void *q)
+{
+	int c = strcmp(report_str(A(p), "country"), report_str(A(q), "country"));
+
+	if (!c)
+		c = addr_order(report_str(A(p), "addr"), report_str(A(q), "addr"));
+	return c ? c : tiebreak(A(p), A(q));
+}
+
+#undef A
+
+/* A new array with the objects of arr (non-objects dropped), sorted. */
+static json_t *
+sorted_view(const json_t *arr, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(arr), m = 0;
+	json_t **v, *out;
+
+	v = calloc(n ? n : 1, sizeof(*v));
+	out = json_array();
+	if (!v || !out) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (json_is_object(json_array_get(arr, i)))
+			v[m++] = json_array_get(arr, i);
+	qsort(v, m, sizeof(*v), cmp);
+	for (size_t i = 0; i < m; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	return out;
+}
+
+static void
+zone_add(json_t *zones, json_t *seen, const char *name)
+{
+	if (json_object_get(seen, name))
+		return;
+	json_object_set_new(seen, name, json_true());
+	json_array_append_new(zones, json_string(name));
+}
+
+/* addr -> zone from the hosts, then the policy; zone order: policy first. */
+static int
+build_zones(struct report *r)
+{
+	json_t *seen = json_object(), *h, *extra;
+	size_t i;
+
+	if (!seen)
+		return -1;
+	json_array_foreach(r->hosts, i, h) {
+		const char *a = report_str(h, "addr"), *z = report_str(h, "zone");
+		struct addr ad;
+
+		if (!*z && r->policy && addr_parse(a, &ad) == 0) {
+			const struct zone *pz = policy_zone_of(r->policy, &ad);
+
+			z = pz ? pz->name : "";
+		}
+		json_object_set_new(r->zone_of, a, json_string(z));
+	}
+	for (size_t k = 0; r->policy && k < r->policy->nzones; k++)
+		zone_add(r->zones, seen, r->policy->zones[k].name);
+	extra = json_object();
+	json_array_foreach(r->hosts, i, h) {
+		const char *z = report_zone(r, report_str(h, "addr"));
+
+		if (*z && !json_object_get(seen, z))
+			json_object_set_new(extra, z, json_true());
+	}
+	{
+		json_t *keys = report_keys(extra), *k;
+
+		json_array_foreach(keys, i, k)
+			zone_add(r->zones, seen, json_string_value(k));
+		json_decref(keys);
+	}
+	json_decref(extra);
+	json_array_foreach(r->hosts, i, h)
+		if (!*report_zone(r, report_str(h, "addr")))
+			zone_add(r->zones, seen, "");
+	json_decref(seen);
+	return 0;
+}
+
+static void
+hot_mark(json_t *hot, const char *key, int rank)
+{
+	json_t *v = json_object_get(hot, key);
+
+	if (!v || json_integer_value(v) < rank)
+		json_object_set_new(hot, key, json_integer(rank));
+}
+
+static void
+build_hot(struct report *r)
+{
+	json_t *f;
+	size_t i;
+	char key[160];
+
+	json_array_foreach(r->findings, i, f) {
+		int rank = report_sev_rank(report_str(f, "severity"));
+		const char *a = report_str(f, "addr");
+
+		if (rank < 0 || !*a)
+			continue;
+		hot_mark(r->hot, a, rank);
+		if (report_has_port(f)) {
+			snprintf(key, sizeof(key), "%s/%s/%lld", a, report_str(f, "proto"),
+				 report_int(f, "port", -1));
+			hot_mark(r->hot, key, rank);
+		}
+	}
+}
+
+static void
+index_service(struct report *r, json_t *s)
+{
+	const char *a = report_str(s, "addr");
+	json_t *list = json_object_get(r->by_addr, a);
+
+	json_array_append(r->open, s);
+	if (!list) {
+		list = json_array();
+		json_object_set_new(r->by_addr, a, list);
+	}
+	json_array_append(list, s);
+}
+
+int
+report_init(struct report *r, json_t *root, const struct policy *policy,
+	    enum report_lang lang, char *err, size_t errlen)
+{
+	json_t *s;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->root = json_incref(root);
+	r->run = json_object_get(root, "run");
+	r->policy = policy;
+	r->lang = lang;
+	r->table = "findings";
+	r->hosts = sorted_view(json_object_get(root, "hosts"), cmp_host);
+	r->services = sorted_view(json_object_get(root, "services"), cmp_service);
+	r->findings = sorted_view(json_object_get(root, "findings"), cmp_finding);
+	r->flows = sorted_view(json_object_get(root, "flows"), cmp_flow);
+	r->exits = sorted_view(json_object_get(root, "exits"), cmp_exit);
+	r->peers = sorted_view(json_object_get(root, "peers"), cmp_peer);
+	r->open = json_array();
+	r->zone_of = json_object();
+	r->zones = json_array();
+	r->hot = json_object();
+	r->by_addr = json_object();
+	r->peer_of = json_object();
+	if (!r->by_addr || !r->peer_of ||
+	    !r->hosts || !r->services || !r->findings || !r->flows || !r->exits ||
+	    !r->peers || !r->open || !r->zone_of || !r->zones || !r->hot ||
+	    !json_is_object(r->run) || build_zones(r) < 0) {
+		snprintf(err, errlen, "%s", json_is_object(r->run) ?
+			 "out of memory" : "results document has no \"run\" object");
+		report_fini(r);
+		return -1;
+	}
+	json_array_foreach(r->services, i, s)
+		if (report_svc_open(s))
+			index_service(r, s);
+	json_array_foreach(r->peers, i, s)
+		if (!json_object_get(r->peer_of, report_str(s, "addr")))
+			json_object_set(r->peer_of, report_str(s, "addr"), s);
+	build_hot(r);
+	return 0;
+}
+
+void
+report_fini(struct report *r)
+{
+	json_t **all[] = { &r->root, &r->hosts, &r->services, &r->open, &r->findings,
+			   &r->flows, &r->exits, &r->peers, &r->zone_of, &r->zones,
+			   &r->hot, &r->by_addr, &r->peer_of };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		json_decref(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+int
+report_render(const struct report_writer *w, const struct report *r, char **out,
+	      size_t *outlen, char *err, size_t errlen)
+{
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	f = open_memstream(out, outlen);
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = w->write(f, r, err, errlen);
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: write error", w->name);
+		rc = -1;
+	}
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: out of memory", w->name);
+		rc = -1;
+	}
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,126 @@
+/*
+ * report.h - report writers: one results document in, one file out.
+ *
+ * Like zmap's output modules, every format is one entry in a table
+ * (report_writers[] in report.c) and one file out_<name>.c exporting a
+ * struct report_writer.  Writers never look at the raw document order:
+ * report_init() builds sorted views (hosts, services, findings, flows,
+ * exits, peers), the zone of every address and the zone order once, so
+ * every writer prints the same things in the same order and golden files
+ * stay byte-stable.  Nothing here reads the clock: the only times in a
+ * report are the ones in the results document.
+ *
+ * Every string of the document may be peer-controlled (banners,
+ * certificate subjects, HTTP titles, DNS names).  Writers print them only
+ * through the escapers below, one per output syntax.
+ */
+#ifndef HEIIKI_REPORT_H
+#define HEIIKI_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "i18n.h"
+
+struct policy;
+
+/* Severity ranks; higher is worse.  -1 for an unknown severity word. */
+#define RSEV_INFO 0
+#define RSEV_LOW 1
+#define RSEV_MEDIUM 2
+#define RSEV_HIGH 3
+#define RSEV_CRITICAL 4
+
+struct report {
+	json_t *root;			/* the results document (own reference) */
+	json_t *run;			/* root.run (borrowed) */
+	const struct policy *policy;	/* optional */
+	enum report_lang lang;
+	const char *table;		/* csv: "findings" (default), "services", ... */
+	/* Sorted views: arrays of references to the document's objects. */
+	json_t *hosts, *services, *open, *findings, *flows, *exits, *peers;
+	json_t *zone_of;		/* addr -> zone name */
+	json_t *zones;			/* zone names in report order; "" = no zone */
+	json_t *hot;			/* "addr/proto/port" and "addr" -> worst rank */
+	json_t *by_addr;		/* addr -> array of open services (sorted) */
+	json_t *peer_of;		/* addr -> peer object */
+};
+
+struct report_writer {
+	const char *name;		/* --format value */
+	const char *summary;
+	int (*write)(FILE *f, const struct report *r, char *err, size_t errlen);
+};
+
+extern const struct report_writer *const report_writers[];
+extern const struct report_writer report_html, report_md, report_csv,
+	report_dot, report_nmapxml, report_json;
+
+const struct report_writer *report_writer_by_name(const char *name);
+
+/* Build the sorted views; policy may be NULL.  0, or -1 with err set. */
+int report_init(struct report *r, json_t *root, const struct policy *policy,
+		enum report_lang lang, char *err, size_t errlen);
+void report_fini(struct report *r);
+/* 1 when name is a table the CSV writer knows. */
+int report_csv_table_ok(const char *name);
+/* Run one writer into a malloc'd buffer.  0, or -1 with err set. */
+int report_render(const struct report_writer *w, const struct report *r,
+		  char **out, size_t *outlen, char *err, size_t errlen);
+
+/* --- helpers for writers -------------------------------------------------- */
+
+/* String member, or "" when absent or not a string. */
+const char *report_str(const json_t *o, const char *key);
+/* Integer member, or def. */
+long long report_int(const json_t *o, const char *key, long long def);
+/* A {"en","ja"} member in the report language (falls back to "en", then
+ * to any plain string). */
+const char *report_l10n(const struct report *r, const json_t *o, const char *key);
+int report_sev_rank(const char *sev);
+/* Translated severity, or the raw word (to be escaped by the caller). */
+const char *report_sev_label(const struct report *r, const char *sev);
+/* Word for a rank 0..4 ("info".."critical"). */
+const char *report_rank_word(int rank);
+/* A finding or service names a port: port > 0 and a protocol. */
+int report_has_port(const json_t *o);
+/* Exits: gateway address ("gateway", "addr" or "addrs"[0]), name ("name"
+ * or the name "declared" holds), declared (true or a non-empty name). */
+const char *report_exit_addr(const json_t *x);
+const char *report_exit_name(const json_t *x);
+int report_exit_declared(const json_t *x);
+/* Open or open|filtered (or no state at all). */
+int report_svc_open(const json_t *svc);
+/* Remote-access service or flow: RDP, VNC, SSH, Telnet, VPNs, ... */
+int report_is_remote(const json_t *item);
+/* Worst finding rank on that service ("addr/proto/port") or host; -1. */
+int report_hot(const struct report *r, const char *addr, const char *proto,
+	       long long port);
+/* Zone of an address ("" when unknown). */
+const char *report_zone(const struct report *r, const char *addr);
+const char *report_site(const struct report *r);
+/* Vantage point text ("zone addr iface") into buf. */
+const char *report_vantage(const struct report *r, char *buf, size_t len);
+/* Protocol-specific fields of a service flattened to "k.sub=v; ..." */
+const char *report_details(const json_t *svc, char *buf, size_t len);
+/* Strings (and numbers) of an array joined with sep. */
+const char *report_join(const json_t *arr, const char *sep, char *buf, size_t len);
+/* Number of findings per rank into counts[5]; returns the total. */
+size_t report_sev_counts(const struct report *r, size_t counts[5]);
+/* Time of a run field as "YYYY-MM-DDTHH:MM:SSZ" -> unix seconds; -1. */
+long long report_epoch(const char *iso);
+/* Counter names of the run: the documented ones first, then the rest
+ * sorted. */
+json_t *report_counter_keys(const struct report *r);
+/* Sort keys of an object into a new array of strings. */
+json_t *report_keys(const json_t *obj);
+
+/* Escapers: control characters become U+FFFD in every syntax. */
+void report_esc_html(FILE *f, const char *s);	/* HTML and XML text/attrs */
+void report_esc_md(FILE *f, const char *s);	/* Markdown table cells */
+void report_esc_dot(FILE *f, const char *s);	/* inside DOT "..." */
+/* One CSV field (RFC 4180, always quoted; = + - @ TAB CR neutralised). */
+void report_csv_cell(FILE *f, const char *s);
+
+#endif
