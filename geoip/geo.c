@@ -8,9 +8,10 @@
  * The first database that answers a field wins, so "country + ASN" works
  * with any order of files.
  *
- * Answers are kept in a direct-mapped cache of GEO_CACHE_SLOTS entries
- * keyed by the 128-bit address: a collision simply replaces the slot, so
- * memory is fixed at open time.  Errors are never cached.
+ * Answers are kept in a 2-way set-associative cache of GEO_CACHE_SLOTS
+ * entries keyed by the 128-bit address: a miss replaces the least recently
+ * used way of its set, so memory is fixed at open time.  Errors are never
+ * cached.
  *
  * Database contents are file data we did not write: strings are copied
  * with a length bound and made printable, and country codes must be two
@@ -34,10 +35,11 @@ struct geo_file {
 	char type[64];
 };
 
+/* Cache slots come in 2-way sets; set[0].victim is the way to replace. */
 struct geo_slot {
 	u128 key;
-	int used;
-	int rc;
+	uint8_t used, victim;
+	int8_t rc;
 	struct geo g;
 };
 
@@ -264,20 +266,21 @@ geo_lookup_all(struct geo_db *db, const struct addr *a, struct geo *out,
 	return out->found ? 0 : 1;
 }
 
+/* First slot of the 2-way set for an address. */
 static size_t
-geo_slot_of(const struct addr *a)
+geo_set_of(const struct addr *a)
 {
 	uint64_t h = (uint64_t)a->v ^ ((uint64_t)(a->v >> 64) * 0x9e3779b97f4a7c15ULL);
 
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 32;
-	return (size_t)(h & (GEO_CACHE_SLOTS - 1));
+	return (size_t)(h & (GEO_CACHE_SLOTS / 2 - 1)) * 2;
 }
 
 int
 geo_lookup(struct geo_db *db, const struct addr *a, struct geo *out)
 {
-	struct geo_slot *s;
+	struct geo_slot *set, *s;
 	unsigned plen;
 	int rc;
 
@@ -287,16 +290,20 @@ geo_lookup(struct geo_db *db, const struct addr *a, struct geo *out)
 	}
 	if (!db->cache_on)
 		return geo_lookup_all(db, a, out, &plen);
-	s = &db->cache[geo_slot_of(a)];
-	if (s->used && s->key == a->v) {
-		*out = s->g;
-		return s->rc;
-	}
+	set = &db->cache[geo_set_of(a)];
+	for (int w = 0; w < 2; w++)
+		if (set[w].used && set[w].key == a->v) {
+			set[0].victim = (uint8_t)!w;
+			*out = set[w].g;
+			return set[w].rc;
+		}
 	rc = geo_lookup_all(db, a, out, &plen);
 	if (rc >= 0) {
+		s = &set[set[0].victim];
+		set[0].victim = (uint8_t)!set[0].victim;
 		s->used = 1;
 		s->key = a->v;
-		s->rc = rc;
+		s->rc = (int8_t)rc;
 		s->g = *out;
 	}
 	return rc;

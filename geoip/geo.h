@@ -3,8 +3,8 @@
  *
  * Several databases may be open at once (a country one and an ASN one);
  * each lookup reads single values with MMDB_get_value, never whole entry
- * lists, and results are cached per address in a fixed-size direct-mapped
- * table (no growth).  Setup returns a code and fills a caller errbuf;
+ * lists, and results are cached per address in a fixed-size 2-way
+ * set-associative table (no growth).  Setup returns a code and fills a caller errbuf;
  * nothing here exits.  Accepted schemas (docs/geoip.md): GeoLite2/GeoIP2
  * Country and City and DB-IP Lite ("country.iso_code", falling back to
  * "registered_country.iso_code"), ip-location-db ("country_code"), and ASN
@@ -20,7 +20,7 @@
 #include "scanner/core/addr.h"
 
 #define GEO_MAX_DB 8
-#define GEO_CACHE_SLOTS 8192	/* power of two */
+#define GEO_CACHE_SLOTS 8192	/* power of two; 2-way sets */
 #define GEO_STALE_DAYS 60	/* older databases give a warning */
 
 struct geo_db;

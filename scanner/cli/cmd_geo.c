@@ -93,9 +93,11 @@ geo_print(struct geo_db *db, int json, int n, char **addrs)
 				"addr", buf, "country", g.country[0] ? g.country : NULL,
 				"asn", g.asn ? json_integer(g.asn) : NULL,
 				"org", g.as_org[0] ? g.as_org : NULL));
+		else if (g.asn)
+			printf("%s\t%s\tAS%u\t%s\n", buf, g.country[0] ? g.country : "-",
+			       g.asn, g.as_org[0] ? g.as_org : "-");
 		else
-			printf("%s\t%s\t%s%u\t%s\n", buf, g.country[0] ? g.country : "-",
-			       g.asn ? "AS" : "", g.asn, g.as_org[0] ? g.as_org : "-");
+			printf("%s\t%s\t-\t-\n", buf, g.country[0] ? g.country : "-");
 	}
 	if (json && rc == 0) {
 		char *s = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
