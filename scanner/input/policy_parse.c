@@ -221,7 +221,7 @@ parse_dns_entry(struct pctx *pc, yaml_node_t *item, size_t i)
 	yaml_node_t *v[2];
 	char ctx[CTX_MAX], what[CTX_MAX], text[2 * ADDR_STRLEN + 8], rerr[160];
 
-	pc_item_ctx(pc, item, "do_not_scan", "addr", i, ctx, sizeof(ctx));
+	pc_item_ctx(pc, item, "do_not_scan", NULL, i, ctx, sizeof(ctx));
 	if (pc_map(pc, item, ctx, keys, v) < 0 ||
 	    pc_require(pc, item, v[0], ctx, "addr") < 0 ||
 	    pc_require(pc, item, v[1], ctx, "reason") < 0 ||
@@ -499,14 +499,26 @@ parse_paths(struct pctx *pc)
 	return 0;
 }
 
+static int
+parse_version(struct pctx *pc, yaml_node_t *n)
+{
+	unsigned v;
+
+	if (pc_uint(pc, n, "version", 0, 1000000, &v) < 0)
+		return -1;
+	if (v != 1)
+		return pc_error(pc, n->start_mark,
+				"version: %u is not supported (this heiiki reads version 1)", v);
+	return 0;
+}
+
 int
 policy_parse_doc(struct pctx *pc)
 {
 	yaml_node_t *root = yaml_document_get_root_node(&pc->doc), **t = pc->top;
-	unsigned version;
 
 	if (pc_map(pc, root, NULL, policy_top_keys, t) < 0 ||
-	    (t[TK_VERSION] && pc_uint(pc, t[TK_VERSION], "version", 1, 1, &version) < 0) ||
+	    (t[TK_VERSION] && parse_version(pc, t[TK_VERSION]) < 0) ||
 	    pc_require(pc, root, t[TK_SITE], NULL, "site") < 0 ||
 	    pc_require(pc, root, t[TK_ZONES], NULL, "zones") < 0 ||
 	    pc_str(pc, t[TK_SITE], "site", pc->p->site, sizeof(pc->p->site)) < 0 ||

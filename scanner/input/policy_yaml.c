@@ -97,7 +97,9 @@ parser_error(struct pctx *pc, const yaml_parser_t *yp)
 	default:
 		if (yp->context)
 			return pc_error(pc, yp->problem_mark,
-					"invalid YAML: %s %s", yp->context, problem);
+					"invalid YAML: %s (%s at %zu:%zu)", problem,
+					yp->context, yp->context_mark.line + 1,
+					yp->context_mark.column + 1);
 		return pc_error(pc, yp->problem_mark, "invalid YAML: %s", problem);
 	}
 }
