@@ -1,0 +1,69 @@
+/*
+ * capture.h - the passive mode: packets from a live interface or from
+ * pcap/pcapng files, through decode, the flow table and the dissectors,
+ * into the results document (flows, exits, peers, hosts).
+ *
+ * A live NIC and a file both become one pcap_t and are read by the same
+ * loop (libpcap's ops-table idea), so the regression pcaps exercise the
+ * code a live capture runs.  capture_packet() is the per-packet entry,
+ * public so tests and fuzz targets can feed frames without libpcap.
+ */
+#ifndef HEIIKI_CAPTURE_H
+#define HEIIKI_CAPTURE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scanner/core/results.h"
+#include "scanner/input/policy.h"
+#include "geoip/geo.h"
+
+struct capture_opts {
+	size_t max_flows;		/* flow table capacity (default 1,000,000) */
+	int64_t idle_us;		/* idle timeout (default 300 s) */
+	int64_t active_us;		/* active timeout (default 3600 s) */
+	size_t max_flow_records;	/* ordinary flows written (top N by bytes) */
+	size_t max_notable_records;	/* remote-access/inbound/cross-zone flows */
+	unsigned snaplen;		/* live only */
+	int promisc;			/* live only */
+	const struct policy *policy;	/* zones and declared exits; may be NULL */
+	struct geo_db *geo;		/* countries; may be NULL */
+};
+
+struct capture;
+
+void capture_opts_default(struct capture_opts *o);
+int capture_new(struct capture **out, const struct capture_opts *o, char *err,
+		size_t errlen);
+void capture_free(struct capture *c);
+
+/* One frame of link type dlt (pcap_datalink numbering). */
+void capture_packet(struct capture *c, int dlt, int64_t ts_us,
+		    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
+/*
+ * Read a pcap or pcapng file ("-" = stdin) to its end or until *stop.
+ * Returns 0; 1 when the file ended early (truncated/damaged: counted and
+ * warned, packets before the damage are kept); -1 when it cannot be read
+ * at all (err filled).
+ */
+int capture_file(struct capture *c, const char *path,
+		 volatile sig_atomic_t *stop, char *err, size_t errlen);
+/*
+ * Capture live on iface (BPF filter optional) for duration_s seconds (0 =
+ * until *stop).  0, or -1 with err filled (interface, permission, filter).
+ */
+int capture_live(struct capture *c, const char *iface, const char *bpf,
+		 unsigned duration_s, volatile sig_atomic_t *stop, char *err,
+		 size_t errlen);
+
+/* Export every flow and write flows/exits/peers/hosts and counters. */
+int capture_finish(struct capture *c, struct results *r, char *err,
+		   size_t errlen);
+
+/* Stable, sorted text summary of a capture results document. */
+void capture_summary(struct results *r, FILE *out);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * capture_priv.h - state shared by the files of scanner/capture/ (not for
+ * use outside that folder).
+ */
+#ifndef HEIIKI_CAPTURE_PRIV_H
+#define HEIIKI_CAPTURE_PRIV_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "exits.h"
+#include "flow.h"
+
+enum side_class { SIDE_INTERNAL, SIDE_EXTERNAL, SIDE_LOCAL };
+enum flow_dir { DIR_INTERNAL, DIR_OUTBOUND, DIR_INBOUND, DIR_EXTERNAL };
+
+/* A flow as exported, with what its export decided about it. */
+struct flow_rec {
+	struct flow f;
+	const char *zone[2];
+	const char *remote_access;
+	uint8_t cls[2];
+	uint8_t dir;
+	uint8_t crossing;
+	uint8_t why;
+};
+
+/* The largest `cap` records by bytes: a min-heap on total bytes. */
+struct recs {
+	struct flow_rec *v;
+	size_t n, cap;
+	uint64_t dropped;
+};
+
+struct capture_stats {
+	uint64_t packets, bytes, ip, arp, non_ip, truncated, invalid;
+	uint64_t unsupported_link, fragments, flow_records;
+	uint64_t dns_answers, tls_sni, http_host, app_malformed;
+	uint64_t files, files_damaged, files_unreadable;
+	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	int interrupted;
+};
+
+struct capture {
+	struct capture_opts o;
+	struct flow_table *ft;
+	struct agg *agg;
+	struct recs ordinary, notable;
+	struct capture_stats st;
+	char warnings[4][160];
+	unsigned nwarnings;
+};
+
+int recs_init(struct recs *rs, size_t cap, char *err, size_t errlen);
+void recs_offer(struct recs *rs, const struct flow_rec *r);
+int recs_write(struct capture *c, struct results *r, char *err, size_t errlen);
+void stats_write(struct capture *c, struct results *r);
+void capture_warn(struct capture *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *capture_remote_access(const struct flow *f);
+
+#endif
