@@ -272,6 +272,11 @@ dicom_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	uint32_t n;
 	struct rd pdu;
 
+	if (ctx->step == 1 && ctx->eof && rd_left(in) < 10) {
+		/* closed instead of A-RELEASE-RP: the association is gone anyway */
+		json_object_set_new(dicom_obj(out), "released", json_false());
+		return PROBE_MATCH;
+	}
 	if (rd_left(in) >= 1 && (rd_ptr(in)[0] < 0x01 || rd_ptr(in)[0] > 0x07))
 		return PROBE_NO_MATCH;
 	if (!rd_u8(in, &type) || !rd_u8(in, &reserved) || !rd_be32(in, &n))

@@ -323,6 +323,7 @@ ike_v2_notify_name(uint16_t t)
 	case 16389: return "NAT_DETECTION_DESTINATION_IP";
 	case 16390: return "COOKIE";
 	case 16404: return "MULTIPLE_AUTH_SUPPORTED";
+	case 16418: return "REDIRECT_SUPPORTED";
 	case 16430: return "IKEV2_FRAGMENTATION_SUPPORTED";
 	case 16431: return "SIGNATURE_HASH_ALGORITHMS";
 	default: return NULL;

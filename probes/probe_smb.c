@@ -19,9 +19,10 @@
  * session, no share access.
  *
  * A connection that closes without answering the SMB1 negotiate means
- * SMB1 is off (MS-SMB2 3.3.5.3.2); step 0 therefore records
- * "smb1_accepted": false, and the SMB1 step overwrites it only when the
- * server answers.
+ * SMB1 is off (MS-SMB2 3.3.5.3.2); the SMB2 step therefore records
+ * "smb1_accepted": false, the SMB1 step overwrites it when the server
+ * answers, and on end-of-stream (ctx->eof) with no reply the SMB1 step
+ * returns MATCH so the SMB2 results are kept.
  */
 #include <stdio.h>
 #include <string.h>
@@ -424,16 +425,28 @@ smb_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	struct rd msg;
 	int r;
 
-	if (ph == SMB_NBSS)
-		return smb_parse_nbss(in, out);
 	if (ph == SMB_DONE)
 		return PROBE_NO_MATCH;
+	if (ph == SMB_NBSS) {
+		enum probe_verdict v = smb_parse_nbss(in, out);
+
+		/* second session request on 139: SMB is already known */
+		if (ctx->step > 0 && ctx->eof && v == PROBE_NEED_MORE)
+			return PROBE_MATCH;
+		return v;
+	}
 	r = smb_frame(in, &msg);
-	if (r == 0)
-		return PROBE_NEED_MORE;
-	if (r < 0)
-		return PROBE_NO_MATCH;
-	return ph == SMB_NEG2 ? smb_parse_neg2(&msg, out) : smb_parse_neg1(&msg, out);
+	if (r > 0)
+		return ph == SMB_NEG2 ? smb_parse_neg2(&msg, out) :
+		    smb_parse_neg1(&msg, out);
+	if (ph == SMB_NEG1 && ctx->eof) {
+		/* MS-SMB2 3.3.5.3.2: no SMB1 -> disconnect without a reply */
+		json_object_set_new(smb_obj(out), "smb1_evidence",
+		    json_string(rd_left(in) ? "unrecognised reply" :
+		    "connection closed without a reply"));
+		return PROBE_MATCH;
+	}
+	return r == 0 ? PROBE_NEED_MORE : PROBE_NO_MATCH;
 }
 
 const struct probe probe_smb = {

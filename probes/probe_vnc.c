@@ -8,10 +8,9 @@
  * a security-type byte or ClientInit, so no authentication is attempted
  * and no session is opened, even when type 1 (None) is offered.
  *
- * hello() cannot see the server's version, so step 1 always answers 3.8
- * (what masscan does).  A 3.3 server treats any unknown minor as 3.3
- * (RFC 6143 Appendix A) and answers with a u32; parse() picks the framing
- * from the version recorded at step 0.
+ * Step 1's answer is chosen from the greeting (ctx->prev): the highest of
+ * 3.3, 3.7, 3.8 not above the server's, so a 3.3 server gets 3.3 and
+ * answers with a u32 type; parse() picks the framing the same way.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +36,42 @@ vnc_obj(json_t *out)
 	return o;
 }
 
+/* Three ASCII digits -> value, or -1. */
+static int
+digits3(const uint8_t *p)
+{
+	int v = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The version we answer, from the server's greeting (ctx->prev): the
+ * highest of 3.3/3.7/3.8 not above it (RFC 6143 7.1.1); unknown 3.x
+ * minors count as 3.3 (Appendix A); Apple 3.889 and 4.x/5.x get 3.8.
+ * Returns 3, 7 or 8.
+ */
+static int
+vnc_choose(const struct probe_ctx *ctx)
+{
+	int maj, min;
+
+	if (!ctx->prev || ctx->prev_len < RFB_VERSION_LEN)
+		return 8;
+	maj = digits3(ctx->prev + 4);
+	min = digits3(ctx->prev + 8);
+	if (maj > 3 || (maj == 3 && min >= 8))
+		return 8;
+	if (maj == 3 && min == 7)
+		return 7;
+	return 3;
+}
+
 static int
 vnc_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 {
@@ -46,7 +81,9 @@ vnc_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 	}
 	if (ctx->step != 1 || cap < RFB_VERSION_LEN)
 		return -1;
-	memcpy(buf, "RFB 003.008\n", RFB_VERSION_LEN);
+	memcpy(buf, "RFB 003.00", 10);
+	buf[10] = (uint8_t)('0' + vnc_choose(ctx));
+	buf[11] = '\n';
 	*len = RFB_VERSION_LEN;
 	return 0;
 }
@@ -85,20 +122,6 @@ vnc_product(int maj, int min)
 	if (maj == 0 && min == 0)
 		return "UltraVNC repeater";
 	return NULL;
-}
-
-/* Three ASCII digits -> value, or -1. */
-static int
-digits3(const uint8_t *p)
-{
-	int v = 0;
-
-	for (int i = 0; i < 3; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
 }
 
 static enum probe_verdict
@@ -186,29 +209,22 @@ vnc_type(uint32_t t)
 	return json_pack("{s:I,s:s}", "type", (json_int_t)t, "name", vnc_type_name(t));
 }
 
-/* Did step 0 see a server that speaks the 3.3 framing (3.3 .. 3.6)? */
-static int
-vnc_is_33(json_t *out)
-{
-	const char *v = json_string_value(json_object_get(vnc_obj(out),
-	    "rfb_version_server"));
-
-	return v && !strncmp(v, "003.00", 6) && v[6] >= '3' && v[6] <= '6';
-}
-
 static enum probe_verdict
-vnc_parse_types(struct rd *in, json_t *out)
+vnc_parse_types(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
 	json_t *o = vnc_obj(out), *types;
+	int sent = vnc_choose(ctx);
+	char ver[8] = "003.00x";
 	uint8_t n;
 	const uint8_t *p;
 
-	if (vnc_is_33(out)) {
+	ver[6] = (char)('0' + sent);
+	json_object_set_new(o, "rfb_version_sent", json_string(ver));
+	if (sent == 3) {
 		uint32_t t;
 
 		if (!rd_be32(in, &t))
 			return PROBE_NEED_MORE;
-		json_object_set_new(o, "rfb_version_sent", json_string("003.008"));
 		if (t == 0)
 			return vnc_reason(in, o);
 		types = json_array();
@@ -219,7 +235,6 @@ vnc_parse_types(struct rd *in, json_t *out)
 	}
 	if (!rd_u8(in, &n))
 		return PROBE_NEED_MORE;
-	json_object_set_new(o, "rfb_version_sent", json_string("003.008"));
 	if (n == 0)
 		return vnc_reason(in, o);
 	if (rd_left(in) < n)
@@ -239,8 +254,14 @@ vnc_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
 	if (ctx->step == 0)
 		return vnc_parse_version(in, out);
-	if (ctx->step == 1)
-		return vnc_parse_types(in, out);
+	if (ctx->step == 1) {
+		enum probe_verdict v = vnc_parse_types(ctx, in, out);
+
+		/* the version already identified VNC: keep it on a short end */
+		if (ctx->eof && (v == PROBE_NEED_MORE || v == PROBE_NO_MATCH))
+			return PROBE_MATCH;
+		return v;
+	}
 	return PROBE_NO_MATCH;
 }
 
