@@ -1,0 +1,641 @@
+/*
+ * sweep.c - the sweep loop (see sweep.h): permute -> recheck -> pace ->
+ * send, with bounded retry and defer queues and the dry-run backend.
+ *
+ * Per iteration the loop picks one candidate: a deferred probe whose host
+ * is ready again, else a retry that fell due, else the next index of the
+ * permutation.  The global limiter is consulted before picking, so a
+ * candidate is never held while waiting for the global rate; the per-host
+ * limiter can only defer it (into a small heap).  Everything that grows
+ * with the scan (results) lives in the results document; the loop's own
+ * memory is fixed at start.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sweep_int.h"
+#include "scanner/core/log.h"
+
+#define HEAP_CAP 8192
+#define ANSWERED_SLOTS (1u << 19)
+#define PROGRESS_NS (RL_NS)
+
+/* --- order: batches of hosts, permuted inside ------------------------- */
+
+void
+order_init(struct sweep_order *o, uint64_t hosts, uint64_t nports,
+	   uint64_t in_flight, uint64_t seed)
+{
+	memset(o, 0, sizeof(*o));
+	o->hosts = hosts;
+	o->nports = nports;
+	o->h = (in_flight == 0 || in_flight > hosts) ? hosts : in_flight;
+	o->total = hosts * nports;
+	if (o->h == 0)
+		return;
+	o->full = hosts / o->h;
+	o->rem = hosts % o->h;
+	perm_init(&o->host, hosts, seed ^ 0x686f737473ULL);
+	perm_init(&o->batch, o->h * nports, seed ^ 0x6261746368ULL);
+	if (o->rem)
+		perm_init(&o->last, o->rem * nports, seed ^ 0x6c617374ULL);
+}
+
+void
+order_at(const struct sweep_order *o, uint64_t i, uint64_t *host,
+	 uint64_t *port)
+{
+	uint64_t bsz = o->h * o->nports, b = i / bsz, j, h;
+
+	if (b < o->full) {
+		j = perm_map(&o->batch, i - b * bsz);
+		h = b * o->h + j % o->h;
+		*port = j / o->h;
+	} else {
+		j = perm_map(&o->last, i - o->full * bsz);
+		h = o->full * o->h + j % o->rem;
+		*port = j / o->rem;
+	}
+	*host = perm_map(&o->host, h);
+}
+
+/* --- retry ring and defer heap ------------------------------------------ */
+
+static int
+ring_init(struct ring *r, size_t want)
+{
+	size_t n = 1024;
+
+	while (n < want && n < (1u << 20))
+		n <<= 1;
+	r->e = calloc(n, sizeof(*r->e));
+	r->mask = n - 1;
+	r->head = r->n = 0;
+	return r->e ? 0 : -1;
+}
+
+static int
+ring_full(const struct ring *r)
+{
+	return r->n > r->mask;
+}
+
+static void
+ring_push(struct ring *r, const struct pending *p)
+{
+	r->e[(r->head + r->n) & r->mask] = *p;
+	r->n++;
+}
+
+static void
+heap_push(struct heap *h, const struct pending *p)
+{
+	size_t i = h->n++;
+
+	while (i) {
+		size_t up = (i - 1) / 2;
+
+		if (h->e[up].due <= p->due)
+			break;
+		h->e[i] = h->e[up];
+		i = up;
+	}
+	h->e[i] = *p;
+}
+
+static void
+heap_pop(struct heap *h, struct pending *out)
+{
+	struct pending last = h->e[--h->n];
+	size_t i = 0;
+
+	*out = h->e[0];
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->e[c + 1].due < h->e[c].due)
+			c++;
+		if (last.due <= h->e[c].due)
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+}
+
+/* --- answered slots (for retries) ---------------------------------------- */
+
+static size_t
+ans_slot(const struct sweep *s, uint64_t key)
+{
+	key ^= key >> 31;
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(key >> 40) & s->amask;
+}
+
+static int
+answered(const struct sweep *s, uint64_t key)
+{
+	return s->answered && s->answered[ans_slot(s, key)] == key + 1;
+}
+
+/* Rank of a in the frozen target set, or -1. */
+static int
+target_rank(const struct tset *t, const struct addr *a, uint64_t *idx)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->r[mid].hi < a->v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= t->n || t->r[lo].lo > a->v || !t->before)
+		return -1;
+	*idx = (uint64_t)(t->before[lo] + (a->v - t->r[lo].lo));
+	return 0;
+}
+
+/* --- replies into the results document ------------------------------------ */
+
+static const char *const state_names[] = { "open", "closed", "filtered" };
+
+void
+sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
+	    uint16_t port, enum sweep_state state)
+{
+	const char *pname = proto == 17 ? "udp" : "tcp";
+	uint64_t h;
+	uint16_t pi = s->port_idx[(proto == 17) * 65536 + port];
+	json_t *svc;
+
+	if (!pi || target_rank(s->c->targets, dst, &h) < 0)
+		return;
+	s->st->valid++;
+	if (s->answered) {
+		uint64_t key = h * s->c->nports + (pi - 1);
+
+		s->answered[ans_slot(s, key)] = key + 1;
+	}
+	if (state == ST_OPEN)
+		s->st->open++;
+	else if (state == ST_CLOSED)
+		s->st->closed++;
+	else
+		s->st->unreachable++;
+	if (state != ST_FILTERED)
+		results_host(s->res, dst, 1);
+	svc = results_service(s->res, dst, pname, port, 0);
+	if (state != ST_OPEN && !s->c->all_states)
+		return;
+	if (!svc)
+		svc = results_service(s->res, dst, pname, port, 1);
+	if (!svc)
+		return;
+	/* open wins over an earlier or later negative answer */
+	if (state != ST_OPEN) {
+		const char *cur = json_string_value(json_object_get(svc, "state"));
+
+		if (cur && !strcmp(cur, "open"))
+			return;
+	}
+	json_object_set_new(svc, "state", json_string(state_names[state]));
+}
+
+void
+sweep_host_alive(struct sweep *s, const struct addr *a, const uint8_t *mac,
+		 const char *how)
+{
+	json_t *host;
+	char buf[18];
+
+	if (!tset_contains(s->c->targets, a))
+		return;
+	host = results_host(s->res, a, 1);
+	if (!host)
+		return;
+	if (mac)
+		json_object_set_new(host, "mac", json_string(mac_fmt(mac, buf)));
+	if (!json_object_get(host, "seen_by")) {
+		json_object_set_new(host, "seen_by", json_string(how));
+		if (mac)
+			s->st->hosts_arp++;
+		else
+			s->st->hosts_ping++;
+	}
+}
+
+/* --- dry run ------------------------------------------------------------- */
+
+static int
+dry_open(struct sweep *s)
+{
+	(void)s;
+	return 0;
+}
+
+static uint64_t
+dry_inflight_min(struct sweep *s)
+{
+	(void)s;
+	return UINT64_MAX;
+}
+
+static int
+dry_can_send(struct sweep *s)
+{
+	(void)s;
+	return 1;
+}
+
+static int
+dry_send(struct sweep *s, const struct addr *dst, const struct sweep_port *p)
+{
+	char buf[ADDR_STRLEN];
+
+	fprintf(s->c->dry_out, "%s\t%s\t%u\n", p->proto == 17 ? "udp" : "tcp",
+		addr_fmt(dst, buf), p->port);
+	return 0;
+}
+
+static int
+dry_poll(struct sweep *s, uint64_t wait_ns)
+{
+	(void)s;
+	(void)wait_ns;
+	return 0;
+}
+
+static int
+dry_busy(struct sweep *s)
+{
+	(void)s;
+	return 0;
+}
+
+static void
+dry_close(struct sweep *s)
+{
+	fflush(s->c->dry_out);
+}
+
+const struct sweep_backend sweep_dry_backend = {
+	"dry-run", dry_open, dry_can_send, dry_send, dry_poll, dry_busy,
+	dry_inflight_min, dry_close,
+};
+
+/* --- the loop -------------------------------------------------------------- */
+
+struct loop {
+	uint64_t cursor, end;
+	uint64_t next_ck, next_progress, last_sent;
+};
+
+static uint64_t
+pending_min(struct sweep *s, const struct loop *l)
+{
+	uint64_t m = l->cursor;
+
+	for (size_t i = 0; i < s->ring.n; i++) {
+		const struct pending *p = &s->ring.e[(s->ring.head + i) & s->ring.mask];
+
+		if (p->pos < m)
+			m = p->pos;
+	}
+	for (size_t i = 0; i < s->heap.n; i++)
+		if (s->heap.e[i].pos < m)
+			m = s->heap.e[i].pos;
+	if (s->be->inflight_min(s) < m)
+		m = s->be->inflight_min(s);
+	return m;
+}
+
+static int
+ring_due(struct sweep *s, uint64_t now, struct pending *out)
+{
+	while (s->ring.n) {
+		struct pending p = s->ring.e[s->ring.head];
+		uint64_t h, pi;
+
+		if (p.due > now)
+			return 0;
+		s->ring.head = (s->ring.head + 1) & s->ring.mask;
+		s->ring.n--;
+		if (p.tries > s->c->retries)
+			continue;	/* tracked only while in flight */
+		order_at(&s->order, p.pos, &h, &pi);
+		if (answered(s, h * s->c->nports + pi))
+			continue;
+		*out = p;
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 candidate in out, 0 nothing ready (*wait set), -1 all done. */
+static int
+pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
+     uint64_t *wait)
+{
+	uint64_t due = UINT64_MAX;
+
+	if (s->heap.n && s->heap.e[0].due <= now) {
+		heap_pop(&s->heap, out);
+		return 1;
+	}
+	if (ring_due(s, now, out))
+		return 1;
+	if (l->cursor < l->end && !ring_full(&s->ring) && s->heap.n < s->heap.cap) {
+		out->pos = l->cursor++;
+		out->due = 0;
+		out->tries = 0;
+		return 1;
+	}
+	if (s->heap.n)
+		due = s->heap.e[0].due;
+	if (s->ring.n && s->ring.e[s->ring.head].due < due)
+		due = s->ring.e[s->ring.head].due;
+	if (due == UINT64_MAX)
+		return -1;
+	*wait = due > now ? due - now : 0;
+	return 0;
+}
+
+/* Wait until both limiters allow host h; used when the heap is full. */
+static void
+wait_host(struct sweep *s, uint64_t h, uint64_t *now)
+{
+	uint64_t w;
+
+	while ((w = rl_hosts_wait(&s->hosts, h, *now)) ||
+	       (w = rl_wait(&s->rl, *now))) {
+		s->be->poll(s, w);
+		*now = rl_now();
+	}
+}
+
+static int
+send_one(struct sweep *s, const struct pending *p, uint64_t now)
+{
+	const struct sweep_conf *c = s->c;
+	struct pending next = *p;
+	uint64_t h, pi;
+	struct addr a;
+
+	order_at(&s->order, p->pos, &h, &pi);
+	if (tset_nth(c->targets, h, &a) < 0)
+		return 0;
+	/* the last word on safety: scope and do_not_scan, right before tx */
+	if (!tset_contains(c->scope, &a) || tset_contains(c->deny, &a)) {
+		s->st->refused_recheck++;
+		return 0;
+	}
+	if (c->mode != SWEEP_DRYRUN) {
+		uint64_t w = rl_hosts_wait(&s->hosts, h, now);
+
+		if (w && s->heap.n < s->heap.cap) {
+			next.due = now + w;
+			heap_push(&s->heap, &next);
+			return 0;
+		}
+		wait_host(s, h, &now);
+		rl_take(&s->rl, now);
+		rl_hosts_mark(&s->hosts, h, now);
+	}
+	s->cur_pos = p->pos;
+	if (s->be->send(s, &a, &c->ports[pi]) < 0)
+		return -1;
+	s->st->sent++;
+	if (p->tries)
+		s->st->retries++;
+	if (c->mode == SWEEP_RAW) {
+		next.tries = p->tries + 1;
+		next.due = now + (uint64_t)c->retry_ms * 1000000ULL;
+		ring_push(&s->ring, &next);
+	}
+	return 0;
+}
+
+static void
+progress(struct sweep *s, struct loop *l, uint64_t now, int final)
+{
+	const struct sweep_conf *c = s->c;
+	uint64_t span = l->end - c->start, done = l->cursor - c->start;
+	double pct = span ? 100.0 * (double)done / (double)span : 100.0;
+	double rate = (double)(s->st->sent - l->last_sent);
+	double eta = rate > 0 ? (double)(span - done) / rate : 0;
+
+	if (c->progress)
+		fprintf(stderr, "\rsent %llu  %.0f pps  %.1f%% done  ETA %.0fs  "
+			"open %llu   %s", (unsigned long long)s->st->sent, rate,
+			pct, eta, (unsigned long long)s->st->open,
+			final ? "\n" : "");
+	l->last_sent = s->st->sent;
+	l->next_progress = now + PROGRESS_NS;
+}
+
+static void
+housekeeping(struct sweep *s, struct loop *l, uint64_t now)
+{
+	if (now >= l->next_progress)
+		progress(s, l, now, 0);
+	if (s->c->checkpoint && now >= l->next_ck) {
+		s->c->checkpoint(s->c->ck_arg, pending_min(s, l), 0);
+		l->next_ck = now + (uint64_t)s->c->checkpoint_ms * 1000000ULL;
+	}
+}
+
+static int
+loop(struct sweep *s, struct loop *l)
+{
+	const struct sweep_conf *c = s->c;
+
+	for (;;) {
+		uint64_t now = rl_now(), wait = 0;
+		struct pending p;
+		int k;
+
+		if (c->stop && *c->stop) {
+			s->st->interrupted = 1;
+			break;
+		}
+		housekeeping(s, l, now);
+		if (c->mode != SWEEP_DRYRUN && (wait = rl_wait(&s->rl, now))) {
+			s->be->poll(s, wait);
+			continue;
+		}
+		if (!s->be->can_send(s)) {
+			s->be->poll(s, 1000000);
+			continue;
+		}
+		k = pick(s, l, now, &p, &wait);
+		if (k < 0)
+			break;
+		if (k == 0) {
+			s->be->poll(s, wait);
+			continue;
+		}
+		if (send_one(s, &p, now) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+cooldown(struct sweep *s, struct loop *l)
+{
+	const struct sweep_conf *c = s->c;
+	uint64_t ms = c->cooldown_ms, end, now;
+
+	/* connect mode: sockets in flight time out by themselves */
+	while (s->be->busy(s) && !(c->stop && *c->stop)) {
+		housekeeping(s, l, rl_now());
+		s->be->poll(s, 10000000);
+	}
+	if (c->mode != SWEEP_RAW)
+		return;
+	if (c->stop && *c->stop && ms > 1000)
+		ms = 1000;	/* interrupted: a short wait for late replies */
+	end = rl_now() + ms * 1000000ULL;
+	while ((now = rl_now()) < end) {
+		housekeeping(s, l, now);
+		s->be->poll(s, end - now);
+	}
+}
+
+static const struct sweep_backend *
+backend_for(enum sweep_mode m)
+{
+	if (m == SWEEP_RAW)
+		return &sweep_raw_backend;
+	if (m == SWEEP_CONNECT)
+		return &sweep_connect_backend;
+	return &sweep_dry_backend;
+}
+
+static int
+setup_tables(struct sweep *s)
+{
+	const struct sweep_conf *c = s->c;
+	uint64_t want = (uint64_t)c->pps * (c->retry_ms + 200) / 1000 + 1024;
+
+	s->port_idx = calloc(2 * 65536, sizeof(*s->port_idx));
+	s->heap.cap = HEAP_CAP;
+	s->heap.e = calloc(HEAP_CAP, sizeof(*s->heap.e));
+	if (!s->port_idx || !s->heap.e || ring_init(&s->ring, want) < 0 ||
+	    rl_hosts_init(&s->hosts, c->host_pps,
+			  2 * (size_t)(s->order.h < 65536 ? s->order.h : 65536)) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nports; i++)
+		s->port_idx[(c->ports[i].proto == 17) * 65536 + c->ports[i].port] =
+			(uint16_t)(i + 1);
+	if (c->mode == SWEEP_RAW) {
+		s->answered = calloc(ANSWERED_SLOTS, sizeof(*s->answered));
+		s->amask = ANSWERED_SLOTS - 1;
+		if (!s->answered)
+			return -1;
+	}
+	rl_init(&s->rl, c->pps ? c->pps : 1, c->pps / 500 + 1);
+	return 0;
+}
+
+static void
+teardown(struct sweep *s)
+{
+	free(s->port_idx);
+	free(s->heap.e);
+	free(s->ring.e);
+	free(s->answered);
+	rl_hosts_free(&s->hosts);
+}
+
+static int
+check_space(const struct sweep_conf *c, u128 hosts, char *err, size_t errlen)
+{
+	if (c->nports == 0 || c->nports > 2 * 65536) {
+		snprintf(err, errlen, "no ports to scan");
+		return -1;
+	}
+	if (hosts > (u128)(UINT64_MAX / c->nports)) {
+		snprintf(err, errlen, "target set too large: more than 2^64 "
+			 "(address, port) pairs; narrow the targets");
+		return -1;
+	}
+	if (c->start > (uint64_t)hosts * c->nports) {
+		snprintf(err, errlen, "resume index beyond the end of the scan");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sweep_run(const struct sweep_conf *c, struct results *r,
+	  struct sweep_stats *st, char *err, size_t errlen)
+{
+	struct sweep s;
+	struct loop l;
+	u128 hosts = tset_count(c->targets);
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (check_space(c, hosts, err, errlen) < 0)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	memset(&l, 0, sizeof(l));
+	s.c = c;
+	s.res = r;
+	s.st = st;
+	s.err = err;
+	s.errlen = errlen;
+	s.be = backend_for(c->mode);
+	order_init(&s.order, (uint64_t)hosts, c->nports, c->hosts_in_flight, c->seed);
+	st->total = s.order.total;
+	l.cursor = c->start;
+	l.end = c->max_probes && c->max_probes < st->total - c->start ?
+		c->start + c->max_probes : st->total;
+	if (setup_tables(&s) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out_free;
+	}
+	if (cookie_key_random(&s.key, err, errlen) < 0 || s.be->open(&s) < 0)
+		goto out_free;
+	if (c->mode == SWEEP_RAW && (c->arp || c->ping) && sweep_discover(&s) < 0)
+		goto out_close;
+	l.next_progress = rl_now() + PROGRESS_NS;
+	l.next_ck = rl_now() + (uint64_t)c->checkpoint_ms * 1000000ULL;
+	if (loop(&s, &l) < 0)
+		goto out_close;
+	cooldown(&s, &l);
+	st->cursor = st->interrupted ? pending_min(&s, &l) : l.end;
+	progress(&s, &l, rl_now(), 1);
+	rc = 0;
+out_close:
+	s.be->close(&s);
+	if (rc == 0 && c->checkpoint)
+		c->checkpoint(c->ck_arg, st->cursor, 1);
+out_free:
+	teardown(&s);
+	return rc;
+}
+
+int
+sweep_have_raw(void)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}

@@ -1,0 +1,107 @@
+/*
+ * sweep.h - the active port sweep: permute -> recheck -> pace -> send.
+ *
+ * One loop drives every mode.  Target index i in [start, total) is mapped
+ * by a seeded full-period permutation to a (host, port) slot; the host's
+ * address comes from the frozen target set with tset_nth(), so memory
+ * stays O(pieces) whatever the size of the set.  Right before a packet
+ * leaves, the address is checked again against scope and do_not_scan.
+ * The global and per-host limiters (ratelimit.h) pace every packet,
+ * retries included.
+ *
+ * Modes:
+ *   SWEEP_DRYRUN   print "proto<TAB>address<TAB>port" per probe to dry_out,
+ *                  send nothing (no pacing, no retries)
+ *   SWEEP_RAW      TCP SYN / UDP built with libnet, replies from libpcap,
+ *                  validated statelessly by cookie (tx.c, rx.c)
+ *   SWEEP_CONNECT  non-blocking connect() with epoll for users without
+ *                  CAP_NET_RAW (connect.c); UDP is not possible there
+ *
+ * Hosts are taken in batches of hosts_in_flight (the order of hosts is
+ * itself permuted), and inside a batch every (host, port) slot of the
+ * batch is permuted, so at most about hosts_in_flight hosts see probes at
+ * one time and consecutive probes still scatter across them.
+ *
+ * Retries (SWEEP_RAW) are stateless in the sense that matters: a bounded
+ * ring holds what was sent in the last retry_ms, and a probe is sent again
+ * only if no reply for its slot arrived by then.
+ */
+#ifndef HEIIKI_SWEEP_H
+#define HEIIKI_SWEEP_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scanner/core/addr.h"
+#include "scanner/core/results.h"
+#include "scanner/input/targets.h"
+
+enum sweep_mode { SWEEP_DRYRUN, SWEEP_RAW, SWEEP_CONNECT };
+
+struct sweep_port {
+	uint16_t port;
+	uint8_t proto;		/* 6 or 17 */
+};
+
+struct sweep_conf {
+	const struct tset *targets;	/* frozen effective set */
+	const struct tset *scope;	/* re-checked before each packet */
+	const struct tset *deny;	/* do_not_scan, re-checked */
+	const struct sweep_port *ports;
+	size_t nports;
+	enum sweep_mode mode;
+	uint64_t seed;
+	unsigned pps;			/* global packets per second */
+	unsigned host_pps;		/* per host; 0 = no per-host cap */
+	unsigned hosts_in_flight;	/* 0 = all */
+	unsigned retries;		/* extra tries for unanswered probes */
+	unsigned retry_ms;		/* wait before a retry */
+	unsigned cooldown_ms;		/* wait for late replies at the end */
+	unsigned connect_ms;		/* connect mode: per attempt */
+	unsigned connect_parallel;	/* connect mode: sockets in flight */
+	uint64_t start;			/* first index (resume) */
+	uint64_t max_probes;		/* stop after this many indices; 0 = all */
+	FILE *dry_out;
+	int all_states;			/* record closed/filtered services too */
+	int progress;			/* progress line on stderr */
+	int arp;			/* ARP discovery of on-link IPv4 targets */
+	int ping;			/* ICMP echo discovery */
+	const char *iface;		/* NULL: from the route to the targets */
+	const struct addr *src4, *src6;	/* NULL: from the route */
+	unsigned probe_ttl;		/* 0 = 64 */
+	/* called every checkpoint_ms and once at the end (final = 1) */
+	void (*checkpoint)(void *arg, uint64_t cursor, int final);
+	void *ck_arg;
+	unsigned checkpoint_ms;
+	/* UDP payload for a port (may set *len 0); NULL = empty datagrams */
+	void (*udp_payload)(uint16_t port, uint8_t *buf, size_t cap, size_t *len);
+	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
+};
+
+struct sweep_stats {
+	uint64_t total;			/* index space: hosts x ports */
+	uint64_t cursor;		/* first index not yet finished */
+	uint64_t sent, retries, received, valid;
+	uint64_t open, closed, unreachable, refused_recheck;
+	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	uint64_t hosts_arp, hosts_ping;
+	int interrupted;
+};
+
+/*
+ * Run the sweep, recording open ports (and closed/filtered ones with
+ * all_states) and live hosts into r.  Returns 0 (also when interrupted:
+ * st->interrupted is set), or -1 with err set when it could not run (no
+ * interface, no permission, index space too large).
+ */
+int sweep_run(const struct sweep_conf *c, struct results *r,
+	      struct sweep_stats *st, char *err, size_t errlen);
+
+/* The kernel's source address for packets to dst (nothing is sent). */
+int sweep_route_source(const struct addr *dst, struct addr *src);
+
+/* 1 when this process may open raw sockets (CAP_NET_RAW). */
+int sweep_have_raw(void);
+
+#endif
