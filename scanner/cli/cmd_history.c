@@ -1,12 +1,307 @@
 /*
- * cmd_history.c - 'heiiki history' (placeholder until its issue lands).
+ * cmd_history.c - 'heiiki history': the run store and "what changed since
+ * last night".
+ *
+ *   heiiki history [--db FILE] add RESULTS...
+ *   heiiki history [--db FILE] list [--limit N] [--format text|json]
+ *   heiiki history [--db FILE] changes [--since-last] [--kind K]
+ *                  [--from ID --to ID] [--format text|json] [--lang en|ja]
+ *                  [--fail-on SEV]
+ *
+ * The database is --db, else $HEIIKI_HISTORY, else
+ * /var/lib/heiiki/history.sqlite.  'changes' compares the newest run with
+ * the newest earlier COMPLETE run of the same kind and site (a partial run
+ * is never the baseline) and exits 1 when a new finding is at or above
+ * --fail-on (default high): a cron job or systemd unit can alert on that.
  */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cli.h"
+#include "scanner/core/results.h"
+#include "scanner/report/diff.h"
+#include "scanner/report/history.h"
+#include "scanner/report/report.h"
+
+static void
+history_usage(void)
+{
+	printf("usage: heiiki history [--db FILE] add RESULTS...\n"
+	       "       heiiki history [--db FILE] list [--limit N] [--format text|json]\n"
+	       "       heiiki history [--db FILE] changes [--since-last] [--kind KIND]\n"
+	       "                      [--from ID --to ID] [--format text|json]\n"
+	       "                      [--lang en|ja] [--fail-on SEV]\n"
+	       "\n"
+	       "Store runs in an SQLite history and show what changed since the last one.\n"
+	       "\n"
+	       "  --db FILE           history database (default $HEIIKI_HISTORY, else\n"
+	       "                      " HISTORY_DEFAULT_DB ")\n"
+	       "  --since-last        newest run against the previous complete run of the\n"
+	       "                      same kind and site (the default)\n"
+	       "  --kind KIND         only consider runs of this kind (scan, capture, ...)\n"
+	       "  --from ID --to ID   compare two stored runs by id\n"
+	       "  --fail-on SEV       exit 1 when a new finding is at or above SEV:\n"
+	       "                      critical, high (default), medium, low, info, none\n"
+	       "  -h, --help          this text\n");
+}
+
+static int
+hist_add(struct history *h, int argc, char **argv)
+{
+	char err[1024];
+	int rc = 0;
+
+	if (argc < 2)
+		return cli_usage("history", "add needs at least one RESULTS file");
+	for (int i = 1; i < argc; i++) {
+		struct results *res;
+		long long id;
+		int st;
+
+		if (results_load(argv[i], &res, err, sizeof(err)) < 0)
+			return cli_usage("history", "%s", err);
+		st = history_add(h, results_root(res), &id, err, sizeof(err));
+		results_free(res);
+		if (st < 0)
+			return cli_fail("history", "%s", err);
+		printf(st ? "%s: already stored as run %lld\n" : "%s: stored as run %lld\n",
+		       argv[i], id);
+	}
+	return rc;
+}
+
+/* Escaped text padded to width columns (bytes; run fields are ASCII). */
+static void
+pad_text(const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	report_esc_text(stdout, s);
+	do
+		putchar(' ');
+	while (++n < width);
+}
+
+static void
+list_text(const json_t *runs)
+{
+	static const char *const sevs[] = { "critical", "high", "medium", "low", "info" };
+	json_t *r;
+	size_t i;
+
+	printf("%-5s %-20s %-8s %-8s %4s %4s %4s %4s %4s %8s  %s\n", "ID", "START", "KIND",
+	       "STATUS", "CRIT", "HIGH", "MED", "LOW", "INFO", "SERVICES", "SITE");
+	json_array_foreach(runs, i, r) {
+		json_t *f = json_object_get(r, "findings");
+
+		printf("%-5lld ", report_int(r, "id", 0));
+		pad_text(report_str(r, "start"), 21);
+		pad_text(report_str(r, "kind"), 9);
+		printf("%-8s", !strcmp(report_str(r, "status"), "complete") ? "complete" :
+		       "PARTIAL");
+		for (size_t k = 0; k < 5; k++)
+			printf(" %4lld", report_int(f, sevs[k], 0));
+		printf(" %8lld  ", report_int(r, "services", 0));
+		report_esc_text(stdout, report_str(r, "site"));
+		putchar('\n');
+	}
+}
+
+static int
+hist_list(struct history *h, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long limit = 0;
+	int c, json_out = 0;
+	char err[1024];
+	json_t *runs;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n' && cli_uint("history", "--limit", optarg, 1, 1000000, &limit) < 0)
+			return EXIT_USAGE;
+		else if (c == 'f' && (strcmp(optarg, "text") && strcmp(optarg, "json")))
+			return cli_usage("history", "invalid value '%s' for --format: "
+					 "expected text or json", optarg);
+		else if (c == 'f')
+			json_out = !strcmp(optarg, "json");
+		else if (c != 'n')
+			return cli_usage("history", "unknown option for list");
+	}
+	if (optind != argc)
+		return cli_usage("history", "list takes no arguments");
+	runs = history_runs(h, (size_t)limit, err, sizeof(err));
+	if (!runs)
+		return cli_fail("history", "%s", err);
+	if (json_out) {
+		json_dumpf(runs, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else {
+		list_text(runs);
+	}
+	json_decref(runs);
+	return fflush(stdout) ? cli_fail("history", "stdout: write error") : 0;
+}
+
+struct changes_opts {
+	const char *kind;
+	unsigned long long from, to;
+	int json_out, fail_on;
+	enum report_lang lang;
+};
+
+static int
+changes_args(int argc, char **argv, struct changes_opts *o)
+{
+	static const struct option opts[] = {
+		{ "since-last", no_argument, NULL, 's' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "from", required_argument, NULL, 'a' },
+		{ "to", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			break;
+		case 'k':
+			o->kind = optarg;
+			break;
+		case 'a':
+		case 'b':
+			if (cli_uint("history", c == 'a' ? "--from" : "--to", optarg, 1,
+				     (1ULL << 62), c == 'a' ? &o->from : &o->to) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cli_usage("history", "invalid value '%s' for --format: "
+						 "expected text or json", optarg);
+			o->json_out = !strcmp(optarg, "json");
+			break;
+		case 'l':
+			if (i18n_lang_parse(optarg, &o->lang) < 0)
+				return cli_usage("history", "invalid value '%s' for --lang: "
+						 "expected en or ja", optarg);
+			break;
+		case 'F':
+			o->fail_on = diff_fail_on_parse(optarg);
+			if (o->fail_on < 0)
+				return cli_usage("history", "invalid value '%s' for --fail-on: "
+						 "expected critical, high, medium, low, info or none",
+						 optarg);
+			break;
+		default:
+			return cli_usage("history", "unknown option for changes");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("history", "changes takes no arguments");
+	if (!o->from != !o->to)
+		return cli_usage("history", "--from and --to go together");
+	return 0;
+}
+
+static int
+hist_changes(struct history *h, int argc, char **argv)
+{
+	struct changes_opts o = { .fail_on = RSEV_HIGH, .lang = LANG_EN };
+	long long newer = 0, older = 0;
+	json_t *a = NULL, *b = NULL, *d = NULL;
+	char err[1024];
+	int rc;
+
+	rc = changes_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	if (o.from) {
+		older = (long long)o.from;
+		newer = (long long)o.to;
+	} else {
+		rc = history_last_pair(h, o.kind, &newer, &older, err, sizeof(err));
+		if (rc < 0)
+			return cli_fail("history", "%s", err);
+		if (rc == 2) {
+			printf("history is empty: nothing to compare\n");
+			return 0;
+		}
+		if (rc == 1) {
+			printf("run %lld has no earlier complete run of the same kind and site "
+			       "to compare with\n", newer);
+			return 0;
+		}
+	}
+	a = history_document(h, older, err, sizeof(err));
+	b = a ? history_document(h, newer, err, sizeof(err)) : NULL;
+	d = b ? diff_results(a, b, err, sizeof(err)) : NULL;
+	if (!d) {
+		rc = cli_fail("history", "%s", err);
+		goto out;
+	}
+	if (!o.json_out)
+		printf("run %lld -> run %lld\n", older, newer);
+	if (diff_print(stdout, d, o.json_out, o.lang) < 0)
+		rc = cli_fail("history", "stdout: write error");
+	else
+		rc = diff_worst_new(d) >= o.fail_on ? EXIT_FINDINGS : 0;
+out:
+	json_decref(a);
+	json_decref(b);
+	json_decref(d);
+	return rc;
+}
 
 int
 cmd_history(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_fail("history", "not implemented yet");
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dbpath = NULL, *sub;
+	struct history *h;
+	char err[1024];
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'd') {
+			dbpath = optarg;
+		} else if (c == 'h') {
+			history_usage();
+			return 0;
+		} else {
+			return cli_usage("history", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("history", "missing subcommand: add, list or changes");
+	sub = argv[optind];
+	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "changes"))
+		return cli_usage("history", "unknown subcommand '%s' (expected add, list or "
+				 "changes)", sub);
+	if (history_open(history_path(dbpath), !strcmp(sub, "add"), &h, err, sizeof(err)) < 0)
+		return cli_fail("history", "%s", err);
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(sub, "add"))
+		rc = hist_add(h, argc, argv);
+	else if (!strcmp(sub, "list"))
+		rc = hist_list(h, argc, argv);
+	else
+		rc = hist_changes(h, argc, argv);
+	history_close(h);
+	return rc;
 }

@@ -505,12 +505,25 @@ is_ctl(unsigned char c)
 	return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
 }
 
+/* U+0080..U+009F (C1 controls, e.g. CSI) in UTF-8: C2 80..C2 9F. */
+static int
+is_c1(const char *s)
+{
+	return (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] >= 0x80 &&
+	       (unsigned char)s[1] <= 0x9F;
+}
+
 void
 report_esc_html(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		if (is_c1(s)) {
+			fputs(REPL, f);
+			s++;
+			continue;
+		}
 		switch (c) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -534,6 +547,11 @@ report_esc_md(FILE *f, const char *s)
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		if (is_c1(s)) {
+			fputs(REPL, f);
+			s++;
+			continue;
+		}
 		if (c == '&')
 			fputs("&amp;", f);
 		else if (c == '<')
@@ -553,11 +571,36 @@ report_esc_md(FILE *f, const char *s)
 }
 
 void
+report_esc_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (is_c1(s)) {
+			fputs(REPL, f);
+			s++;
+			continue;
+		}
+		if (c == '\t' || c == '\n')
+			fputc(' ', f);
+		else if (is_ctl(c))
+			fputs(REPL, f);
+		else
+			fputc(c, f);
+	}
+}
+
+void
 report_esc_dot(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		if (is_c1(s)) {
+			fputs(REPL, f);
+			s++;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			fputc('\\', f);
 			fputc(c, f);
@@ -580,6 +623,11 @@ report_csv_cell(FILE *f, const char *s)
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		if (is_c1(s)) {
+			fputs(REPL, f);
+			s++;
+			continue;
+		}
 		if (c == '"')
 			fputs("\"\"", f);
 		else if (c == '\n' || c == '\t')

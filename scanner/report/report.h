@@ -119,6 +119,7 @@ json_t *report_keys(const json_t *obj);
 /* Escapers: control characters become U+FFFD in every syntax. */
 void report_esc_html(FILE *f, const char *s);	/* HTML and XML text/attrs */
 void report_esc_md(FILE *f, const char *s);	/* Markdown table cells */
+void report_esc_text(FILE *f, const char *s);	/* terminal text */
 void report_esc_dot(FILE *f, const char *s);	/* inside DOT "..." */
 /* One CSV field (RFC 4180, always quoted; = + - @ TAB CR neutralised). */
 void report_csv_cell(FILE *f, const char *s);

@@ -1,0 +1,477 @@
+/*
+ * history.c - the SQLite run store (see history.h).
+ *
+ * The whole results document is kept per run so that a later heiiki can
+ * diff any two runs with diff.c, including hosts, exits and peers; the
+ * findings and services tables are there for SQL users (trend queries,
+ * spreadsheets) and are written from the same document in the same
+ * transaction.  Every statement is prepared with bound parameters: no
+ * string from a results document is ever pasted into SQL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "history.h"
+#include "report.h"
+#include "scanner/core/results.h"
+
+struct history {
+	sqlite3 *db;
+	char path[512];
+};
+
+static const char schema_v1[] =
+	"CREATE TABLE runs ("
+	" id INTEGER PRIMARY KEY,"
+	" start TEXT NOT NULL, end TEXT NOT NULL DEFAULT '',"
+	" kind TEXT NOT NULL, site TEXT NOT NULL DEFAULT '',"
+	" policy_hash TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,"
+	" heiiki_version TEXT NOT NULL DEFAULT '', added TEXT NOT NULL,"
+	" document TEXT NOT NULL,"
+	" UNIQUE (kind, site, start, policy_hash));"
+	"CREATE INDEX runs_by_kind_site ON runs (kind, site, start);"
+	"CREATE TABLE findings ("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL,"
+	" addr TEXT NOT NULL DEFAULT '', proto TEXT NOT NULL DEFAULT '',"
+	" port INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (run_id, key));"
+	"CREATE TABLE services ("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" addr TEXT NOT NULL, proto TEXT NOT NULL, port INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT '', service TEXT NOT NULL DEFAULT '',"
+	" product TEXT NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (run_id, addr, proto, port));"
+	"PRAGMA user_version = 1;";
+
+const char *
+history_path(const char *explicit_path)
+{
+	const char *env = getenv("HEIIKI_HISTORY");
+
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	return env && *env ? env : HISTORY_DEFAULT_DB;
+}
+
+static int
+db_err(struct history *h, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s: %s", h->path, what, sqlite3_errmsg(h->db));
+	return -1;
+}
+
+static int
+exec(struct history *h, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(h->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", h->path, msg ? msg : "SQL error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+user_version(struct history *h, int *v, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(h->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_err(h, "reading the schema version", err, errlen);
+	*v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Create the schema in a fresh file; refuse unknown versions. */
+static int
+migrate(struct history *h, int create, char *err, size_t errlen)
+{
+	int v;
+
+	if (user_version(h, &v, err, errlen) < 0)
+		return -1;
+	if (v == HISTORY_SCHEMA)
+		return 0;
+	if (v > HISTORY_SCHEMA) {
+		snprintf(err, errlen, "%s: history schema %d is newer than this heiiki "
+			 "understands (%d)", h->path, v, HISTORY_SCHEMA);
+		return -1;
+	}
+	if (!create) {
+		snprintf(err, errlen, "%s: not a heiiki history database (no schema)", h->path);
+		return -1;
+	}
+	if (exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (user_version(h, &v, err, errlen) < 0 || (v == 0 &&
+	    exec(h, schema_v1, err, errlen) < 0)) {
+		exec(h, "ROLLBACK", err, errlen);
+		return -1;
+	}
+	return exec(h, "COMMIT", err, errlen);
+}
+
+int
+history_open(const char *path, int create, struct history **out, char *err, size_t errlen)
+{
+	struct history *h = calloc(1, sizeof(*h));
+	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	int fd;
+
+	*out = NULL;
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(h->path, sizeof(h->path), "%s", path);
+	if (create) {
+		/* Create it ourselves so the mode is 0600, not SQLite's 0644. */
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out_free;
+		}
+		close(fd);
+	} else if (access(path, R_OK) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out_free;
+	}
+	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
+		db_err(h, "open", err, errlen);
+		goto out_close;
+	}
+	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
+	if (exec(h, "PRAGMA foreign_keys = ON", err, errlen) < 0 ||
+	    migrate(h, create, err, errlen) < 0)
+		goto out_close;
+	*out = h;
+	return 0;
+out_close:
+	sqlite3_close(h->db);
+out_free:
+	free(h);
+	return -1;
+}
+
+void
+history_close(struct history *h)
+{
+	if (!h)
+		return;
+	sqlite3_close(h->db);
+	free(h);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+/* An existing run with the same identity: its id, or 0. */
+static long long
+find_run(struct history *h, const char *kind, const char *site, const char *start,
+	 const char *hash)
+{
+	sqlite3_stmt *st;
+	long long id = 0;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT id FROM runs WHERE kind = ?1 AND site = ?2 "
+			       "AND start = ?3 AND policy_hash = ?4", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, site);
+	bind_text(st, 3, start);
+	bind_text(st, 4, hash);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+static int
+add_findings(struct history *h, long long id, json_t *root, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *f;
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO findings (run_id, key, rule, "
+			       "severity, addr, proto, port, title) VALUES (?1, ?2, ?3, ?4, "
+			       "?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK)
+		return db_err(h, "prepare findings", err, errlen);
+	json_array_foreach(json_object_get(root, "findings"), i, f) {
+		const char *key = report_str(f, "key");
+		json_t *title = json_object_get(f, "title");
+		const char *t = json_is_object(title) ? report_str(title, "en") :
+				json_string_value(title);
+
+		if (!json_is_object(f) || !*key)
+			continue;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, key);
+		bind_text(st, 3, report_str(f, "rule"));
+		bind_text(st, 4, report_str(f, "severity"));
+		bind_text(st, 5, report_str(f, "addr"));
+		bind_text(st, 6, report_str(f, "proto"));
+		sqlite3_bind_int64(st, 7, report_int(f, "port", 0));
+		bind_text(st, 8, t);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_err(h, "insert finding", err, errlen);
+			break;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+add_services(struct history *h, long long id, json_t *root, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *s;
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO services (run_id, addr, proto, "
+			       "port, state, service, product, version) VALUES (?1, ?2, ?3, "
+			       "?4, ?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK)
+		return db_err(h, "prepare services", err, errlen);
+	json_array_foreach(json_object_get(root, "services"), i, s) {
+		if (!json_is_object(s) || !*report_str(s, "addr"))
+			continue;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, report_str(s, "addr"));
+		bind_text(st, 3, report_str(s, "proto"));
+		sqlite3_bind_int64(st, 4, report_int(s, "port", 0));
+		bind_text(st, 5, report_str(s, "state"));
+		bind_text(st, 6, report_str(s, "service"));
+		bind_text(st, 7, report_str(s, "product"));
+		bind_text(st, 8, report_str(s, "version"));
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_err(h, "insert service", err, errlen);
+			break;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static long long
+insert_run(struct history *h, json_t *run, const char *doc, char *err, size_t errlen)
+{
+	static const char *const cols[] = { "start", "end", "kind", "site", "policy_hash",
+					    "status", "heiiki_version" };
+	sqlite3_stmt *st;
+	char now[32];
+	long long id = -1;
+
+	if (sqlite3_prepare_v2(h->db, "INSERT INTO runs (start, end, kind, site, policy_hash, "
+			       "status, heiiki_version, added, document) VALUES (?1, ?2, ?3, "
+			       "?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, NULL) != SQLITE_OK)
+		return db_err(h, "prepare run", err, errlen);
+	for (int i = 0; i < 7; i++)
+		bind_text(st, i + 1, report_str(run, cols[i]));
+	bind_text(st, 8, results_time((int64_t)time(NULL), now));
+	bind_text(st, 9, doc);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(h->db);
+	else
+		db_err(h, "insert run", err, errlen);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int
+history_add(struct history *h, json_t *root, long long *id, char *err, size_t errlen)
+{
+	json_t *run = json_object_get(root, "run");
+	char *doc;
+	long long existing;
+
+	if (!*report_str(run, "kind") || !*report_str(run, "start")) {
+		snprintf(err, errlen, "results document has no run kind or start time");
+		return -1;
+	}
+	doc = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!doc) {
+		snprintf(err, errlen, "cannot serialise the results document");
+		return -1;
+	}
+	if (exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
+		goto out_free;
+	existing = find_run(h, report_str(run, "kind"), report_str(run, "site"),
+			    report_str(run, "start"), report_str(run, "policy_hash"));
+	if (existing > 0) {
+		*id = existing;
+		exec(h, "ROLLBACK", err, errlen);
+		free(doc);
+		return 1;
+	}
+	*id = existing < 0 ? -1 : insert_run(h, run, doc, err, errlen);
+	if (existing < 0)
+		db_err(h, "lookup run", err, errlen);
+	if (*id < 0 || add_findings(h, *id, root, err, errlen) < 0 ||
+	    add_services(h, *id, root, err, errlen) < 0 ||
+	    exec(h, "COMMIT", err, errlen) < 0) {
+		char ignore[64];
+
+		exec(h, "ROLLBACK", ignore, sizeof(ignore));
+		goto out_free;
+	}
+	free(doc);
+	return 0;
+out_free:
+	free(doc);
+	return -1;
+}
+
+/* {"critical": n, ...} for one run. */
+static json_t *
+run_finding_counts(struct history *h, long long id)
+{
+	sqlite3_stmt *st;
+	json_t *o = json_object();
+
+	if (sqlite3_prepare_v2(h->db, "SELECT severity, count(*) FROM findings WHERE "
+			       "run_id = ?1 GROUP BY severity ORDER BY severity", -1, &st,
+			       NULL) != SQLITE_OK)
+		return o;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_finalize(st);
+	return o;
+}
+
+json_t *
+history_runs(struct history *h, size_t limit, char *err, size_t errlen)
+{
+	static const char *const cols[] = { "start", "end", "kind", "site", "policy_hash",
+					    "status" };
+	sqlite3_stmt *st;
+	json_t *out = json_array(), *o;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT id, start, end, kind, site, policy_hash, status, "
+			       "(SELECT count(*) FROM services WHERE run_id = runs.id AND "
+			       "state IN ('open', 'open|filtered', '')) FROM runs "
+			       "ORDER BY start DESC, id DESC LIMIT ?1", -1, &st, NULL) != SQLITE_OK) {
+		db_err(h, "list runs", err, errlen);
+		json_decref(out);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		o = json_pack("{s:I}", "id", (json_int_t)id);
+		for (int i = 0; i < 6; i++)
+			json_object_set_new(o, cols[i], json_string(
+				(const char *)sqlite3_column_text(st, i + 1)));
+		json_object_set_new(o, "services", json_integer(sqlite3_column_int64(st, 7)));
+		json_object_set_new(o, "findings", run_finding_counts(h, id));
+		json_array_append_new(out, o);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_err(h, "list runs", err, errlen);
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+json_t *
+history_document(struct history *h, long long id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *doc = NULL;
+	json_error_t jerr;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT document FROM runs WHERE id = ?1", -1, &st,
+			       NULL) != SQLITE_OK) {
+		db_err(h, "read run", err, errlen);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: no run with id %lld", h->path, id);
+	} else {
+		doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, &jerr);
+		if (!doc)
+			snprintf(err, errlen, "%s: run %lld: stored document is not JSON: %s",
+				 h->path, id, jerr.text);
+	}
+	sqlite3_finalize(st);
+	return doc;
+}
+
+static int
+newest(struct history *h, const char *kind, long long *id, char *k, char *site,
+       char *start, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT id, kind, site, start FROM runs WHERE "
+			       "(?1 = '' OR kind = ?1) ORDER BY start DESC, id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, kind);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		snprintf(k, len, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(site, len, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(start, len, "%s", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+history_last_pair(struct history *h, const char *kind, long long *newer, long long *older,
+		  char *err, size_t errlen)
+{
+	char k[256], site[256], start[256];
+	sqlite3_stmt *st;
+	int rc;
+
+	*newer = *older = 0;
+	rc = newest(h, kind ? kind : "", newer, k, site, start, sizeof(k));
+	if (rc < 0)
+		return db_err(h, "latest run", err, errlen);
+	if (rc == 1)
+		return 2;
+	if (sqlite3_prepare_v2(h->db, "SELECT id FROM runs WHERE kind = ?1 AND site = ?2 AND "
+			       "status = 'complete' AND id != ?4 AND (start < ?3 OR "
+			       "(start = ?3 AND id < ?4)) ORDER BY start DESC, id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(h, "previous run", err, errlen);
+	bind_text(st, 1, k);
+	bind_text(st, 2, site);
+	bind_text(st, 3, start);
+	sqlite3_bind_int64(st, 4, *newer);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*older = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(h, "previous run", err, errlen);
+	return *older ? 0 : 1;
+}

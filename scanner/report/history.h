@@ -1,0 +1,57 @@
+/*
+ * history.h - the run store: every results document a site produces, in
+ * SQLite, so that "what changed since last night" is one query.
+ *
+ * Schema version 1 (PRAGMA user_version = 1), docs/reports.md:
+ *   runs(id, start, end, kind, site, policy_hash, status, heiiki_version,
+ *        added, document)      -- document = the whole results JSON
+ *   findings(run_id, key, rule, severity, addr, proto, port, title)
+ *   services(run_id, addr, proto, port, state, service, product, version)
+ * Writes happen in one IMMEDIATE transaction; readers wait up to
+ * HISTORY_BUSY_MS for a concurrent writer (a cron job storing last
+ * night's scan while someone runs 'history list').
+ */
+#ifndef HEIIKI_HISTORY_H
+#define HEIIKI_HISTORY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define HISTORY_SCHEMA 1
+#define HISTORY_BUSY_MS 5000
+#define HISTORY_DEFAULT_DB "/var/lib/heiiki/history.sqlite"
+
+struct history;
+
+/* The database path: explicit, else $HEIIKI_HISTORY, else the default. */
+const char *history_path(const char *explicit_path);
+/*
+ * Open (creating the file with mode 0600 and the schema when create is
+ * set).  A database with a newer schema is refused.  0, or -1 with err.
+ */
+int history_open(const char *path, int create, struct history **out,
+		 char *err, size_t errlen);
+void history_close(struct history *h);
+/*
+ * Store a results document.  Returns 0 when stored, 1 when the same run
+ * (kind, site, start, policy hash) is already stored, -1 on error; *id is
+ * the run's id in both success cases.
+ */
+int history_add(struct history *h, json_t *root, long long *id, char *err, size_t errlen);
+/*
+ * Runs, newest first, as an array of {"id","start","end","kind","site",
+ * "policy_hash","status","findings":{sev:n},"services":n}.  limit 0 = all.
+ */
+json_t *history_runs(struct history *h, size_t limit, char *err, size_t errlen);
+/* The stored document of a run (new reference), or NULL with err. */
+json_t *history_document(struct history *h, long long id, char *err, size_t errlen);
+/*
+ * The newest run (optionally of one kind) and the newest COMPLETE run of
+ * the same kind and site that started before it.  Returns 0 with both
+ * ids, 1 when there is no earlier complete run (*older = 0), 2 when the
+ * store is empty, -1 on error.
+ */
+int history_last_pair(struct history *h, const char *kind, long long *newer,
+		      long long *older, char *err, size_t errlen);
+
+#endif
