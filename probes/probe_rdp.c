@@ -171,10 +171,13 @@ rdp_failure(json_t *o, const char *key, uint32_t code)
 static enum probe_verdict
 rdp_step_a(json_t *out, json_t *o, const struct rdp_cc *cc)
 {
-	json_object_set_new(out, "product", json_string(cc->srcref == 0x1234 ?
-			    "Microsoft Terminal Services" : "xrdp"));
+	/*
+	 * SRC-REF 0x1234 is what Windows sends (RDPBCGR 3.3.5.3.2), but xrdp
+	 * 0.9.x sends it too (recorded in tests/probes/data/rdp/), so it is
+	 * only a hint and no product is claimed from it.
+	 */
 	json_object_set_new(o, "implementation_hint", json_string(cc->srcref == 0x1234 ?
-			    "microsoft" : "xrdp-or-other"));
+			    "microsoft-or-xrdp" : "xrdp-or-other"));
 	if (!cc->has_neg) {
 		/* pre-negotiation server: Standard RDP Security only */
 		json_object_set_new(o, "selected_protocol", json_string("rdp"));

@@ -1,12 +1,224 @@
 /*
- * cmd_probe.c - 'heiiki probe' (placeholder until its issue lands).
+ * cmd_probe.c - 'heiiki probe': identify services on given ADDR:PORT pairs
+ * or on every open service of a results document (read-only probes).
+ *
+ *   heiiki probe [--policy P] [--results IN.json] [-o OUT.json]
+ *                [--scanner-id ID] [--parallel N] [--probe NAME]
+ *                [--vpn-db FILE] [--allow-fragile] [--no-snmp-public]
+ *                ADDR:PORT[/udp] ...
+ *
+ * All network work is probes/runner.c; this file parses arguments, loads
+ * the policy and fingerprint data, and writes the results document.
  */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "probes/runner.h"
+#include "probes/vpn_db.h"
+#include "scanner/core/results.h"
+#include "scanner/input/policy.h"
+
+static volatile sig_atomic_t probe_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	probe_stop = 1;
+}
+
+static void
+usage(void)
+{
+	printf("usage: heiiki probe [options] ADDR:PORT[/udp] ...\n"
+	       "       heiiki probe [options] --results IN.json\n"
+	       "Identify services with read-only probes (never logs in).\n\n"
+	       "  --policy FILE        scanner id, do_not_scan, fragile-device and SNMP settings\n"
+	       "  --results FILE       probe every open service of this results document\n"
+	       "  -o, --output FILE    write the results document here (default: stdout)\n"
+	       "  --scanner-id ID      shown in RDP cookie and HTTP User-Agent (default heiiki)\n"
+	       "  --parallel N         connections in flight across hosts (default 64)\n"
+	       "  --probe NAME         run only this probe (rdp, https, ssh, ...)\n"
+	       "  --vpn-db FILE        VPN portal fingerprints (default probes/data/vpn-fingerprints.json)\n"
+	       "  --allow-fragile      let fragile-device probes send payloads, touch 9100-9107\n"
+	       "  --no-snmp-public     never send the SNMP community \"public\"\n"
+	       "  -h, --help           this text\n");
+}
+
+/* "198.18.1.2:3389", "[2001:db8::1]:443/udp" -> service object in r. */
+static int
+add_target(struct results *r, const char *arg)
+{
+	char buf[128], *port, *proto = "tcp", *slash, *end;
+	struct addr a;
+	unsigned long p;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	if ((slash = strchr(buf, '/'))) {
+		*slash = 0;
+		proto = slash + 1;
+		if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+			return -1;
+	}
+	port = strrchr(buf, ':');
+	if (!port)
+		return -1;
+	*port++ = 0;
+	if (buf[0] == '[') {
+		size_t n = strlen(buf);
+
+		if (n < 3 || buf[n - 1] != ']')
+			return -1;
+		buf[n - 1] = 0;
+		memmove(buf, buf + 1, n - 1);
+	}
+	p = strtoul(port, &end, 10);
+	if (end == port || *end || p < 1 || p > 65535 || addr_parse(buf, &a) < 0)
+		return -1;
+	return results_service(r, &a, proto, (unsigned)p, 1) ? 0 : -1;
+}
+
+static int
+may_probe(void *arg, const struct addr *a)
+{
+	return policy_may_scan(arg, a);
+}
+
+struct probe_args {
+	const char *policy, *in, *out, *id, *only, *vpn;
+	unsigned long long parallel;
+	int fragile, no_snmp;
+};
+
+static int
+parse_args(int argc, char **argv, struct probe_args *pa)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "results", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "scanner-id", required_argument, NULL, 'i' },
+		{ "parallel", required_argument, NULL, 'P' },
+		{ "probe", required_argument, NULL, 'n' },
+		{ "vpn-db", required_argument, NULL, 'v' },
+		{ "allow-fragile", no_argument, NULL, 'f' },
+		{ "no-snmp-public", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pa->policy = optarg; break;
+		case 'r': pa->in = optarg; break;
+		case 'o': pa->out = optarg; break;
+		case 'i': pa->id = optarg; break;
+		case 'n': pa->only = optarg; break;
+		case 'v': pa->vpn = optarg; break;
+		case 'f': pa->fragile = 1; break;
+		case 's': pa->no_snmp = 1; break;
+		case 'P':
+			if (cli_uint("probe", "--parallel", optarg, 1, 1024, &pa->parallel) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage();
+			return -1;
+		default:
+			return cli_usage("probe", "unknown option");
+		}
+	}
+	if (pa->only && !probe_by_name(pa->only))
+		return cli_usage("probe", "unknown probe '%s' for --probe", pa->only);
+	if (!pa->in && optind >= argc)
+		return cli_usage("probe", "give ADDR:PORT targets or --results FILE");
+	return 0;
+}
+
+static int
+run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct vpn_db *db)
+{
+	struct probe_opts o;
+	char err[512];
+	int n;
+
+	memset(&o, 0, sizeof(o));
+	o.scanner_id = pa->id ? pa->id : pol->scan.scanner_id[0] ? pol->scan.scanner_id : "heiiki";
+	o.snmp_community = pa->no_snmp || (pa->policy && !pol->scan.snmp_public) ? NULL : "public";
+	o.max_parallel = (unsigned)pa->parallel;
+	o.allow_fragile = pa->fragile || pol->scan.probe_ot;
+	o.allow_printers = pa->fragile || pol->scan.probe_printers;
+	o.only = pa->only;
+	o.vpn = db;
+	if (pa->policy) {
+		o.may_probe = may_probe;
+		o.may_arg = pol;
+	}
+	o.stop = &probe_stop;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	n = probe_run_results(r, &o, err, sizeof(err));
+	if (n < 0)
+		return cli_fail("probe", "%s", err);
+	if (!probe_stop)
+		results_set_status(r, "complete");
+	if (results_write(r, pa->out ? pa->out : "-", err, sizeof(err)) < 0)
+		return cli_fail("probe", "%s", err);
+	return probe_stop ? EXIT_PARTIAL : 0;
+}
 
 int
 cmd_probe(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_fail("probe", "not implemented yet");
+	struct probe_args pa;
+	struct policy pol;
+	struct results *r = NULL;
+	struct vpn_db *db = NULL;
+	char err[POLICY_ERR_MAX];
+	int rc, loaded = 0;
+
+	memset(&pa, 0, sizeof(pa));
+	pa.parallel = 64;
+	memset(&pol, 0, sizeof(pol));
+	rc = parse_args(argc, argv, &pa);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	policy_defaults(&pol);
+	if (pa.policy && policy_load(pa.policy, &pol, err, sizeof(err)) < 0) {
+		rc = cli_usage("probe", "%s", err);
+		goto out;
+	}
+	loaded = pa.policy != NULL;
+	if (pa.in ? results_load(pa.in, &r, err, sizeof(err)) < 0 : !(r = results_new("probe"))) {
+		rc = cli_usage("probe", "%s", pa.in ? err : "out of memory");
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		if (add_target(r, argv[i]) < 0) {
+			rc = cli_usage("probe", "invalid target '%s': expected ADDR:PORT[/udp]", argv[i]);
+			goto out;
+		}
+	if ((pa.vpn ? vpn_db_load(pa.vpn, &db, err, sizeof(err)) :
+	     vpn_db_load_default(&db, err, sizeof(err))) < 0) {
+		rc = pa.vpn ? cli_usage("probe", "%s", err) : 0;
+		if (rc)
+			goto out;
+		fprintf(stderr, "heiiki probe: warning: %s; portal fingerprints disabled\n", err);
+		db = NULL;
+	}
+	rc = run_probe(&pa, &pol, r, db);
+out:
+	vpn_db_free(db);
+	results_free(r);
+	if (loaded)
+		policy_free(&pol);
+	return rc;
 }

@@ -1,0 +1,88 @@
+#!/bin/bash
+# test_probes_a.sh - probe engineer A's probes against REAL servers.
+#
+# One server namespace runs xrdp (3389), OpenSSH (22), vsftpd (21),
+# inetutils telnetd (23) and nginx (80 admin login page, 443 a
+# GlobalProtect-like portal, 10443 a FortiGate-like portal, 8443 the default
+# page, all TLS with a self-signed certificate); a silent listener on 7777
+# and a banner on 7001 exercise the banner fallback.  The scanner namespace
+# runs 'heiiki probe' on every port and the checks below read its pretty
+# JSON with grep (no jq).  Everything lives in lab namespaces and is torn
+# down on exit.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+HEIIKI=${HEIIKI:-$src/heiiki}
+. "$here/lib.sh"
+. "$src/tests/probes/services_a.sh"
+[ -x "$HEIIKI" ] || { echo "test_probes_a: $HEIIKI not built" >&2; exit 77; }
+for b in xrdp sshd vsftpd telnetd nginx socat; do
+	command -v $b >/dev/null 2>&1 || [ -x /usr/sbin/$b ] || { echo "test_probes_a: $b missing; skipped" >&2; exit 77; }
+done
+lab_init probes-a
+lab_ns srv
+lab_ns scan
+lab_link scan 198.18.50.2/24 srv 198.18.50.10/24
+pa_certs "$LAB_DIR/certs"
+chmod 755 "$LAB_DIR/certs"; chmod 644 "$LAB_DIR/certs/"*
+pa_xrdp srv
+lab_sshd srv
+pa_vsftpd srv
+pa_telnetd srv
+pa_nginx srv "$src/tests/probes/data/http/www"
+lab_bg srv socat TCP-LISTEN:7001,reuseaddr,fork SYSTEM:'echo "+OK lab pop3 ready"; sleep 1'
+lab_bg srv socat TCP-LISTEN:7777,reuseaddr,fork SYSTEM:'sleep 2'
+for p in 3389 22 21 23 80 443 10443 8443 7001 7777; do lab_wait_port srv $p; done
+
+T=198.18.50.10
+out=$LAB_DIR/probe.json
+start=$(date +%s%N)
+lab_exec scan "$HEIIKI" probe --scanner-id lab-a -o "$out" \
+	$T:3389 $T:22 $T:21 $T:23 $T:80 $T:443 $T:10443 $T:8443 $T:7001 $T:7777
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "heiiki probe: exit $rc, ${ms} ms"
+[ $rc = 0 ] || { echo "FAIL: heiiki probe exit $rc"; exit 1; }
+
+fails=0
+# svc PORT: the pretty JSON object of that service, one line (python-free)
+svc() {
+	python3 - "$out" "$1" <<-'EOP' 2>/dev/null || awk -v p="\"port\": $1," 'BEGIN{RS="\n    },"} index($0,p)' "$out" | tr -d '\n'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	for s in d["services"]:
+	    if s["port"] == int(sys.argv[2]):
+	        print(json.dumps(s, sort_keys=True))
+	EOP
+}
+expect() {	# PORT DESCRIPTION GREP-PATTERN...
+	local port=$1 what=$2 s; shift 2
+	s=$(svc "$port")
+	for pat in "$@"; do
+		if ! printf '%s' "$s" | grep -qF -- "$pat"; then
+			echo "FAIL: $port ($what): missing $pat"
+			echo "      got: $s"
+			fails=$((fails + 1))
+			return
+		fi
+	done
+	echo "ok: $port $what"
+}
+expect 3389 "xrdp = RDP without NLA" '"service": "rdp"' '"rdp-no-nla"' '"accepts_standard_rdp": true' \
+	'"selected_protocol": "tls"' '"nla_enforced": false'
+expect 22 "OpenSSH banner" '"service": "ssh"' '"product": "OpenSSH"' '"proto_version": "2.0"'
+expect 21 "vsftpd greeting" '"service": "ftp"' '"product": "vsftpd"' '"ftp-cleartext"'
+expect 23 "telnetd login prompt" '"service": "telnet"' '"prompt_type": "login"' '"telnet-open"'
+expect 80 "admin login page" '"service": "http"' '"title": "Router Management - Login"' '"http-admin-interface"'
+expect 443 "GlobalProtect portal (2 requests)" '"service": "https"' '"vendor": "Palo Alto Networks"' \
+	'"vpn-portal-exposed"' '"CVE-2024-3400"' '"path": "/global-protect/login.esp"' '"tls-self-signed"'
+expect 10443 "FortiGate SSL-VPN portal" '"product": "FortiGate SSL-VPN"' '"CVE-2018-13379"' '"vpn-portal-exposed"'
+expect 8443 "nginx default page over TLS" '"service": "https"' '"product": "nginx"' '"cn": "portal.hospital.example"' \
+	'"key_bits": 2048' '"self_signed": true'
+expect 7001 "banner fallback" '"service": "pop3"' '"name": "banner"'
+expect 7777 "silent listener" '"outcome": "'
+# politeness: the 3 RDP connections were >= 200 ms apart -> whole run >= 400 ms
+[ "$ms" -ge 400 ] || { echo "FAIL: run took ${ms} ms, per-host gap not honoured"; fails=$((fails + 1)); }
+if grep -q '"vpn-portal-exposed"' <(svc 8443); then echo "FAIL: 8443 wrongly a VPN portal"; fails=$((fails + 1)); fi
+[ $fails = 0 ] || { echo "test_probes_a: $fails failure(s)"; exit 1; }
+echo "test_probes_a: all checks passed"
