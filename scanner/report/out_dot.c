@@ -105,9 +105,14 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 {
 	json_t *h;
 	size_t i, n = 0;
+	char desc[600];
 
 	fprintf(f, "\tsubgraph \"cluster_z%zu\" {\n\t\tlabel=\"", idx);
 	esc(f, *zone ? zone : i18n(r->lang, MSG_UNZONED));
+	if (*report_zone_desc(r, zone, desc, sizeof(desc))) {
+		fputs("\\n", f);
+		esc(f, desc);
+	}
 	fputs("\";\n\t\tstyle=rounded; color=\"#334455\";\n", f);
 	json_array_foreach(r->hosts, i, h) {
 		const char *a = report_str(h, "addr");

@@ -304,9 +304,15 @@ html_zone(FILE *f, const struct report *r, const char *zone)
 					 MSG_RISKS, MSG_DETAILS };
 	json_t *h, *svcs, *s;
 	size_t i, j;
+	char desc[600];
 
 	fputs("<h3>", f);
 	esc(f, *zone ? zone : i18n(r->lang, MSG_UNZONED));
+	if (*report_zone_desc(r, zone, desc, sizeof(desc))) {
+		fputs(" <small class=\"none\">", f);
+		esc(f, desc);
+		fputs("</small>", f);
+	}
 	fputs("</h3>\n<table>\n", f);
 	th_row(f, r, cols, 6);
 	json_array_foreach(r->hosts, i, h) {

@@ -220,6 +220,7 @@ md_hosts(FILE *f, const struct report *r)
 					 MSG_RISKS, MSG_DETAILS };
 	json_t *z, *h;
 	size_t i, j;
+	char desc[600];
 
 	heading(f, r, "##", MSG_HOSTS);
 	if (!json_array_size(r->hosts))
@@ -234,6 +235,11 @@ md_hosts(FILE *f, const struct report *r)
 			if (!any++) {
 				fputs("\n### ", f);
 				esc(f, *zone ? zone : i18n(r->lang, MSG_UNZONED));
+				if (*report_zone_desc(r, zone, desc, sizeof(desc))) {
+					fputs(" (", f);
+					esc(f, desc);
+					fputs(")", f);
+				}
 				fputs("\n\n", f);
 				header(f, r, cols, 6);
 			}

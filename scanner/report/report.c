@@ -220,6 +220,19 @@ report_site(const struct report *r)
 }
 
 const char *
+report_zone_desc(const struct report *r, const char *zone, char *buf, size_t len)
+{
+	const struct zone *z = r->policy && *zone ? policy_zone_by_name(r->policy, zone) : NULL;
+	char nets[512];
+
+	buf[0] = '\0';
+	if (z)
+		snprintf(buf, len, "%s%s: %s", zone_role_name(z->role), z->closed ? ", closed" : "",
+			 tset_fmt(&z->nets, nets, sizeof(nets)));
+	return buf;
+}
+
+const char *
 report_vantage(const struct report *r, char *buf, size_t len)
 {
 	json_t *v = json_object_get(r->run, "vantage");

@@ -100,6 +100,9 @@ int report_hot(const struct report *r, const char *addr, const char *proto,
 /* Zone of an address ("" when unknown). */
 const char *report_zone(const struct report *r, const char *addr);
 const char *report_site(const struct report *r);
+/* "role: nets" of a policy zone ("" without a policy or for "no zone"). */
+const char *report_zone_desc(const struct report *r, const char *zone, char *buf,
+			     size_t len);
 /* Vantage point text ("zone addr iface") into buf. */
 const char *report_vantage(const struct report *r, char *buf, size_t len);
 /* Protocol-specific fields of a service flattened to "k.sub=v; ..." */

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Regenerate tests/golden/expected/* from CASES with a built heiiki.
+#   HEIIKI=/path/to/heiiki sh tests/golden/regen.sh
+# Review 'git diff tests/golden/expected' before committing: the golden
+# files are the specification of the report formats.
+set -eu
+cd "$(dirname "$0")"
+H=${HEIIKI:-../../heiiki}
+mkdir -p expected
+grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang pol table; do
+	set -- report --format "$fmt" --lang "$lang" -o "expected/$out"
+	[ "$pol" = - ] || set -- "$@" --policy "$pol"
+	[ "$table" = - ] || set -- "$@" --table "$table"
+	"$H" "$@" "$in"
+done
+"$H" diff scan-hospital.json scan-hospital-next.json > expected/diff.en.txt || true
+"$H" diff --lang ja scan-hospital.json scan-hospital-next.json > expected/diff.ja.txt || true
+"$H" diff --format json scan-hospital.json scan-hospital-next.json > expected/diff.json || true
+echo "regenerated $(ls expected | wc -l) files"
