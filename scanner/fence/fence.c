@@ -1,0 +1,413 @@
+/*
+ * fence.c - the fence plan: which services to test, from which sources.
+ *
+ * Everything here is pure (policy + GeoIP in, plan out) so the plan can be
+ * printed with --dry-run and unit-tested without packets.  Sources are
+ * chosen deterministically: the first usable address of each allowed
+ * range; outside addresses that no rule allows; and one address per GeoIP
+ * database block, walking the outside ranges block by block, that lies in
+ * a country the geo rules do not allow.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fence.h"
+#include "scanner/findings/rules_priv.h"
+
+static const char *const kind_names[FENCE_KINDS] = { "allowed", "not_allowed", "geo" };
+
+void
+fence_plan_init(struct fence_plan *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	tset_init(&pl->outside);
+	tset_init(&pl->exclude);
+	pl->per_kind = 2;
+	pl->geo_sources = 4;
+}
+
+void
+fence_plan_free(struct fence_plan *pl)
+{
+	free(pl->pr);
+	tset_free(&pl->outside);
+	tset_free(&pl->exclude);
+	pl->pr = NULL;
+	pl->np = 0;
+}
+
+/* A geo rule applies to inbound traffic into zone. */
+static int
+geo_applies(const struct geo_rule *g, const char *zone)
+{
+	return (g->dir & GEO_INBOUND) && (!strcmp(g->zone, "*") || !strcmp(g->zone, zone));
+}
+
+static int
+zone_has_geo(const struct policy *p, const char *zone)
+{
+	for (size_t i = 0; i < p->ngeo; i++)
+		if (geo_applies(&p->geo[i], zone))
+			return 1;
+	return 0;
+}
+
+/* Rule names covering tcp/port in zone; 1 when the port is protected. */
+static int
+port_protected(const struct policy *p, const char *zone, uint16_t port,
+	       char *names, size_t len)
+{
+	int any_rule = 0, restricted = 0;
+	size_t o = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct service_rule *sr = &p->rules[i];
+		int w;
+
+		if (sr->deny || sr->proto != 6 || !rp_rule_zone(sr, zone) ||
+		    !rp_rule_port(sr, "tcp", port, NULL))
+			continue;
+		any_rule = 1;
+		restricted |= !sr->from.any;
+		w = snprintf(names + o, len - o, "%s%s", o ? "," : "", sr->name);
+		if (w > 0 && (size_t)w < len - o)
+			o += (size_t)w;
+	}
+	return any_rule && (restricted || zone_has_geo(p, zone));
+}
+
+static int
+add_one(struct fence_plan *pl, const struct addr *a, uint16_t port,
+	const char *zone, const char *names)
+{
+	struct fence_target *t;
+
+	for (size_t i = 0; i < pl->nt; i++)
+		if (pl->t[i].addr.v == a->v && pl->t[i].port == port)
+			return 0;
+	if (pl->nt == FENCE_MAX_TARGETS)
+		return -1;
+	t = &pl->t[pl->nt++];
+	t->addr = *a;
+	t->port = port;
+	snprintf(t->zone, sizeof(t->zone), "%s", zone);
+	snprintf(t->rules, sizeof(t->rules), "%s", names);
+	return 1;
+}
+
+int
+fence_add_target(struct fence_plan *pl, const struct policy *p,
+		 const struct addr *a, uint16_t port, char *err, size_t errlen)
+{
+	const struct zone *z = policy_zone_of(p, a);
+	char buf[ADDR_STRLEN], names[160];
+	int n = 0;
+
+	addr_fmt(a, buf);
+	if (!policy_may_scan(p, a)) {
+		snprintf(err, errlen, "%s is outside the policy's scope or on do_not_scan: "
+			 "refusing to send anything to it", buf);
+		return -1;
+	}
+	if (!addr_is_v4(a)) {
+		snprintf(err, errlen, "%s: fence tests IPv4 targets only", buf);
+		return -1;
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct service_rule *sr = &p->rules[i];
+
+		for (size_t k = 0; k < sr->nports; k++) {
+			int rc;
+
+			if (sr->proto != 6 || (port && sr->ports[k] != port) ||
+			    !port_protected(p, z ? z->name : "", sr->ports[k], names,
+					    sizeof(names)))
+				continue;
+			rc = add_one(pl, a, sr->ports[k], z ? z->name : "", names);
+			if (rc < 0) {
+				snprintf(err, errlen, "more than %d fence targets", FENCE_MAX_TARGETS);
+				return -1;
+			}
+			n += rc;
+		}
+	}
+	return n;
+}
+
+int
+fence_default_outside(struct fence_plan *pl, const struct policy *p)
+{
+	for (size_t i = 0; i < p->nzones; i++) {
+		if (p->zones[i].role == ZONE_EXTERNAL) {
+			if (tset_union(&pl->outside, &p->zones[i].nets) < 0)
+				return -1;
+		} else if (tset_union(&pl->exclude, &p->zones[i].nets) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A usable address inside [lo, hi], away from network/broadcast/.1. */
+static u128
+pick(u128 lo, u128 hi)
+{
+	return hi - lo >= 3 ? lo + (hi - lo) / 2 + 1 : lo;
+}
+
+static int
+add_probe(struct fence_plan *pl, size_t t, enum fence_kind kind, u128 src,
+	  const char *country)
+{
+	struct addr a = { src };
+	struct fence_probe *pr;
+
+	if (!addr_is_v4(&a) || tset_contains(&pl->exclude, &a) || a.v == pl->t[t].addr.v)
+		return 0;
+	for (size_t i = 0; i < pl->np; i++)
+		if (pl->pr[i].target == t && pl->pr[i].src.v == src)
+			return 0;
+	if (pl->np == FENCE_MAX_PROBES)
+		return -1;
+	if (pl->np % 64 == 0) {
+		void *n = realloc(pl->pr, (pl->np + 64) * sizeof(*pl->pr));
+
+		if (!n)
+			return -1;
+		pl->pr = n;
+	}
+	pr = &pl->pr[pl->np++];
+	memset(pr, 0, sizeof(*pr));
+	pr->target = t;
+	pr->kind = kind;
+	pr->src = a;
+	snprintf(pr->country, sizeof(pr->country), "%s", country ? country : "");
+	return 1;
+}
+
+static size_t
+count_kind(const struct fence_plan *pl, size_t t, enum fence_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->np; i++)
+		n += pl->pr[i].target == t && pl->pr[i].kind == k;
+	return n;
+}
+
+static int
+add_ranges(struct fence_plan *pl, size_t t, const struct tset *s)
+{
+	for (size_t i = 0; i < s->n && count_kind(pl, t, FENCE_ALLOWED) < pl->per_kind; i++)
+		if (add_probe(pl, t, FENCE_ALLOWED, pick(s->r[i].lo, s->r[i].hi), NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* (a) sources some covering rule allows: its ranges, zones and vendor. */
+static int
+plan_allowed(struct fence_plan *pl, const struct policy *p, size_t t)
+{
+	const struct fence_target *ft = &pl->t[t];
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct service_rule *sr = &p->rules[i];
+
+		if (sr->deny || sr->proto != 6 || !rp_rule_zone(sr, ft->zone) ||
+		    !rp_rule_port(sr, "tcp", ft->port, NULL) || sr->from.any)
+			continue;
+		if (add_ranges(pl, t, &sr->from.nets) < 0)
+			return -1;
+		for (size_t z = 0; z < sr->from.nzones; z++) {
+			const struct zone *zz = policy_zone_by_name(p, sr->from.zones[z]);
+
+			if (zz && add_ranges(pl, t, &zz->nets) < 0)
+				return -1;
+		}
+		for (size_t v = 0; v < p->nvendors; v++)
+			if (!strcmp(p->vendors[v].name, sr->vendor) &&
+			    add_ranges(pl, t, &p->vendors[v].sources) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+src_allowed(const struct policy *p, const struct fence_target *ft, const struct addr *a)
+{
+	const struct zone *z = policy_zone_of(p, a);
+
+	return rp_allowed(p, ft->zone, "tcp", ft->port, NULL, a, z ? z->name : "", 1);
+}
+
+/* a is named by a restricted rule's from: (not merely covered by "any"). */
+static int
+src_named(const struct policy *p, const struct fence_target *ft, const struct addr *a)
+{
+	const struct zone *z = policy_zone_of(p, a);
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct service_rule *sr = &p->rules[i];
+
+		if (!sr->deny && !sr->from.any && sr->proto == 6 && rp_rule_zone(sr, ft->zone) &&
+		    rp_rule_port(sr, "tcp", ft->port, NULL) &&
+		    rp_source_ok(p, sr, a, z ? z->name : ""))
+			return 1;
+	}
+	return 0;
+}
+
+/* (b) outside addresses no rule allows. */
+static int
+plan_not_allowed(struct fence_plan *pl, const struct policy *p, size_t t)
+{
+	const struct fence_target *ft = &pl->t[t];
+
+	for (int c = 0; c < 3; c++) {
+		for (size_t i = 0; i < pl->outside.n; i++) {
+			const struct range *r = &pl->outside.r[i];
+			struct addr a;
+
+			if (count_kind(pl, t, FENCE_NOT_ALLOWED) >= pl->per_kind)
+				return 0;
+			a.v = c == 0 ? pick(r->lo, r->hi) : c == 1 ? r->lo + 1 : r->hi - 1;
+			if (a.v < r->lo || a.v > r->hi || src_allowed(p, ft, &a))
+				continue;
+			if (add_probe(pl, t, FENCE_NOT_ALLOWED, a.v, NULL) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+country_disallowed(const struct policy *p, const char *zone, const char *cc)
+{
+	for (size_t i = 0; i < p->ngeo; i++) {
+		const struct geo_rule *g = &p->geo[i];
+		int listed = 0;
+
+		if (!geo_applies(g, zone))
+			continue;
+		for (size_t k = 0; k < g->ncountries; k++)
+			listed |= !strcmp(g->countries[k], cc);
+		if (!listed)
+			return 1;
+	}
+	return 0;
+}
+
+/* (c) one address per database block in a country the zone may not hear from. */
+static int
+plan_geo(struct fence_plan *pl, const struct policy *p, struct geo_db *geo, size_t t)
+{
+	const struct fence_target *ft = &pl->t[t];
+	unsigned walked = 0;
+
+	if (!geo || !zone_has_geo(p, ft->zone))
+		return 0;
+	for (size_t i = 0; i < pl->outside.n; i++) {
+		const struct range *r = &pl->outside.r[i];
+		struct addr a = { r->lo }, last;
+
+		while (a.v <= r->hi && walked++ < FENCE_GEO_WALK_MAX) {
+			struct geo g;
+			u128 end;
+			struct addr cand;
+			int rc = geo_lookup_span(geo, &a, &g, &last);
+
+			if (rc < 0)
+				return -1;
+			end = last.v < r->hi ? last.v : r->hi;
+			cand.v = pick(a.v, end);
+			if (rc == 0 && g.country[0] && country_disallowed(p, ft->zone, g.country) &&
+			    !src_named(p, ft, &cand) &&
+			    add_probe(pl, t, FENCE_GEO, cand.v, g.country) < 0)
+				return -1;
+			if (count_kind(pl, t, FENCE_GEO) >= pl->geo_sources || end == r->hi)
+				break;
+			a.v = end + 1;
+		}
+	}
+	return 0;
+}
+
+int
+fence_plan_sources(struct fence_plan *pl, const struct policy *p,
+		   struct geo_db *geo, char *err, size_t errlen)
+{
+	for (size_t t = 0; t < pl->nt; t++) {
+		if (plan_allowed(pl, p, t) < 0 || plan_not_allowed(pl, p, t) < 0)
+			goto out_err;
+		if (plan_geo(pl, p, geo, t) < 0) {
+			snprintf(err, errlen, "fence: %s", geo_error(geo));
+			return -1;
+		}
+	}
+	return 0;
+out_err:
+	snprintf(err, errlen, "fence: more than %d probes, or out of memory", FENCE_MAX_PROBES);
+	return -1;
+}
+
+void
+fence_plan_print(const struct fence_plan *pl, FILE *f)
+{
+	char a[ADDR_STRLEN], s[ADDR_STRLEN];
+
+	for (size_t i = 0; i < pl->np; i++) {
+		const struct fence_probe *pr = &pl->pr[i];
+		const struct fence_target *t = &pl->t[pr->target];
+
+		fprintf(f, "SYN %s -> %s:%u  %-11s %s%s\n", addr_fmt(&pr->src, s),
+			addr_fmt(&t->addr, a), t->port, kind_names[pr->kind],
+			pr->country[0] ? "country " : "", pr->country);
+	}
+}
+
+static json_t *
+kind_json(const struct fence_plan *pl, size_t t, enum fence_kind k)
+{
+	json_t *o, *through = json_array(), *sources = json_array();
+	char buf[ADDR_STRLEN];
+	long long sent = 0, open = 0;
+
+	for (size_t i = 0; i < pl->np; i++) {
+		const struct fence_probe *pr = &pl->pr[i];
+
+		if (pr->target != t || pr->kind != k)
+			continue;
+		addr_fmt(&pr->src, buf);
+		json_array_append_new(sources, json_string(buf));
+		sent++;
+		if (pr->answered) {
+			open++;
+			json_array_append_new(through, json_string(buf));
+		}
+	}
+	o = json_pack("{s:I, s:I, s:o, s:o}", "sent", (json_int_t)sent, "open", (json_int_t)open,
+		      "sources", sources, "through", through);
+	return o;
+}
+
+int
+fence_to_results(const struct fence_plan *pl, struct results *r)
+{
+	for (size_t t = 0; t < pl->nt; t++) {
+		json_t *s = results_service(r, &pl->t[t].addr, "tcp", pl->t[t].port, 1), *fe;
+		int any_open = 0;
+
+		if (!s)
+			return -1;
+		fe = json_pack("{s:s}", "rules", pl->t[t].rules);
+		for (int k = 0; fe && k < FENCE_KINDS; k++)
+			json_object_set_new(fe, kind_names[k], kind_json(pl, t, (enum fence_kind)k));
+		for (size_t i = 0; i < pl->np; i++)
+			any_open |= pl->pr[i].target == t && pl->pr[i].answered;
+		json_object_set_new(s, "state", json_string(any_open ? "open" : "filtered"));
+		if (!fe || json_object_set_new(s, "fence", fe) < 0)
+			return -1;
+	}
+	return 0;
+}

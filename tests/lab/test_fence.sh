@@ -1,0 +1,122 @@
+#!/bin/bash
+# test_fence.sh - 'heiiki fence' against a firewall namespace with one hole.
+#
+#   sensor (out0 203.0.113.2/30) ── fw (nftables) ─┬─ srv 198.18.10.5  RDP 3389
+#                                                  └─ vpn 198.18.11.6  VPN portal 443
+#
+# The firewall enforces the RDP allow-list (only the vendor 198.51.100.10)
+# and a country block for the VPN portal that lists CN (203.0.113.128/25 in
+# the fixture database) but forgets US (198.51.100.0/24): the policy allows
+# only JP.  fence must report exactly that hole (FENCE_GEO_NOT_ENFORCED on
+# 198.18.11.6:443) and nothing else, and the vendor's allowed SYN must get
+# its SYN-ACK (proof that replies come back to the sensor at all).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+. "$HERE/lib.sh"
+HEIIKI=${HEIIKI:-$SRC/heiiki}
+[ -x "$HEIIKI" ] || { echo "test_fence: $HEIIKI not built; skipping"; exit 77; }
+command -v nft >/dev/null || { echo "test_fence: nft missing; skipping"; exit 77; }
+command -v socat >/dev/null || { echo "test_fence: socat missing; skipping"; exit 77; }
+
+lab_init fence
+
+lab_ns sensor; lab_ns fw; lab_ns srv; lab_ns vpn
+lab_forward fw
+lab_link sensor 203.0.113.2/30 fw 203.0.113.1/30 out0 fwout
+lab_link fw 198.18.10.1/24 srv 198.18.10.5/24 fwsrv eth0
+lab_link fw 198.18.11.1/24 vpn 198.18.11.6/24 fwvpn eth0
+lab_route srv default 198.18.10.1
+lab_route vpn default 198.18.11.1
+lab_route fw default 203.0.113.2	# replies to spoofed sources go to the sensor
+
+lab_exec fw nft -f - <<'NFT'
+table inet fence {
+	# CN only; US (198.51.100.0/24) deliberately forgotten.
+	set geo_block {
+		type ipv4_addr; flags interval;
+		elements = { 203.0.113.128/25 }
+	}
+	chain fw_forward {
+		type filter hook forward priority 0; policy drop;
+		ct state established,related accept
+		iifname "fwsrv" accept
+		iifname "fwvpn" accept
+		ip daddr 198.18.10.5 tcp dport 3389 ip saddr 198.51.100.10 accept
+		ip daddr 198.18.11.6 tcp dport 443 ip saddr @geo_block drop
+		ip daddr 198.18.11.6 tcp dport 443 accept
+	}
+}
+NFT
+
+lab_listen srv 3389
+lab_listen vpn 443
+lab_wait_port srv 3389
+lab_wait_port vpn 443
+
+cat >"$LAB_DIR/policy.yaml" <<'YAML'
+version: 1
+site: Fence Lab
+zones:
+  - name: servers
+    role: server
+    nets: [198.18.10.0/24]
+  - name: dmz
+    role: dmz
+    nets: [198.18.11.0/24]
+  - name: internet
+    role: external
+    nets: [198.51.100.0/24, 203.0.113.0/24]
+vendors:
+  - name: acme
+    sources: [198.51.100.10/32]
+services:
+  - name: rdp-acme
+    service: rdp
+    zones: [servers]
+    from: [198.51.100.10]
+    vendor: acme
+  - name: vpn-portal
+    service: tcp/443
+    zones: [dmz]
+    from: [any]
+geo:
+  - zone: dmz
+    direction: inbound
+    countries: [JP]
+YAML
+
+GWMAC=$(ip -n "$(lab_nsname fw)" -br link show fwout | awk '{ print $3 }')
+set +e
+lab_exec sensor "$HEIIKI" fence --policy "$LAB_DIR/policy.yaml" --iface out0 \
+	--gateway-mac "$GWMAC" --target 198.18.10.5 --target 198.18.11.6 \
+	--db "$SRC/tests/geoip/country-geolite2.mmdb" --rate 20 --tries 2 --wait 1 \
+	-o "$LAB_DIR/fence.json" >"$LAB_DIR/fence.out" 2>&1
+rc=$?
+set -e
+cat "$LAB_DIR/fence.out"
+[ "$rc" = 1 ] || { echo "FAIL: fence exit $rc, expected 1 (findings)"; exit 1; }
+
+python3 - "$LAB_DIR/fence.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+svc = {(s["addr"], s["port"]): s for s in d["services"]}
+fail = []
+rdp = svc[("198.18.10.5", 3389)]["fence"]
+vpn = svc[("198.18.11.6", 443)]["fence"]
+if rdp["allowed"]["open"] != 1 or rdp["allowed"]["through"] != ["198.51.100.10"]:
+    fail.append("vendor SYN to RDP not answered: %r" % rdp["allowed"])
+if rdp["not_allowed"]["sent"] < 1 or rdp["not_allowed"]["open"] != 0:
+    fail.append("RDP allow-list: %r" % rdp["not_allowed"])
+if vpn["geo"]["through"] != ["198.51.100.128"]:
+    fail.append("VPN geo hole not found exactly: %r" % vpn["geo"])
+if "203.0.113.192" not in vpn["geo"]["sources"]:
+    fail.append("no CN source tried: %r" % vpn["geo"])
+got = sorted((f["rule"], f["addr"], f["port"]) for f in d["findings"])
+if got != [("FENCE_GEO_NOT_ENFORCED", "198.18.11.6", 443)]:
+    fail.append("findings %r" % got)
+for f in fail:
+    print("FAIL:", f)
+sys.exit(1 if fail else 0)
+PY
+echo "PASS: fence found exactly the US hole of the VPN geo block"
