@@ -1,0 +1,250 @@
+/*
+ * test_history.c - the SQLite run store: add is idempotent per run, list
+ * order, "since last" pairs the newest run with the previous COMPLETE run
+ * of the same kind and site, schema versioning, file mode, atomicity, and
+ * the 'heiiki history' command line with cron-friendly exit codes.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scanner/report/history.h"
+#include "scanner/report/report.h"
+
+static char hs_dir[64];
+static char hs_db[128];
+
+static void
+hs_setup(void)
+{
+	snprintf(hs_dir, sizeof(hs_dir), "/tmp/heiiki-history-XXXXXX");
+	cr_assert_not_null(mkdtemp(hs_dir));
+	snprintf(hs_db, sizeof(hs_db), "%s/h.sqlite", hs_dir);
+}
+
+static void
+hs_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", hs_dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(history, .init = hs_setup, .fini = hs_teardown);
+TestSuite(history_cli, .init = hs_setup, .fini = hs_teardown);
+
+static json_t *
+hs_doc(const char *kind, const char *site, const char *start, const char *status,
+       const char *finding_key)
+{
+	json_t *d = json_pack("{s:s, s:i, s:{s:s, s:s, s:s, s:s}, s:[], s:[], s:[], s:[],"
+			      " s:[], s:[]}", "format", "heiiki-results", "version", 1,
+			      "run", "kind", kind, "site", site, "start", start, "status",
+			      status, "hosts", "services", "findings", "flows", "exits",
+			      "peers");
+
+	json_array_append_new(json_object_get(d, "services"),
+			      json_pack("{s:s, s:s, s:i, s:s}", "addr", "198.18.1.1",
+					"proto", "tcp", "port", 22, "state", "open"));
+	if (finding_key)
+		json_array_append_new(json_object_get(d, "findings"),
+				      json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "rule", "R",
+						"severity", "critical", "key", finding_key,
+						"title", "en", "T", "ja", "件名"));
+	return d;
+}
+
+static struct history *
+hs_open(int create)
+{
+	struct history *h;
+	char err[512];
+
+	cr_assert_eq(history_open(hs_db, create, &h, err, sizeof(err)), 0, "%s", err);
+	return h;
+}
+
+static long long
+hs_add(struct history *h, json_t *doc, int want)
+{
+	long long id = 0;
+	char err[512];
+
+	cr_assert_eq(history_add(h, doc, &id, err, sizeof(err)), want, "%s", err);
+	json_decref(doc);
+	return id;
+}
+
+Test(history, add_is_idempotent_and_file_is_private)
+{
+	struct history *h = hs_open(1);
+	struct stat sb;
+	long long a, b;
+
+	a = hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K1"), 0);
+	b = hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K1"), 1);
+	cr_expect_eq(a, b);
+	cr_expect_eq(hs_add(h, hs_doc("scan", "B", "2026-11-20T16:00:00Z", "complete", NULL),
+			    0), a + 1);
+	history_close(h);
+	cr_assert_eq(stat(hs_db, &sb), 0);
+	cr_expect_eq(sb.st_mode & 0777, 0600);
+}
+
+Test(history, list_is_newest_first_with_counts)
+{
+	struct history *h = hs_open(1);
+	char err[256];
+	json_t *runs;
+
+	hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K1"), 0);
+	hs_add(h, hs_doc("scan", "A", "2026-11-21T16:00:00Z", "partial", NULL), 0);
+	runs = history_runs(h, 0, err, sizeof(err));
+	cr_assert_not_null(runs, "%s", err);
+	cr_assert_eq(json_array_size(runs), 2);
+	cr_expect_str_eq(report_str(json_array_get(runs, 0), "start"), "2026-11-21T16:00:00Z");
+	cr_expect_str_eq(report_str(json_array_get(runs, 0), "status"), "partial");
+	cr_expect_eq(report_int(json_object_get(json_array_get(runs, 1), "findings"),
+				"critical", 0), 1);
+	cr_expect_eq(report_int(json_array_get(runs, 1), "services", 0), 1);
+	json_decref(runs);
+	runs = history_runs(h, 1, err, sizeof(err));
+	cr_expect_eq(json_array_size(runs), 1);
+	json_decref(runs);
+	history_close(h);
+}
+
+Test(history, since_last_skips_partial_runs_and_other_sites)
+{
+	struct history *h = hs_open(1);
+	long long base, newer, older;
+	char err[256];
+
+	cr_expect_eq(history_last_pair(h, NULL, &newer, &older, err, sizeof(err)), 2);
+	base = hs_add(h, hs_doc("scan", "A", "2026-11-19T16:00:00Z", "complete", NULL), 0);
+	hs_add(h, hs_doc("scan", "B", "2026-11-20T12:00:00Z", "complete", NULL), 0);
+	hs_add(h, hs_doc("capture", "A", "2026-11-20T13:00:00Z", "complete", NULL), 0);
+	hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL), 0);
+	long long last = hs_add(h, hs_doc("scan", "A", "2026-11-21T16:00:00Z", "partial",
+					  "K9"), 0);
+	cr_assert_eq(history_last_pair(h, NULL, &newer, &older, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(newer, last);
+	cr_expect_eq(older, base, "baseline must be the last COMPLETE scan of site A");
+	cr_assert_eq(history_last_pair(h, "capture", &newer, &older, err, sizeof(err)), 1);
+	cr_expect_eq(older, 0);
+	history_close(h);
+}
+
+Test(history, stored_document_round_trips)
+{
+	struct history *h = hs_open(1);
+	json_t *doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K1");
+	json_t *copy = json_deep_copy(doc), *back;
+	char err[256];
+	long long id = hs_add(h, doc, 0);
+
+	back = history_document(h, id, err, sizeof(err));
+	cr_assert_not_null(back, "%s", err);
+	cr_expect(json_equal(back, copy));
+	cr_expect_null(history_document(h, id + 100, err, sizeof(err)));
+	cr_expect_not_null(strstr(err, "no run with id"));
+	json_decref(back);
+	json_decref(copy);
+	history_close(h);
+}
+
+Test(history, run_without_start_is_refused_and_nothing_is_written)
+{
+	struct history *h = hs_open(1);
+	json_t *doc = hs_doc("scan", "A", "x", "complete", "K1"), *runs;
+	char err[256];
+	long long id;
+
+	json_object_del(json_object_get(doc, "run"), "start");
+	cr_expect_eq(history_add(h, doc, &id, err, sizeof(err)), -1);
+	cr_expect_not_null(strstr(err, "start"));
+	runs = history_runs(h, 0, err, sizeof(err));
+	cr_expect_eq(json_array_size(runs), 0);
+	json_decref(runs);
+	json_decref(doc);
+	history_close(h);
+}
+
+Test(history, schema_is_versioned_and_newer_schemas_are_refused)
+{
+	struct history *h = hs_open(1);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char err[512];
+
+	history_close(h);
+	cr_assert_eq(sqlite3_open(hs_db, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), HISTORY_SCHEMA);
+	sqlite3_finalize(st);
+	cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cr_expect_eq(history_open(hs_db, 1, &h, err, sizeof(err)), -1);
+	cr_expect_not_null(strstr(err, "newer"), "%s", err);
+}
+
+Test(history, read_only_open_needs_an_existing_database)
+{
+	struct history *h;
+	char err[512];
+
+	cr_expect_eq(history_open(hs_db, 0, &h, err, sizeof(err)), -1);
+	cr_expect_eq(access(hs_db, F_OK), -1, "a read-only open must not create the file");
+}
+
+Test(history, path_precedence)
+{
+	setenv("HEIIKI_HISTORY", "/tmp/from-env.sqlite", 1);
+	cr_expect_str_eq(history_path("/x.sqlite"), "/x.sqlite");
+	cr_expect_str_eq(history_path(NULL), "/tmp/from-env.sqlite");
+	unsetenv("HEIIKI_HISTORY");
+	cr_expect_str_eq(history_path(NULL), HISTORY_DEFAULT_DB);
+}
+
+static int
+hs_run(const char *args)
+{
+	const char *bin = getenv("HEIIKI"), *src = getenv("HEIIKI_SRCDIR");
+	char cmd[4096];
+	int st;
+
+	if (!bin || access(bin, X_OK) != 0)
+		cr_skip_test("HEIIKI is not set to a built binary");
+	snprintf(cmd, sizeof(cmd), "cd '%s/tests/golden' && '%s' history --db '%s' %s "
+		 ">/dev/null 2>&1", src ? src : ".", bin, hs_db, args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(history_cli, night_after_night)
+{
+	cr_expect_eq(hs_run("list"), 3, "list on a missing database is a runtime error");
+	cr_expect_eq(hs_run("add scan-hospital.json"), 0);
+	cr_expect_eq(hs_run("changes"), 0, "a single run has nothing to compare");
+	cr_expect_eq(hs_run("add scan-hospital.json"), 0, "adding twice is harmless");
+	cr_expect_eq(hs_run("add scan-hospital-next.json capture-partial.json"), 0);
+	cr_expect_eq(hs_run("changes --kind scan"), 1, "new critical Telnet finding");
+	cr_expect_eq(hs_run("changes --kind scan --fail-on none"), 0);
+	cr_expect_eq(hs_run("changes --from 2 --to 1 --fail-on critical"), 0);
+	cr_expect_eq(hs_run("changes --from 2 --to 1"), 1, "VNC finding is new that way");
+	cr_expect_eq(hs_run("changes --from 1"), 2);
+	cr_expect_eq(hs_run("changes --from 1 --to 99"), 3);
+	cr_expect_eq(hs_run("list --format json"), 0);
+	cr_expect_eq(hs_run("list --limit 0"), 2);
+	cr_expect_eq(hs_run("add CASES"), 2);
+	cr_expect_eq(hs_run("frobnicate"), 2);
+	cr_expect_eq(hs_run("--help"), 0);
+}
