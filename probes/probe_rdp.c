@@ -108,9 +108,12 @@ rdp_read_cc(struct rd *in, int eof, struct rdp_cc *cc)
 	uint32_t val;
 	struct rd pkt, x224;
 
+	if (!rd_left(in))
+		return eof ? PROBE_NO_MATCH : PROBE_NEED_MORE;
+	if (rd_ptr(in)[0] != 3)
+		return PROBE_NO_MATCH;
 	if (rd_left(in) < 4)
-		return !rd_left(in) || !eof ? PROBE_NEED_MORE :
-		       (in->p[0] == 3 ? PROBE_MALFORMED : PROBE_NO_MATCH);
+		return eof ? PROBE_MALFORMED : PROBE_NEED_MORE;
 	if (!rd_u8(in, &ver) || !rd_u8(in, &rsv) || !rd_be16(in, &tlen))
 		return PROBE_MALFORMED;
 	if (ver != 3)
