@@ -94,6 +94,30 @@ add_ent(struct oui_db *db, uint32_t prefix, const char *name)
 	return 0;
 }
 
+/* One line with tabs kept as spaces (rd_line would turn them into '.'),
+ * other unprintable bytes as '.', cut at len - 1; 0 at the end. */
+static int
+next_line(struct rd *r, char *dst, size_t len)
+{
+	long nl = rd_find(r, "\n", 1);
+	size_t n = nl < 0 ? rd_left(r) : (size_t)nl, k = 0;
+	const uint8_t *p;
+
+	if (rd_left(r) == 0 || !rd_bytes(r, &p, n))
+		return 0;
+	if (nl >= 0)
+		rd_skip(r, 1);
+	for (size_t i = 0; i < n && k + 1 < len; i++) {
+		uint8_t c = p[i];
+
+		if (c == '\r')
+			continue;
+		dst[k++] = c == '\t' ? ' ' : (c >= 0x20 && c < 0x7f ? (char)c : '.');
+	}
+	dst[k] = '\0';
+	return 1;
+}
+
 int
 oui_load_buf(const char *buf, size_t len, struct oui_db **out, char *err,
 	     size_t errlen)
@@ -106,7 +130,7 @@ oui_load_buf(const char *buf, size_t len, struct oui_db **out, char *err,
 	if (!db)
 		goto out_nomem;
 	rd_init(&r, buf, len);
-	while (rd_line(&r, line, sizeof(line)))
+	while (next_line(&r, line, sizeof(line)))
 		if (strlen(line) >= 8 &&
 		    parse_line(line, &prefix, name, sizeof(name)) &&
 		    add_ent(db, prefix, name) < 0)

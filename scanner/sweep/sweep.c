@@ -194,22 +194,24 @@ sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
 		s->st->closed++;
 	else
 		s->st->unreachable++;
-	if (state != ST_FILTERED)
-		results_host(s->res, dst, 1);
-	svc = results_service(s->res, dst, pname, port, 0);
-	if (state != ST_OPEN && !s->c->all_states)
+	/* an ICMP error says nothing about the host itself (often a router
+	 * answers for an absent one): count it, record nothing; with
+	 * --all-states a live host's silent ports become "filtered" later */
+	if (state == ST_FILTERED)
 		return;
+	results_host(s->res, dst, 1);
+	svc = results_service(s->res, dst, pname, port, 0);
+	if (state == ST_CLOSED) {
+		if (!s->c->all_states)
+			return;
+		/* open wins over an earlier or later negative answer */
+		if (svc)
+			return;
+	}
 	if (!svc)
 		svc = results_service(s->res, dst, pname, port, 1);
 	if (!svc)
 		return;
-	/* open wins over an earlier or later negative answer */
-	if (state != ST_OPEN) {
-		const char *cur = json_string_value(json_object_get(svc, "state"));
-
-		if (cur && !strcmp(cur, "open"))
-			return;
-	}
 	json_object_set_new(svc, "state", json_string(state_names[state]));
 }
 
@@ -514,6 +516,40 @@ cooldown(struct sweep *s, struct loop *l)
 	}
 }
 
+/*
+ * --all-states: a live host's probed ports that never answered are
+ * "filtered" (TCP) or "open|filtered" (UDP, where silence is ambiguous).
+ * Only hosts known to be alive get them, so absent addresses add nothing.
+ */
+static void
+mark_silent(struct sweep *s)
+{
+	const struct sweep_conf *c = s->c;
+	json_t *hosts = results_array(s->res, "hosts");
+	size_t n = json_array_size(hosts);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *as = json_string_value(
+			json_object_get(json_array_get(hosts, i), "addr"));
+		struct addr a;
+
+		if (!as || addr_parse(as, &a) < 0 || !tset_contains(c->targets, &a))
+			continue;
+		for (size_t k = 0; k < c->nports; k++) {
+			const char *pn = c->ports[k].proto == 17 ? "udp" : "tcp";
+			json_t *svc;
+
+			if (results_service(s->res, &a, pn, c->ports[k].port, 0))
+				continue;
+			svc = results_service(s->res, &a, pn, c->ports[k].port, 1);
+			if (svc)
+				json_object_set_new(svc, "state", json_string(
+					c->ports[k].proto == 17 ? "open|filtered"
+								: "filtered"));
+		}
+	}
+}
+
 static const struct sweep_backend *
 backend_for(enum sweep_mode m)
 {
@@ -617,6 +653,8 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 	if (loop(&s, &l) < 0)
 		goto out_close;
 	cooldown(&s, &l);
+	if (c->all_states && c->mode != SWEEP_DRYRUN && !st->interrupted)
+		mark_silent(&s);
 	st->cursor = st->interrupted ? pending_min(&s, &l) : l.end;
 	progress(&s, &l, rl_now(), 1);
 	rc = 0;
