@@ -1,0 +1,163 @@
+/*
+ * test_fence.c - the fence plan (no packets): which services are
+ * protected, scope refusal, and the three kinds of spoofed source.
+ * Policy tests/findings/policy.yaml, GeoIP fixture country-geolite2.mmdb.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/fence/fence.h"
+#include "scanner/findings/findings.h"
+
+static struct policy fpol;
+static struct fence_plan fpl;
+static struct geo_db *fgeo;
+
+static const char *
+fence_path(const char *rel)
+{
+	static char buf[512];
+	const char *src = getenv("HEIIKI_SRCDIR");
+
+	snprintf(buf, sizeof(buf), "%s/%s", src ? src : ".", rel);
+	return buf;
+}
+
+static void
+fsetup(void)
+{
+	const char *paths[1];
+	char err[POLICY_ERR_MAX];
+
+	cr_assert_eq(policy_load(fence_path("tests/findings/policy.yaml"), &fpol, err,
+				 sizeof(err)), 0, "%s", err);
+	paths[0] = fence_path("tests/geoip/country-geolite2.mmdb");
+	cr_assert_eq(geo_open(&fgeo, paths, 1, err, sizeof(err)), 0, "%s", err);
+	fence_plan_init(&fpl);
+	cr_assert_eq(fence_default_outside(&fpl, &fpol), 0);
+}
+
+static void
+fteardown(void)
+{
+	fence_plan_free(&fpl);
+	geo_close(fgeo);
+	policy_free(&fpol);
+}
+
+static int
+ftarget(const char *s, uint16_t port)
+{
+	struct addr a;
+	char err[256];
+
+	cr_assert_eq(addr_parse(s, &a), 0);
+	return fence_add_target(&fpl, &fpol, &a, port, err, sizeof(err));
+}
+
+/* Sources of one kind for target:port, as text joined with ' '. */
+static const char *
+sources(const char *target, uint16_t port, enum fence_kind k)
+{
+	static char out[512];
+	char a[ADDR_STRLEN];
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < fpl.np; i++) {
+		const struct fence_target *t = &fpl.t[fpl.pr[i].target];
+
+		if (fpl.pr[i].kind != k || t->port != port ||
+		    strcmp(addr_fmt(&t->addr, a), target))
+			continue;
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s", o ? " " : "",
+				      addr_fmt(&fpl.pr[i].src, a));
+	}
+	return out;
+}
+
+TestSuite(fence, .init = fsetup, .fini = fteardown);
+
+Test(fence, refuses_out_of_scope)
+{
+	cr_assert_eq(ftarget("203.0.113.5", 0), -1);
+	cr_assert_eq(ftarget("198.19.1.1", 3389), -1);
+	cr_assert_eq(fpl.nt, 0);
+}
+
+Test(fence, only_protected_ports)
+{
+	cr_assert_eq(ftarget("198.18.30.5", 0), 0);	/* office: no rules */
+	cr_assert_eq(ftarget("198.18.10.5", 3389), 1);
+	cr_assert_eq(ftarget("198.18.10.5", 3389), 0);	/* no duplicates */
+	cr_assert_eq(ftarget("198.18.10.5", 22), 0);	/* no rule for ssh */
+	cr_assert_eq(fpl.nt, 1);
+	cr_assert(strstr(fpl.t[0].rules, "rdp-acme"), "%s", fpl.t[0].rules);
+}
+
+Test(fence, three_kinds_of_source)
+{
+	char err[256];
+
+	cr_assert_gt(ftarget("198.18.10.5", 0), 0);
+	cr_assert_eq(fence_plan_sources(&fpl, &fpol, fgeo, err, sizeof(err)), 0, "%s", err);
+	/* (a) the vendor's address; office (an inside zone) is never spoofed. */
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_ALLOWED), "198.51.100.10");
+	/* (b) outside addresses no rule allows. */
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_NOT_ALLOWED),
+			 "198.51.100.128 203.0.113.128");
+	/* (c) the CN block of the fixture (JP and US are allowed). */
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_GEO), "203.0.113.192");
+	/* https is open to any source: only the geo kind is tested. */
+	cr_assert_str_eq(sources("198.18.10.5", 443, FENCE_NOT_ALLOWED), "");
+	cr_assert_str_eq(sources("198.18.10.5", 443, FENCE_GEO), "203.0.113.192");
+}
+
+Test(fence, no_geo_db_no_geo_sources)
+{
+	char err[256];
+
+	cr_assert_gt(ftarget("198.18.10.5", 3389), 0);
+	cr_assert_eq(fence_plan_sources(&fpl, &fpol, NULL, err, sizeof(err)), 0);
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_GEO), "");
+	cr_assert_str_neq(sources("198.18.10.5", 3389, FENCE_NOT_ALLOWED), "");
+}
+
+Test(fence, excluded_sources_are_skipped)
+{
+	char err[256];
+
+	cr_assert_eq(tset_add_str(&fpl.exclude, "198.51.100.0/24", err, sizeof(err)), 0);
+	cr_assert_gt(ftarget("198.18.10.5", 3389), 0);
+	cr_assert_eq(fence_plan_sources(&fpl, &fpol, fgeo, err, sizeof(err)), 0);
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_ALLOWED), "");
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_NOT_ALLOWED),
+			 "203.0.113.128 203.0.113.1");
+}
+
+Test(fence, results_carry_the_outcome)
+{
+	struct results *r = results_new("fence");
+	char err[256];
+	json_t *s, *f;
+	struct addr a;
+
+	cr_assert_gt(ftarget("198.18.10.5", 3389), 0);
+	cr_assert_eq(fence_plan_sources(&fpl, &fpol, fgeo, err, sizeof(err)), 0);
+	for (size_t i = 0; i < fpl.np; i++)
+		fpl.pr[i].answered = fpl.pr[i].kind == FENCE_GEO;
+	cr_assert_eq(fence_to_results(&fpl, r), 0);
+	addr_parse("198.18.10.5", &a);
+	s = results_service(r, &a, "tcp", 3389, 0);
+	cr_assert_not_null(s);
+	f = json_object_get(s, "fence");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(f, "geo"), "open")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(f, "not_allowed"),
+							"open")), 0);
+	cr_assert_geq(findings_apply(r, &fpol, NULL, 0, err, sizeof(err)), 0);
+	f = json_array_get(results_array(r, "findings"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(f, "rule")), "FENCE_GEO_NOT_ENFORCED");
+	results_free(r);
+}
