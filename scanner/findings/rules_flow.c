@@ -90,17 +90,30 @@ country_listed(const struct geo_rule *g, const char *cc)
 	return 0;
 }
 
-void
-rule_geo_not_allowed(const struct rule *self, struct fctx *c)
+/* The first geo rule that applies and does not list cc, or NULL. */
+static const struct geo_rule *
+geo_refuses(const struct policy *p, const char *zone, enum geo_dir dir, const char *cc)
+{
+	for (size_t k = 0; k < p->ngeo; k++) {
+		const struct geo_rule *gr = &p->geo[k];
+
+		if (!(gr->dir & dir) || (strcmp(gr->zone, "*") && strcmp(gr->zone, zone)))
+			continue;
+		if (!country_listed(gr, cc))
+			return gr;
+	}
+	return NULL;
+}
+
+static void
+geo_flows(const struct rule *self, struct fctx *c, json_t *seen)
 {
 	json_t *f;
 	size_t i;
 
-	if (!c->p || !c->geo || c->p->ngeo == 0)
-		return;
 	EACH_FLOW(c, i, f) {
 		const struct zone *zs, *zd, *z;
-		const struct addr *peer;
+		const struct geo_rule *gr;
 		const char *in, *out;
 		struct geo g;
 		struct rflow r;
@@ -115,29 +128,74 @@ rule_geo_not_allowed(const struct rule *self, struct fctx *c)
 			continue;
 		z = zs ? zs : zd;
 		dir = zs ? GEO_OUTBOUND : GEO_INBOUND;
-		peer = zs ? &r.dst : &r.src;
-		if (geo_lookup(c->geo, peer, &g) != 0 || !g.country[0])
+		if (geo_lookup(c->geo, zs ? &r.dst : &r.src, &g) != 0 || !g.country[0])
 			continue;	/* unknown country: no claim either way */
 		in = zs ? r.src_s : r.dst_s;
 		out = zs ? r.dst_s : r.src_s;
-		for (size_t k = 0; k < c->p->ngeo; k++) {
-			const struct geo_rule *gr = &c->p->geo[k];
-
-			if (!(gr->dir & dir) || (strcmp(gr->zone, "*") && strcmp(gr->zone, z->name)))
-				continue;
-			if (country_listed(gr, g.country))
-				continue;
-			snprintf(extra, sizeof(extra), "%s|%s", out,
-				 dir == GEO_INBOUND ? "in" : "out");
-			finding_emit(c, self, in, r.proto, r.dport, z->name, extra,
-				     "%s %s %s (country %s%s%s) over %s port %lld; geo rule at "
-				     "policy line %d does not allow %s for zone %s", in,
-				     dir == GEO_INBOUND ? "accepted traffic from" : "sent traffic to",
-				     out, g.country, g.as_org[0] ? ", " : "", g.as_org, r.proto, r.dport,
-				     gr->line, g.country, z->name);
-			break;
-		}
+		json_object_set_new(seen, out, json_true());
+		gr = geo_refuses(c->p, z->name, dir, g.country);
+		if (!gr)
+			continue;
+		snprintf(extra, sizeof(extra), "%s|%s", out, dir == GEO_INBOUND ? "in" : "out");
+		finding_emit(c, self, in, r.proto, r.dport, z->name, extra,
+			     "%s %s %s (country %s%s%s) over %s port %lld; geo rule at "
+			     "policy line %d does not allow %s for zone %s", in,
+			     dir == GEO_INBOUND ? "accepted traffic from" : "sent traffic to",
+			     out, g.country, g.as_org[0] ? ", " : "", g.as_org, r.proto,
+			     r.dport, gr->line, g.country, z->name);
 	}
+}
+
+/*
+ * Peers (the capture's per-address summary) carry no inside address or
+ * direction, so only rules for every zone ("*") and both directions
+ * judge them, and only peers no flow already covered.
+ */
+static void
+geo_peers(const struct rule *self, struct fctx *c, json_t *seen)
+{
+	json_t *pe;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->root, "peers"), i, pe) {
+		const struct geo_rule *gr = NULL;
+		char buf[ADDR_STRLEN];
+		struct addr a;
+		struct geo g;
+
+		if (addr_parse(rj_str(pe, "addr"), &a) < 0 || inside_zone(c, &a))
+			continue;
+		addr_fmt(&a, buf);
+		if (json_object_get(seen, buf) || geo_lookup(c->geo, &a, &g) != 0 || !g.country[0])
+			continue;
+		for (size_t k = 0; k < c->p->ngeo && !gr; k++)
+			if (!strcmp(c->p->geo[k].zone, "*") && c->p->geo[k].dir == GEO_BOTH &&
+			    !country_listed(&c->p->geo[k], g.country))
+				gr = &c->p->geo[k];
+		if (!gr)
+			continue;
+		finding_emit(c, self, buf, "", 0, "", "peer", "the capture saw traffic with "
+			     "%s (country %s%s%s, %lld flows); geo rule at policy line %d does "
+			     "not allow %s", buf, g.country, g.as_org[0] ? ", " : "", g.as_org,
+			     rj_int(pe, "flows"), gr->line, g.country);
+	}
+}
+
+void
+rule_geo_not_allowed(const struct rule *self, struct fctx *c)
+{
+	json_t *seen;
+
+	if (!c->p || !c->geo || c->p->ngeo == 0)
+		return;
+	seen = json_object();
+	if (!seen) {
+		c->oom = 1;
+		return;
+	}
+	geo_flows(self, c, seen);
+	geo_peers(self, c, seen);
+	json_decref(seen);
 }
 
 void

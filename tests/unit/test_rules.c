@@ -351,6 +351,19 @@ Test(rules, geo_country_not_allowed)
 	cr_assert_eq(run_rule("GEO_COUNTRY_NOT_ALLOWED", NOV22, 1, NULL), 2);
 }
 
+Test(rules, geo_country_not_allowed_peers)
+{
+	json_t *f;
+
+	/* A peer a flow already covered is not reported twice. */
+	flow("198.18.30.5", "203.0.113.200", "tcp", 443);
+	results_append(rres, "peers", json_pack("{s:s, s:i}", "addr", "203.0.113.200", "flows", 3));
+	results_append(rres, "peers", json_pack("{s:s, s:i}", "addr", "203.0.113.5", "flows", 1));
+	cr_assert_eq(run_rule("GEO_COUNTRY_NOT_ALLOWED", NOV22, 1, NULL), 1);
+	results_append(rres, "peers", json_pack("{s:s, s:i}", "addr", "203.0.113.222", "flows", 2));
+	cr_assert_eq(run_rule("GEO_COUNTRY_NOT_ALLOWED", NOV22, 1, &f), 2);
+}
+
 Test(rules, inbound_not_allowed)
 {
 	json_t *f;
