@@ -111,14 +111,21 @@ zones_meet(const struct service_rule *a, const struct service_rule *b)
 	return NULL;
 }
 
-/* 1 when both sets share a range exactly. */
+/* 1 when both sets share a range exactly (both are sorted: one walk). */
 static int
 same_range(const struct tset *a, const struct tset *b)
 {
-	for (size_t i = 0; i < a->n; i++)
-		for (size_t j = 0; j < b->n; j++)
-			if (a->r[i].lo == b->r[j].lo && a->r[i].hi == b->r[j].hi)
-				return 1;
+	size_t i = 0, j = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->r[i].lo == b->r[j].lo && a->r[i].hi == b->r[j].hi)
+			return 1;
+		if (a->r[i].lo < b->r[j].lo ||
+		    (a->r[i].lo == b->r[j].lo && a->r[i].hi < b->r[j].hi))
+			i++;
+		else
+			j++;
+	}
 	return 0;
 }
 
@@ -154,7 +161,7 @@ policy_check_rules(struct pctx *pc)
 			uint16_t port;
 
 			if (a->deny == b->deny || !ports_meet(a, b, &port) ||
-			    !(zone = zones_meet(a, b)) || !same_source(&a->from, &b->from))
+			    !same_source(&a->from, &b->from) || !(zone = zones_meet(a, b)))
 				continue;
 			return pc_error(pc, pc->rule_marks[j],
 					"service rule '%s' contradicts rule '%s' (line %d): %s/%u is both allowed and denied in zone '%s' for the same source",

@@ -135,6 +135,10 @@ parse_zone(struct pctx *pc, yaml_node_t *item, size_t zi)
 		return -1;
 	if (n == 0)
 		return pc_error(pc, v[2]->start_mark, "%s: nets: at least one CIDR is required", ctx);
+	if (pc->nznets + n > POLICY_MAX_ZONE_NETS)
+		return pc_error(pc, v[2]->start_mark,
+				"%s: zones have more than %d CIDRs in all", ctx,
+				POLICY_MAX_ZONE_NETS);
 	for (size_t i = 0; i < n; i++) {
 		struct zone_net *zn = realloc(pc->znets, (pc->nznets + 1) * sizeof(*zn));
 
@@ -178,7 +182,11 @@ policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx, const char
 	struct range r;
 	size_t n;
 
-	if (pc_seq(pc, seq, F(key), &n) < 0)
+	if (key)
+		F(key);
+	else
+		snprintf(what, sizeof(what), "%s", ctx);
+	if (pc_seq(pc, seq, what, &n) < 0)
 		return -1;
 	if (n == 0 && need_one)
 		return pc_error(pc, seq->start_mark, "%s: at least one entry is required", what);
@@ -202,7 +210,7 @@ parse_scope(struct pctx *pc, yaml_node_t *v)
 
 	if (v) {
 		pc->have_scope = 1;
-		return policy_parse_nets(pc, v, "scope", "entries", &p->scope, 1) < 0 ? -1 :
+		return policy_parse_nets(pc, v, "scope", NULL, &p->scope, 1) < 0 ? -1 :
 		       policy_check_scope(pc);
 	}
 	for (size_t i = 0; i < p->nzones; i++)

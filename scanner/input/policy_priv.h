@@ -18,6 +18,8 @@
 #define POLICY_MAX_BYTES (4u << 20)	/* policy_load reads at most 4 MiB */
 #define POLICY_MAX_NODES 100000		/* YAML nodes (scalars + collections) */
 #define POLICY_MAX_DEPTH 16		/* nesting of lists and mappings */
+#define POLICY_MAX_LIST 4096		/* entries of any one list */
+#define POLICY_MAX_ZONE_NETS 16384	/* CIDRs of all zones together */
 #define POLICY_MAX_SERVICE_PORTS 64
 #define CTX_MAX 160
 

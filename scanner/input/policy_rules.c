@@ -96,8 +96,8 @@ rule_service(struct pctx *pc, yaml_node_t *n, const char *what,
 	if (policy_service_ports(r->service, &r->proto, ports,
 				 POLICY_MAX_SERVICE_PORTS, &np) < 0)
 		return pc_error(pc, n->start_mark,
-				"%s: '%s' is not a known service name or tcp/PORT, udp/PORT (see docs/policy.md)",
-				what, r->service);
+				"%s: '%s' is not a known service name or tcp/PORT, udp/PORT, tcp/LO-HI of at most %d ports (see docs/policy.md)",
+				what, r->service, POLICY_MAX_SERVICE_PORTS);
 	r->ports = malloc(np * sizeof(*r->ports));
 	if (!r->ports)
 		return pc_error(pc, n->start_mark, "out of memory");

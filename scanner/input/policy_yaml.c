@@ -305,6 +305,9 @@ pc_seq(struct pctx *pc, yaml_node_t *n, const char *what, size_t *count)
 		return pc_error(pc, n->start_mark, "%s: expected a list, got %s",
 				what, pc_kind(n));
 	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (*count > POLICY_MAX_LIST)
+		return pc_error(pc, n->start_mark, "%s: more than %d entries",
+				what, POLICY_MAX_LIST);
 	return 0;
 }
 

@@ -566,3 +566,38 @@ Test(policy_cli, check_show_and_errors)
 		cr_assert_eq(pt_run(argv, out, sizeof(out)), 2);
 	}
 }
+
+Test(policy_bad, list_longer_than_limit)
+{
+	size_t cap = 16 + 4097 * 2 + 8, o;
+	char *y = malloc(cap), err[POLICY_ERR_MAX];
+	struct policy p;
+
+	cr_assert_not_null(y);
+	o = (size_t)snprintf(y, cap, "site: s\nzones: [");
+	for (int i = 0; i < 4097; i++)
+		y[o++] = 'z', y[o++] = ',';
+	o += (size_t)snprintf(y + o, cap - o, "]\n");
+	cr_assert_eq(policy_load_buf("big.yaml", y, o, &p, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "big.yaml:2:8: zones: more than 4096 entries");
+	free(y);
+}
+
+Test(policy, external_zone_need_not_be_in_scope)
+{
+	struct policy p;
+	char buf[128];
+
+	pt_load_ok("site: s\nscope: [198.18.0.0/16]\nzones:\n"
+		   "  - {name: lan, role: office, nets: [198.18.0.0/24, 198.18.9.0/24]}\n"
+		   "  - {name: partner, role: external, nets: [203.0.113.0/24]}\n"
+		   "services:\n"
+		   "  - {name: hl7-in, service: hl7, zones: [lan], from: [partner]}\n"
+		   "  - {name: no-hl7, service: hl7, action: deny, zones: [lan], from: [any]}\n",
+		   &p);
+	cr_assert_str_eq(tset_fmt(&p.scope, buf, sizeof(buf)), "198.18.0.0/16");
+	cr_assert_str_eq(p.rules[0].from.zones[0], "partner");
+	cr_assert_eq(p.rules[0].from.nzones, 1);
+	cr_assert_not(p.rules[0].from.any);
+	policy_free(&p);
+}
