@@ -100,11 +100,9 @@ port_findings(FILE *f, const struct report *r, const char *addr, const char *pro
 	json_t *fd;
 	size_t i;
 
-	json_array_foreach(r->findings, i, fd) {
+	json_array_foreach(json_object_get(r->fnd_of, addr), i, fd) {
 		long long fp = report_has_port(fd) ? report_int(fd, "port", -1) : -1;
 
-		if (strcmp(report_str(fd, "addr"), addr))
-			continue;
 		if (port < 0 ? fp >= 0 : (fp != port || strcmp(report_str(fd, "proto"), proto)))
 			continue;
 		finding_script(f, r, fd, elem);
@@ -151,8 +149,8 @@ host_level_findings(const struct report *r, const char *addr)
 	json_t *fd;
 	size_t i;
 
-	json_array_foreach(r->findings, i, fd)
-		if (!strcmp(report_str(fd, "addr"), addr) && !report_has_port(fd))
+	json_array_foreach(json_object_get(r->fnd_of, addr), i, fd)
+		if (!report_has_port(fd))
 			return 1;
 	return 0;
 }

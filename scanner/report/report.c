@@ -889,6 +889,19 @@ index_service(struct report *r, json_t *s)
 	json_array_append(list, s);
 }
 
+static void
+index_finding(struct report *r, json_t *f)
+{
+	const char *a = report_str(f, "addr");
+	json_t *list = json_object_get(r->fnd_of, a);
+
+	if (!list) {
+		list = json_array();
+		json_object_set_new(r->fnd_of, a, list);
+	}
+	json_array_append(list, f);
+}
+
 int
 report_init(struct report *r, json_t *root, const struct policy *policy,
 	    enum report_lang lang, char *err, size_t errlen)
@@ -914,7 +927,8 @@ report_init(struct report *r, json_t *root, const struct policy *policy,
 	r->hot = json_object();
 	r->by_addr = json_object();
 	r->peer_of = json_object();
-	if (!r->by_addr || !r->peer_of ||
+	r->fnd_of = json_object();
+	if (!r->by_addr || !r->peer_of || !r->fnd_of ||
 	    !r->hosts || !r->services || !r->findings || !r->flows || !r->exits ||
 	    !r->peers || !r->open || !r->zone_of || !r->zones || !r->hot ||
 	    !json_is_object(r->run) || build_zones(r) < 0) {
@@ -929,6 +943,8 @@ report_init(struct report *r, json_t *root, const struct policy *policy,
 	json_array_foreach(r->peers, i, s)
 		if (!json_object_get(r->peer_of, report_str(s, "addr")))
 			json_object_set(r->peer_of, report_str(s, "addr"), s);
+	json_array_foreach(r->findings, i, s)
+		index_finding(r, s);
 	build_hot(r);
 	return 0;
 }
@@ -938,7 +954,7 @@ report_fini(struct report *r)
 {
 	json_t **all[] = { &r->root, &r->hosts, &r->services, &r->open, &r->findings,
 			   &r->flows, &r->exits, &r->peers, &r->zone_of, &r->zones,
-			   &r->hot, &r->by_addr, &r->peer_of };
+			   &r->hot, &r->by_addr, &r->peer_of, &r->fnd_of };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		json_decref(*all[i]);

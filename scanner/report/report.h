@@ -45,6 +45,7 @@ struct report {
 	json_t *hot;			/* "addr/proto/port" and "addr" -> worst rank */
 	json_t *by_addr;		/* addr -> array of open services (sorted) */
 	json_t *peer_of;		/* addr -> peer object */
+	json_t *fnd_of;			/* addr -> array of findings (sorted) */
 };
 
 struct report_writer {
