@@ -115,6 +115,7 @@ http_split(struct rd *in, int eof, struct http_resp *r)
 		if (!eof && n < HTTP_HDR_MAX)
 			return PROBE_NEED_MORE;
 		hl = n < HTTP_HDR_MAX ? n : HTTP_HDR_MAX;
+		eof = 1;	/* header cap reached: take what we have */
 	}
 	rd_init(&line, d, hl);
 	rd_line(&line, sl, sizeof(sl));

@@ -1,0 +1,114 @@
+/*
+ * test_probe_runner.c - the runner's pure parts and its decisions made
+ * before any packet: merging a probe's output into a service, the byte cap
+ * in probe_run_bytes, probe choice by port, and services that must never
+ * be touched (do_not_scan via may_probe, raw printer ports, non-open
+ * states).  Every service here is excluded or not open, so nothing opens
+ * a socket in the root namespace (LAB SAFETY); sockets are exercised by
+ * tests/lab/test_probes_a.sh against real servers in namespaces.
+ */
+#include "probe_a_util.h"
+#include "scanner/core/addr.h"
+
+Test(probe_runner, merge_rules)
+{
+	json_t *svc = json_pack("{s:s, s:[s], s:s}", "addr", "198.18.1.1", "risks", "old", "service",
+				"unknown");
+	json_t *out = json_pack("{s:s, s:s, s:[s, s], s:{s:i}, s:[s]}", "service", "rdp", "product",
+				"xrdp", "risks", "old", "rdp-no-nla", "rdp", "x", 1, "_plan", "/");
+
+	probe_merge(svc, out);
+	cr_assert_str_eq(pa_str(svc, "service", NULL), "rdp");
+	cr_assert_str_eq(pa_str(svc, "product", NULL), "xrdp");
+	cr_assert_eq(json_array_size(json_object_get(svc, "risks")), 2, "risks merged once each");
+	cr_assert_null(json_object_get(svc, "_plan"), "private keys never reach the results");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(svc, "rdp"), "x")), 1);
+	json_decref(svc);
+	json_decref(out);
+	cr_assert_str_eq(probe_verdict_name(PROBE_MATCH), "identified");
+	cr_assert_str_eq(probe_verdict_name(PROBE_MALFORMED), "malformed");
+}
+
+Test(probe_runner, byte_cap_applies_before_parse)
+{
+	const struct probe *ssh = probe_by_name("ssh");
+	size_t n = 4500 + 12;
+	char *b = malloc(n);
+	json_t *out = json_object();
+	struct probe_ctx c = pa_ctx(0, 22, 1);
+
+	cr_assert_not_null(b);
+	memset(b, 'a', 4500);
+	memcpy(b + 4500, "\nSSH-2.0-x\r\n", 12);
+	cr_assert_eq(ssh->max_reply, 4096);
+	cr_assert_eq(pa_run("ssh", &c, b, n, out), PROBE_NO_MATCH,
+		     "the SSH line lies beyond max_reply and must not be seen");
+	cr_assert_eq(pa_run("ssh", &c, b + 4501, 11, out), PROBE_MATCH);
+	free(b);
+	json_decref(out);
+}
+
+Test(probe_runner, probes_by_port)
+{
+	const struct probe *got[8];
+	size_t n;
+
+	n = probe_for_port(3389, 6, got, 8);
+	cr_assert_geq(n, 1);
+	cr_assert_str_eq(got[0]->name, "rdp");
+	n = probe_for_port(443, 6, got, 8);
+	cr_assert_geq(n, 2);
+	cr_assert_str_eq(got[0]->name, "https");
+	cr_assert_str_eq(got[1]->name, "tls");
+	cr_assert_str_eq(probe_for_port(22, 6, got, 8) ? got[0]->name : "", "ssh");
+	cr_assert_str_eq(probe_for_port(23, 6, got, 8) ? got[0]->name : "", "telnet");
+	cr_assert_str_eq(probe_for_port(21, 6, got, 8) ? got[0]->name : "", "ftp");
+	cr_assert_str_eq(probe_for_port(80, 6, got, 8) ? got[0]->name : "", "http");
+	cr_assert_eq(probe_for_port(22, 17, got, 8), 0, "no UDP ssh");
+	cr_assert(probe_by_name("banner") && !probe_by_name("banner")->ports,
+		  "banner is the fallback, never chosen by port");
+}
+
+static int
+deny_odd_hosts(void *arg, const struct addr *a)
+{
+	(void)arg;
+	return (addr_v4(a) & 1) == 0;
+}
+
+Test(probe_runner, nothing_is_sent_to_excluded_services)
+{
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	struct addr a1, a2;
+	char err[256];
+	json_t *s1, *s2, *s3;
+
+	cr_assert_not_null(r);
+	cr_assert_eq(addr_parse("198.18.70.1", &a1), 0);	/* odd: do_not_scan */
+	cr_assert_eq(addr_parse("198.18.70.2", &a2), 0);
+	s1 = results_service(r, &a1, "tcp", 3389, 1);
+	s2 = results_service(r, &a2, "tcp", 9100, 1);		/* raw printing */
+	s3 = results_service(r, &a2, "tcp", 22, 1);
+	json_object_set_new(s3, "state", json_string("closed"));
+	memset(&o, 0, sizeof(o));
+	o.may_probe = deny_odd_hosts;
+	cr_assert_eq(probe_run_results(r, &o, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(pa_str(s1, "probe", "outcome"), "excluded");
+	cr_assert_str_eq(pa_str(s2, "probe", "outcome"), "excluded");
+	cr_assert_null(json_object_get(s3, "probe"), "closed services are not probed");
+	cr_assert_null(json_object_get(s1, "service"));
+	cr_assert_null(json_object_get(s2, "service"));
+	results_free(r);
+}
+
+Test(probe_runner, empty_document)
+{
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	char err[256];
+
+	memset(&o, 0, sizeof(o));
+	cr_assert_eq(probe_run_results(r, &o, err, sizeof(err)), 0);
+	results_free(r);
+}
