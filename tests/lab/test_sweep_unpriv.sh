@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# test_sweep_unpriv.sh - without CAP_NET_RAW the scan falls back to
+# connect() (with a one-line notice) and finds the same open set.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/sweep-common.sh"
+lab_init sweepunpriv
+sweep_lab
+D=$LAB_DIR
+sort -o "$D/truth.txt" "$D/truth.txt"
+mkdir -p "$D/out" && chmod 777 "$D/out"
+chmod 644 "$D/policy.yaml"
+command -v setpriv >/dev/null || { echo "setpriv missing"; exit 77; }
+
+lab_exec scanner setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all \
+	"$HEIIKI" scan --policy "$D/policy.yaml" -p "$SWEEP_PORTS" --no-probes \
+	--no-findings -o "$D/out/r.json" servers clinical office vendor 2> "$D/err.txt" \
+	|| fail "unprivileged scan exit $? ($(cat "$D/err.txt"))"
+grep -q "connect() scan" "$D/err.txt" || fail "no notice about the connect() scan"
+[ "$(grep -c . "$D/err.txt")" -eq 1 ] || fail "expected a one-line notice: $(cat "$D/err.txt")"
+grep -q '"mode": *"connect"' "$D/out/r.json" || fail "mode not recorded as connect"
+sweep_open "$D/out/r.json" > "$D/got.txt"
+diff -u "$D/truth.txt" "$D/got.txt" || fail "connect() scan open set differs"
+echo "ok: unprivileged connect() scan found the same $(wc -l < "$D/got.txt") open ports"
