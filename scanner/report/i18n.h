@@ -11,6 +11,8 @@
 #ifndef HEIIKI_I18N_H
 #define HEIIKI_I18N_H
 
+#include <stddef.h>
+
 enum report_lang { LANG_EN, LANG_JA, LANG_COUNT };
 
 enum msg {
@@ -30,8 +32,7 @@ enum msg {
 	MSG_BYTES, MSG_NO_PEERS, MSG_UNKNOWN_COUNTRY,
 	MSG_RA_FLOWS, MSG_SRC, MSG_DST, MSG_PACKETS, MSG_FIRST, MSG_LAST,
 	MSG_NO_RA, MSG_OUTSIDE, MSG_GENERATED,
-	MSG_C_PACKETS_SENT, MSG_C_PACKETS_RECEIVED, MSG_C_PACKETS_DROPPED,
-	MSG_C_PCAP_DROPS, MSG_C_EVICTIONS,
+	MSG_REMOTE, MSG_WARNINGS, MSG_NO_PLAIN,
 	MSG_D_NEW_SERVICES, MSG_D_CLOSED_SERVICES, MSG_D_NEW_FINDINGS,
 	MSG_D_RESOLVED_FINDINGS, MSG_D_NEW_HOSTS, MSG_D_GONE_HOSTS,
 	MSG_D_NEW_EXITS, MSG_D_GONE_EXITS, MSG_D_NEW_PEERS, MSG_D_GONE_PEERS,
@@ -51,6 +52,8 @@ const char *i18n_lang_code(enum report_lang lang);
 const char *i18n_severity(enum report_lang lang, const char *sev);
 /* Label of a run counter name, or NULL for an unknown counter. */
 const char *i18n_counter(enum report_lang lang, const char *name);
+/* The n-th known counter name in report order, NULL past the end. */
+const char *i18n_counter_name(size_t n);
 /* "inbound"/"outbound"/"internal" and "complete"/"partial", or NULL. */
 const char *i18n_word(enum report_lang lang, const char *word);
 

@@ -43,22 +43,22 @@ static const struct csv_col host_cols[] = {
 
 static const struct csv_col exit_cols[] = {
 	{ MSG_NAME, "@xname" }, { MSG_ADDR, "@xaddr" }, { MSG_MAC, "mac" },
-	{ MSG_ZONE, "@xzone" }, { MSG_DECLARED, "@declared" },
-	{ MSG_PURPOSE, "@purpose" }, { MSG_COUNT_, NULL },
+	{ MSG_ZONE, "@xzone" }, { MSG_DECLARED, "@declared" }, { MSG_FLOWS_N, "flows" },
+	{ MSG_BYTES, "@bytes" }, { MSG_PURPOSE, "@purpose" }, { MSG_COUNT_, NULL },
 };
 
 static const struct csv_col peer_cols[] = {
 	{ MSG_COUNTRY, "country" }, { MSG_ADDR, "addr" }, { MSG_ASN, "asn" },
-	{ MSG_ASORG, "as_org" }, { MSG_NAMES, "@names" }, { MSG_DIRECTION, "@direction" },
-	{ MSG_FLOWS_N, "flows" }, { MSG_BYTES, "bytes" }, { MSG_FIRST, "first" },
-	{ MSG_LAST, "last" }, { MSG_COUNT_, NULL },
+	{ MSG_ASORG, "as_org" }, { MSG_NAMES, "@names" }, { MSG_REMOTE, "remote_access" },
+	{ MSG_FLOWS_N, "flows" }, { MSG_BYTES, "@bytes" }, { MSG_FIRST, "@first" },
+	{ MSG_LAST, "@last" }, { MSG_COUNT_, NULL },
 };
 
 static const struct csv_col flow_cols[] = {
 	{ MSG_SRC, "src" }, { MSG_PORT, "sport" }, { MSG_DST, "dst" }, { MSG_PORT, "dport" },
-	{ MSG_PROTO, "proto" }, { MSG_SERVICE, "service" }, { MSG_PACKETS, "packets" },
-	{ MSG_BYTES, "bytes" }, { MSG_FIRST, "first" }, { MSG_LAST, "last" },
-	{ MSG_COUNT_, NULL },
+	{ MSG_PROTO, "@proto" }, { MSG_SERVICE, "@service" }, { MSG_DIRECTION, "@direction" },
+	{ MSG_REMOTE, "@remote" }, { MSG_PACKETS, "@packets" }, { MSG_BYTES, "@bytes" },
+	{ MSG_FIRST, "@first" }, { MSG_LAST, "@last" }, { MSG_COUNT_, NULL },
 };
 
 static const struct {
@@ -120,6 +120,16 @@ computed(const struct report *r, const json_t *o, const char *key, char *buf, si
 	if (!strcmp(key, "@purpose"))
 		return *report_str(o, "purpose") ? report_str(o, "purpose") :
 		       report_str(o, "evidence");
+	if (!strcmp(key, "@first"))
+		return report_first(o);
+	if (!strcmp(key, "@last"))
+		return report_last(o);
+	if (!strcmp(key, "@proto"))
+		return report_proto(o);
+	if (!strcmp(key, "@service"))
+		return report_flow_service(o);
+	if (!strcmp(key, "@remote"))
+		return i18n(r->lang, report_is_remote(o) ? MSG_YES : MSG_NO_PLAIN);
 	if (!strcmp(key, "@direction")) {
 		dir = i18n_word(r->lang, report_str(o, "direction"));
 		return dir ? dir : report_str(o, "direction");
@@ -137,6 +147,11 @@ csv_value(FILE *f, const struct report *r, const json_t *o, const char *key)
 	if (!strcmp(key, "@port")) {
 		if (report_has_port(o))
 			fprintf(f, "%lld", report_int(o, "port", 0));
+		return;
+	}
+	if (!strcmp(key, "@packets") || !strcmp(key, "@bytes")) {
+		if (report_total(o, key + 1) >= 0)
+			fprintf(f, "%lld", report_total(o, key + 1));
 		return;
 	}
 	s = computed(r, o, key, buf, sizeof(buf));

@@ -297,7 +297,7 @@ flow_edges(FILE *f, const struct report *r)
 			continue;
 		if (prev && !strcmp(s, report_str(prev, "src")) &&
 		    !strcmp(d, report_str(prev, "dst")) &&
-		    !strcmp(report_str(fl, "proto"), report_str(prev, "proto")) &&
+		    !strcmp(report_proto(fl), report_proto(prev)) &&
 		    report_int(fl, "dport", -1) == report_int(prev, "dport", -1))
 			continue;
 		prev = fl;
@@ -306,11 +306,11 @@ flow_edges(FILE *f, const struct report *r)
 		fprintf(f, "\" -> \"%s", json_object_get(r->zone_of, d) ? "h:" : "p:");
 		esc(f, d);
 		fputs("\" [color=red, fontcolor=red, label=\"", f);
-		if (*report_str(fl, "service")) {
-			esc(f, report_str(fl, "service"));
+		if (*report_flow_service(fl)) {
+			esc(f, report_flow_service(fl));
 			fputs(" ", f);
 		}
-		esc(f, report_str(fl, "proto"));
+		esc(f, report_proto(fl));
 		fprintf(f, "/%lld\"];\n", report_int(fl, "dport", -1));
 	}
 }

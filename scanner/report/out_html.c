@@ -122,8 +122,8 @@ html_run(FILE *f, const struct report *r)
 	const char *status = report_str(r->run, "status");
 	const char *word = i18n_word(r->lang, status);
 	int partial = strcmp(status, "complete") != 0;
-	char vant[256];
-	json_t *counters = json_object_get(r->run, "counters"), *keys, *k;
+	char vant[256], warn[1024];
+	json_t *keys, *k;
 	size_t i;
 
 	if (partial) {
@@ -149,7 +149,8 @@ html_run(FILE *f, const struct report *r)
 		const char *name = json_string_value(k), *label = i18n_counter(r->lang, name);
 		char num[32];
 
-		snprintf(num, sizeof(num), "%lld", report_int(counters, name, 0));
+		snprintf(num, sizeof(num), "%lld",
+			 report_int(json_object_get(r->run, "counters"), name, 0));
 		fputs("<tr><th>", f);
 		esc(f, label ? label : name);
 		fputs("</th>", f);
@@ -157,6 +158,8 @@ html_run(FILE *f, const struct report *r)
 		fputs("</tr>\n", f);
 	}
 	json_decref(keys);
+	kv_row(f, r, MSG_WARNINGS, report_join(json_object_get(r->run, "warnings"), "; ",
+					       warn, sizeof(warn)));
 	fputs("</table>\n</section>\n", f);
 }
 
@@ -371,7 +374,7 @@ static void
 html_exits(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_NAME, MSG_ADDR, MSG_MAC, MSG_ZONE,
-					 MSG_DECLARED, MSG_PURPOSE };
+					 MSG_DECLARED, MSG_FLOWS_N, MSG_PURPOSE };
 	json_t *x;
 	size_t i;
 
@@ -385,7 +388,7 @@ html_exits(FILE *f, const struct report *r)
 		return;
 	}
 	fputs("<table>\n", f);
-	th_row(f, r, cols, 6);
+	th_row(f, r, cols, 7);
 	json_array_foreach(r->exits, i, x) {
 		int declared = report_exit_declared(x);
 
@@ -398,6 +401,7 @@ html_exits(FILE *f, const struct report *r)
 		fprintf(f, "<td%s>", declared ? "" : " class=\"risk\"");
 		esc(f, i18n(r->lang, declared ? MSG_YES : MSG_NO));
 		fputs("</td>", f);
+		td_num(f, report_int(x, "flows", -1));
 		td(f, *report_str(x, "purpose") ? report_str(x, "purpose") :
 		   report_str(x, "evidence"));
 		fputs("</tr>\n", f);
@@ -409,7 +413,7 @@ static void
 html_peers(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_COUNTRY, MSG_ADDR, MSG_ASN, MSG_ASORG,
-					 MSG_NAMES, MSG_DIRECTION, MSG_FLOWS_N, MSG_BYTES };
+					 MSG_NAMES, MSG_REMOTE, MSG_FLOWS_N, MSG_BYTES };
 	json_t *p;
 	size_t i;
 	char buf[512];
@@ -426,7 +430,6 @@ html_peers(FILE *f, const struct report *r)
 	fputs("<table>\n", f);
 	th_row(f, r, cols, 8);
 	json_array_foreach(r->peers, i, p) {
-		const char *dir = report_str(p, "direction"), *w = i18n_word(r->lang, dir);
 		long long asn = report_int(p, "asn", 0);
 
 		fputs("<tr>", f);
@@ -438,9 +441,11 @@ html_peers(FILE *f, const struct report *r)
 		td(f, buf);
 		td(f, report_str(p, "as_org"));
 		td(f, report_join(json_object_get(p, "names"), ", ", buf, sizeof(buf)));
-		td(f, w ? w : dir);
+		fputs("<td class=\"risk\">", f);
+		esc(f, report_str(p, "remote_access"));
+		fputs("</td>", f);
 		td_num(f, report_int(p, "flows", -1));
-		td_num(f, report_int(p, "bytes", -1));
+		td_num(f, report_total(p, "bytes"));
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n</section>\n", f);
@@ -485,13 +490,13 @@ html_flows(FILE *f, const struct report *r)
 		td(f, buf);
 		flow_end(r, report_str(fl, "dst"), buf, sizeof(buf));
 		td(f, buf);
-		snprintf(buf, sizeof(buf), "%s %s/%lld", report_str(fl, "service"),
-			 report_str(fl, "proto"), report_int(fl, "dport", -1));
+		snprintf(buf, sizeof(buf), "%s %s/%lld", report_flow_service(fl),
+			 report_proto(fl), report_int(fl, "dport", -1));
 		td(f, buf[0] == ' ' ? buf + 1 : buf);
-		td_num(f, report_int(fl, "packets", -1));
-		td_num(f, report_int(fl, "bytes", -1));
-		td(f, report_str(fl, "first"));
-		td(f, report_str(fl, "last"));
+		td_num(f, report_total(fl, "packets"));
+		td_num(f, report_total(fl, "bytes"));
+		td(f, report_first(fl));
+		td(f, report_last(fl));
 		fputs("</tr>\n", f);
 	}
 	if (n)

@@ -78,7 +78,7 @@ md_run(FILE *f, const struct report *r)
 {
 	const char *status = report_str(r->run, "status"), *w = i18n_word(r->lang, status);
 	json_t *counters = json_object_get(r->run, "counters"), *keys, *k;
-	char vant[256], num[32];
+	char vant[256], num[32], warn[1024];
 	size_t i;
 
 	fputs("# ", f);
@@ -114,6 +114,8 @@ md_run(FILE *f, const struct report *r)
 		kv(f, r, label ? label : name, num);
 	}
 	json_decref(keys);
+	kv(f, r, i18n(r->lang, MSG_WARNINGS), report_join(json_object_get(r->run, "warnings"),
+							   "; ", warn, sizeof(warn)));
 }
 
 static void
@@ -252,7 +254,7 @@ static void
 md_exits(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_NAME, MSG_ADDR, MSG_MAC, MSG_ZONE,
-					 MSG_DECLARED, MSG_PURPOSE };
+					 MSG_DECLARED, MSG_FLOWS_N, MSG_PURPOSE };
 	json_t *x;
 	size_t i;
 
@@ -261,7 +263,7 @@ md_exits(FILE *f, const struct report *r)
 		para(f, r, MSG_NO_EXITS);
 		return;
 	}
-	header(f, r, cols, 6);
+	header(f, r, cols, 7);
 	json_array_foreach(r->exits, i, x) {
 		int declared = report_exit_declared(x);
 
@@ -272,6 +274,7 @@ md_exits(FILE *f, const struct report *r)
 		cell(f, *report_str(x, "zone") ? report_str(x, "zone") :
 		     report_zone(r, report_exit_addr(x)));
 		cell(f, i18n(r->lang, declared ? MSG_YES : MSG_NO));
+		cell_num(f, report_int(x, "flows", -1));
 		cell(f, *report_str(x, "purpose") ? report_str(x, "purpose") :
 		     report_str(x, "evidence"));
 		fputs("\n", f);
@@ -282,7 +285,7 @@ static void
 md_peers(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_COUNTRY, MSG_ADDR, MSG_ASN, MSG_ASORG,
-					 MSG_NAMES, MSG_DIRECTION, MSG_FLOWS_N, MSG_BYTES };
+					 MSG_NAMES, MSG_REMOTE, MSG_FLOWS_N, MSG_BYTES };
 	json_t *p;
 	size_t i;
 	char buf[512];
@@ -294,7 +297,6 @@ md_peers(FILE *f, const struct report *r)
 	}
 	header(f, r, cols, 8);
 	json_array_foreach(r->peers, i, p) {
-		const char *dir = report_str(p, "direction"), *w = i18n_word(r->lang, dir);
 		long long asn = report_int(p, "asn", 0);
 
 		fputs("|", f);
@@ -306,9 +308,9 @@ md_peers(FILE *f, const struct report *r)
 		cell(f, buf);
 		cell(f, report_str(p, "as_org"));
 		cell(f, report_join(json_object_get(p, "names"), ", ", buf, sizeof(buf)));
-		cell(f, w ? w : dir);
+		cell(f, report_str(p, "remote_access"));
 		cell_num(f, report_int(p, "flows", -1));
-		cell_num(f, report_int(p, "bytes", -1));
+		cell_num(f, report_total(p, "bytes"));
 		fputs("\n", f);
 	}
 }
@@ -331,13 +333,13 @@ md_flows(FILE *f, const struct report *r)
 		fputs("|", f);
 		cell(f, report_str(fl, "src"));
 		cell(f, report_str(fl, "dst"));
-		snprintf(buf, sizeof(buf), "%s %s/%lld", report_str(fl, "service"),
-			 report_str(fl, "proto"), report_int(fl, "dport", -1));
+		snprintf(buf, sizeof(buf), "%s %s/%lld", report_flow_service(fl),
+			 report_proto(fl), report_int(fl, "dport", -1));
 		cell(f, buf[0] == ' ' ? buf + 1 : buf);
-		cell_num(f, report_int(fl, "packets", -1));
-		cell_num(f, report_int(fl, "bytes", -1));
-		cell(f, report_str(fl, "first"));
-		cell(f, report_str(fl, "last"));
+		cell_num(f, report_total(fl, "packets"));
+		cell_num(f, report_total(fl, "bytes"));
+		cell(f, report_first(fl));
+		cell(f, report_last(fl));
 		fputs("\n", f);
 	}
 	if (!n)

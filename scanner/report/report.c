@@ -129,6 +129,60 @@ report_exit_declared(const json_t *x)
 	return json_is_true(d) || (json_is_string(d) && json_string_length(d));
 }
 
+long long
+report_total(const json_t *o, const char *key)
+{
+	char k[64];
+	long long v = report_int(o, key, -1), out, in;
+
+	if (v >= 0)
+		return v;
+	snprintf(k, sizeof(k), "%s_out", key);
+	out = report_int(o, k, -1);
+	snprintf(k, sizeof(k), "%s_in", key);
+	in = report_int(o, k, -1);
+	if (out < 0 && in < 0)
+		return -1;
+	return (out > 0 ? out : 0) + (in > 0 ? in : 0);
+}
+
+const char *
+report_first(const json_t *o)
+{
+	return *report_str(o, "first_seen") ? report_str(o, "first_seen") :
+	       report_str(o, "first");
+}
+
+const char *
+report_last(const json_t *o)
+{
+	return *report_str(o, "last_seen") ? report_str(o, "last_seen") :
+	       report_str(o, "last");
+}
+
+const char *
+report_proto(const json_t *o)
+{
+	json_t *p = json_object_get(o, "proto");
+
+	if (json_is_string(p))
+		return json_string_value(p);
+	if (json_is_integer(p))
+		return json_integer_value(p) == 6 ? "tcp" : json_integer_value(p) == 17 ?
+		       "udp" : "ip";
+	return "";
+}
+
+const char *
+report_flow_service(const json_t *fl)
+{
+	if (*report_str(fl, "service"))
+		return report_str(fl, "service");
+	if (*report_str(fl, "remote_access"))
+		return report_str(fl, "remote_access");
+	return report_str(fl, "app");
+}
+
 int
 report_svc_open(const json_t *svc)
 {
@@ -173,11 +227,13 @@ report_is_remote(const json_t *item)
 {
 	json_t *flag = json_object_get(item, "remote_access");
 	const char *svc = report_str(item, "service");
-	const char *proto = report_str(item, "proto");
+	const char *proto = report_proto(item);
 	long long port = report_int(item, "dport", report_int(item, "port", -1));
 
 	if (json_is_boolean(flag))
 		return json_is_true(flag);
+	if (json_is_string(flag) && json_string_length(flag))
+		return 1;
 	if (*svc && strcmp(svc, "unknown"))
 		return remote_name(svc);
 	for (size_t i = 0; i < sizeof(remote_ports) / sizeof(remote_ports[0]); i++)
@@ -241,6 +297,7 @@ report_vantage(const struct report *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", json_string_value(v));
 	} else if (json_is_object(v)) {
 		const char *parts[3] = { report_str(v, "zone"), report_str(v, "addr"),
+					 *report_str(v, "iface") ? report_str(v, "iface") :
 					 report_str(v, "interface") };
 		size_t off = 0;
 
@@ -373,24 +430,17 @@ report_keys(const json_t *obj)
 json_t *
 report_counter_keys(const struct report *r)
 {
-	static const char *const known[] = { "packets_sent", "packets_received",
-					     "packets_dropped", "pcap_drops", "evictions",
-					     NULL };
 	json_t *c = json_object_get(r->run, "counters"), *all = report_keys(c), *k;
 	json_t *out = json_array();
+	const char *name;
 	size_t i;
 
-	for (const char *const *n = known; *n; n++)
-		if (json_object_get(c, *n))
-			json_array_append_new(out, json_string(*n));
-	json_array_foreach(all, i, k) {
-		int is_known = 0;
-
-		for (const char *const *n = known; *n; n++)
-			is_known |= !strcmp(*n, json_string_value(k));
-		if (!is_known)
+	for (size_t n = 0; (name = i18n_counter_name(n)); n++)
+		if (json_object_get(c, name))
+			json_array_append_new(out, json_string(name));
+	json_array_foreach(all, i, k)
+		if (!i18n_counter(LANG_EN, json_string_value(k)))
 			json_array_append(out, k);
-	}
 	json_decref(all);
 	return out;
 }
@@ -398,7 +448,7 @@ report_counter_keys(const struct report *r)
 /* Keys of a service object that every writer already shows in a column. */
 static const char *const svc_known[] = {
 	"addr", "port", "proto", "state", "service", "product", "version",
-	"risks", "zone", "remote_access", NULL,
+	"risks", "zone", "remote_access", "probe", NULL,
 };
 
 static int
@@ -737,7 +787,7 @@ cmp_flow(const void *p, const void *q)
 	if (!c)
 		c = addr_order(report_str(a, "dst"), report_str(b, "dst"));
 	if (!c)
-		c = strcmp(report_str(a, "proto"), report_str(b, "proto"));
+		c = strcmp(report_proto(a), report_proto(b));
 	if (!c)
 		c = int_order(report_int(a, "dport", -1), report_int(b, "dport", -1));
 	if (!c)

@@ -91,6 +91,18 @@ int report_has_port(const json_t *o);
 const char *report_exit_addr(const json_t *x);
 const char *report_exit_name(const json_t *x);
 int report_exit_declared(const json_t *x);
+/*
+ * Flow and peer accessors that accept both the capture's split counters
+ * ("packets_out"/"packets_in", "bytes_out"/"bytes_in", "first_seen") and
+ * plain totals ("packets", "bytes", "first"); -1 / "" when absent.
+ */
+long long report_total(const json_t *o, const char *key);
+const char *report_first(const json_t *o);
+const char *report_last(const json_t *o);
+/* "tcp"/"udp"/... from a string or an IP protocol number. */
+const char *report_proto(const json_t *o);
+/* What a flow is: "service", else "remote_access" (a name), else "app". */
+const char *report_flow_service(const json_t *fl);
 /* Open or open|filtered (or no state at all). */
 int report_svc_open(const json_t *svc);
 /* Remote-access service or flow: RDP, VNC, SSH, Telnet, VPNs, ... */
