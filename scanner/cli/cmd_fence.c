@@ -297,6 +297,17 @@ fence_summary(const struct fence_plan *pl)
 {
 	static const char *const kn[FENCE_KINDS] = { "allowed", "not-allowed", "geo" };
 	char a[ADDR_STRLEN];
+	size_t asent = 0, aopen = 0;
+
+	for (size_t i = 0; i < pl->np; i++)
+		if (pl->pr[i].kind == FENCE_ALLOWED) {
+			asent++;
+			aopen += pl->pr[i].answered != 0;
+		}
+	if (asent && !aopen)
+		fprintf(stderr, "heiiki fence: warning: none of the %zu allowed sources got "
+			"an answer; replies are probably not coming back to this sensor "
+			"(docs/fence.md), so the result is inconclusive\n", asent);
 
 	for (size_t t = 0; t < pl->nt; t++) {
 		printf("%s:%u (%s)", addr_fmt(&pl->t[t].addr, a), pl->t[t].port, pl->t[t].rules);
