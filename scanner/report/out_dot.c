@@ -72,9 +72,9 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 	esc(f, a);
 	fputs("\" [label=\"", f);
 	esc(f, a);
-	if (json_string_value(json_array_get(names, 0))) {
+	if (report_name_at(names, 0)) {
 		fputs("\\n", f);
-		esc(f, json_string_value(json_array_get(names, 0)));
+		esc(f, report_name_at(names, 0));
 	}
 	if (*report_str(h, "vendor")) {
 		fputs("\\n", f);
@@ -198,7 +198,7 @@ static void
 peer_node(FILE *f, const json_t *p)
 {
 	long long asn = report_int(p, "asn", 0);
-	const char *name = json_string_value(json_array_get(json_object_get(p, "names"), 0));
+	const char *name = report_name_at(json_object_get(p, "names"), 0);
 
 	fputs("\t\t\t\"p:", f);
 	esc(f, report_str(p, "addr"));

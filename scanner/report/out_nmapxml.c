@@ -180,10 +180,10 @@ host_elem(FILE *f, const struct report *r, const json_t *h, const char *start,
 	}
 	fputs("<hostnames>\n", f);
 	json_array_foreach(names, i, n) {
-		if (!json_is_string(n))
+		if (!report_name_at(names, i))
 			continue;
 		fputs("<hostname", f);
-		attr(f, "name", json_string_value(n));
+		attr(f, "name", report_name_at(names, i));
 		fputs(" type=\"PTR\"/>\n", f);
 	}
 	fputs("</hostnames>\n<ports>\n", f);

@@ -383,7 +383,9 @@ sb_scalar(struct sb *b, const json_t *v)
 		json_array_foreach(v, i, e) {
 			if (i)
 				sb_str(b, ",");
-			if (json_is_object(e) || json_is_array(e))
+			if (json_is_string(json_object_get(e, "name")))
+				sb_str(b, json_string_value(json_object_get(e, "name")));
+			else if (json_is_object(e) || json_is_array(e))
 				sb_str(b, "{...}");
 			else
 				sb_scalar(b, e);
@@ -438,8 +440,9 @@ report_counter_keys(const struct report *r)
 	for (size_t n = 0; (name = i18n_counter_name(n)); n++)
 		if (json_object_get(c, name))
 			json_array_append_new(out, json_string(name));
-	json_array_foreach(all, i, k)
-		if (!i18n_counter(LANG_EN, json_string_value(k)))
+	json_array_foreach(all, i, k)		/* unknown counters only when non-zero */
+		if (!i18n_counter(LANG_EN, json_string_value(k)) &&
+		    report_int(c, json_string_value(k), 1) != 0)
 			json_array_append(out, k);
 	json_decref(all);
 	return out;
@@ -510,6 +513,16 @@ report_details(const json_t *svc, char *buf, size_t len)
 }
 
 const char *
+report_name_at(const json_t *arr, size_t i)
+{
+	json_t *v = json_array_get(arr, i);
+
+	if (json_is_object(v))
+		v = json_object_get(v, "name");
+	return json_string_value(v);
+}
+
+const char *
 report_join(const json_t *arr, const char *sep, char *buf, size_t len)
 {
 	struct sb b = { buf, 0, len, 0 };
@@ -521,7 +534,10 @@ report_join(const json_t *arr, const char *sep, char *buf, size_t len)
 	json_array_foreach((json_t *)arr, i, v) {
 		if (b.len)
 			sb_str(&b, sep);
-		sb_scalar(&b, v);
+		if (json_is_string(json_object_get(v, "name")))
+			sb_str(&b, json_string_value(json_object_get(v, "name")));
+		else
+			sb_scalar(&b, v);
 	}
 	return buf;
 }

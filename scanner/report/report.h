@@ -120,14 +120,16 @@ const char *report_zone_desc(const struct report *r, const char *zone, char *buf
 const char *report_vantage(const struct report *r, char *buf, size_t len);
 /* Protocol-specific fields of a service flattened to "k.sub=v; ..." */
 const char *report_details(const json_t *svc, char *buf, size_t len);
-/* Strings (and numbers) of an array joined with sep. */
+/* The i-th name of a names array: a string or {"name","source"}; NULL. */
+const char *report_name_at(const json_t *arr, size_t i);
+/* Strings (and numbers, and {"name"} objects) of an array joined with sep. */
 const char *report_join(const json_t *arr, const char *sep, char *buf, size_t len);
 /* Number of findings per rank into counts[5]; returns the total. */
 size_t report_sev_counts(const struct report *r, size_t counts[5]);
 /* Time of a run field as "YYYY-MM-DDTHH:MM:SSZ" -> unix seconds; -1. */
 long long report_epoch(const char *iso);
-/* Counter names of the run: the documented ones first, then the rest
- * sorted. */
+/* Counter names of the run: the documented ones first (also when 0),
+ * then the other non-zero ones sorted. */
 json_t *report_counter_keys(const struct report *r);
 /* Sort keys of an object into a new array of strings. */
 json_t *report_keys(const json_t *obj);
