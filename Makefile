@@ -139,7 +139,7 @@ test: deps
 # namespaces, never on this machine's own interfaces.
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
-	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3 npm
+	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
