@@ -151,6 +151,8 @@ DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
 	bash tests/lab/install-deps.sh $(DEB_ALL)
+	@# npm fetches the CC0 GeoIP database; a machine with Node.js from elsewhere has it.
+	command -v npm >/dev/null 2>&1 || bash tests/lab/install-deps.sh npm
 	$(MAKE) geoip
 
 # CC0 country database from the npm registry into the data directory.
