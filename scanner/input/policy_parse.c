@@ -58,6 +58,28 @@ parse_role(struct pctx *pc, yaml_node_t *n, const char *what, enum zone_role *r)
 			what, buf);
 }
 
+/*
+ * An internal network bigger than an IPv4 /8 or an IPv6 /16 is a typo
+ * ("0.0.0.0/0" for an outside zone without role: external) that would
+ * let a scan leave the hospital.  Outside networks use role external.
+ */
+static int
+too_big(const struct range *r)
+{
+	u128 size = r->hi - r->lo;
+
+	return range_is_v4(r) ? size >= ((u128)1 << 24) : size >= ((u128)1 << 112);
+}
+
+static int
+big_error(struct pctx *pc, yaml_node_t *n, const char *ctx, const char *text,
+	  const struct range *r)
+{
+	return pc_error(pc, n->start_mark,
+			"%s: '%s' is larger than %s; internal networks that big are a mistake (outside networks are zones with role: external)",
+			ctx, text, range_is_v4(r) ? "a /8" : "a /16");
+}
+
 /* One CIDR of zone zi: parse, refuse a CIDR another zone already has. */
 static int
 zone_net(struct pctx *pc, yaml_node_t *n, const char *ctx, size_t zi)
@@ -72,6 +94,8 @@ zone_net(struct pctx *pc, yaml_node_t *n, const char *ctx, size_t zi)
 	if (cidr_parse(text, &c, cerr, sizeof(cerr)) < 0)
 		return pc_error(pc, n->start_mark, "%s: %s", ctx, cerr);
 	cidr_range(&c, &r);
+	if (p->zones[zi].role != ZONE_EXTERNAL && too_big(&r))
+		return big_error(pc, n, ctx, text, &r);
 	for (size_t i = 0; i < pc->nznets; i++) {
 		const struct zone_net *o = &pc->znets[i];
 
@@ -176,7 +200,7 @@ parse_zones(struct pctx *pc, yaml_node_t *seq)
 /* A list of address/CIDR/range strings into a set. */
 int
 policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx, const char *key,
-	   struct tset *s, int need_one)
+		  struct tset *s, int need_one, int internal)
 {
 	char what[CTX_MAX], text[2 * ADDR_STRLEN + 8], rerr[160];
 	struct range r;
@@ -197,6 +221,8 @@ policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx, const char
 			return -1;
 		if (range_parse(text, &r, rerr, sizeof(rerr)) < 0)
 			return pc_error(pc, it->start_mark, "%s: %s", what, rerr);
+		if (internal && too_big(&r))
+			return big_error(pc, it, what, text, &r);
 		if (tset_add(s, &r) < 0)
 			return oom(pc, it);
 	}
@@ -210,7 +236,7 @@ parse_scope(struct pctx *pc, yaml_node_t *v)
 
 	if (v) {
 		pc->have_scope = 1;
-		return policy_parse_nets(pc, v, "scope", NULL, &p->scope, 1) < 0 ? -1 :
+		return policy_parse_nets(pc, v, "scope", NULL, &p->scope, 1, 1) < 0 ? -1 :
 		       policy_check_scope(pc);
 	}
 	for (size_t i = 0; i < p->nzones; i++)
@@ -460,7 +486,7 @@ parse_vendor(struct pctx *pc, yaml_node_t *item, size_t i)
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(p->vendors[j].name, vd->name))
 			return name_taken(pc, v[0], ctx, "vendor", p->vendors[j].line);
-	if (policy_parse_nets(pc, v[1], ctx, "sources", &vd->sources, 1) < 0)
+	if (policy_parse_nets(pc, v[1], ctx, "sources", &vd->sources, 1, 0) < 0)
 		return -1;
 	if (v[2] && policy_parse_names(pc, v[2], F("may_reach"),
 				&vd->may_reach, &vd->nmay_reach, 0) < 0)

@@ -84,7 +84,8 @@ void pc_item_ctx(struct pctx *pc, yaml_node_t *n, const char *kind,
 int policy_parse_doc(struct pctx *pc);
 const char *policy_fld(char *buf, size_t len, const char *ctx, const char *key);
 int policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx,
-		      const char *key, struct tset *s, int need_one);
+		      const char *key, struct tset *s, int need_one,
+		      int internal);
 int policy_parse_names(struct pctx *pc, yaml_node_t *seq, const char *what,
 		       char (**out)[POLICY_NAME_MAX], size_t *count,
 		       int allow_star);
