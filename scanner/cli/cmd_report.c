@@ -5,7 +5,8 @@
  *                 [-o OUT] [--policy FILE] [--table NAME] [-T svg|png]
  *
  * The writers live in scanner/report/ (one table, report_writers[]).  The
- * format defaults to the extension of OUT, else HTML.  -T renders the DOT
+ * format defaults to the extension of OUT (".svg"/".png" render the
+ * diagram), else HTML.  -T renders the DOT
  * diagram with the graphviz 'dot' program, run as a separate process on a
  * private temporary file; heiiki never links graphviz.  Files are written
  * atomically with mode 0600: reports describe the hospital's weak points.
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,6 +129,10 @@ report_args(int argc, char **argv, struct report_opts *o)
 	if (optind != argc - 1)
 		return cli_usage("report", "expected exactly one RESULTS file");
 	o->in = argv[optind];
+	if (!o->format && !o->render && o->out && strrchr(o->out, '.') &&
+	    (!strcasecmp(strrchr(o->out, '.'), ".svg") ||
+	     !strcasecmp(strrchr(o->out, '.'), ".png")))
+		o->render = strcasecmp(strrchr(o->out, '.'), ".svg") ? "png" : "svg";
 	if (!o->format)
 		o->format = format_from_ext(o->out);
 	if (!o->format)

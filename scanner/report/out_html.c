@@ -451,13 +451,17 @@ html_peers(FILE *f, const struct report *r)
 	fputs("</table>\n</section>\n", f);
 }
 
-/* "addr (zone)" or "addr (CC AS123)" for one end of a flow. */
+/* "addr (zone)" or "addr (CC)" for one end of a flow. */
 static void
-flow_end(const struct report *r, const char *addr, char *buf, size_t len)
+flow_end(const struct report *r, const json_t *fl, const char *end, char *buf, size_t len)
 {
-	const char *z = report_zone(r, addr);
+	char zkey[16];
+	const char *addr = report_str(fl, end), *z = report_zone(r, addr);
 	json_t *peer = json_object_get(r->peer_of, addr);
 
+	snprintf(zkey, sizeof(zkey), "%s_zone", end);
+	if (!*z)
+		z = report_str(fl, zkey);
 	if (*z)
 		snprintf(buf, len, "%s (%s)", addr, z);
 	else if (peer && *report_str(peer, "country"))
@@ -486,9 +490,9 @@ html_flows(FILE *f, const struct report *r)
 			th_row(f, r, cols, 7);
 		}
 		fputs("<tr>", f);
-		flow_end(r, report_str(fl, "src"), buf, sizeof(buf));
+		flow_end(r, fl, "src", buf, sizeof(buf));
 		td(f, buf);
-		flow_end(r, report_str(fl, "dst"), buf, sizeof(buf));
+		flow_end(r, fl, "dst", buf, sizeof(buf));
 		td(f, buf);
 		snprintf(buf, sizeof(buf), "%s %s/%lld", report_flow_service(fl),
 			 report_proto(fl), report_int(fl, "dport", -1));

@@ -471,4 +471,13 @@ Test(report_cli, renders_svg_with_graphviz)
 	cr_expect_not_null(strstr(svg, "203.0.113.50"));
 	free(svg);
 	unlink(out);
+	/* An .svg output name alone asks for the rendered diagram. */
+	snprintf(args, sizeof(args), "report -o %s.svg capture-partial.json", out);
+	cr_assert_eq(rp_run(args), 0);
+	snprintf(args, sizeof(args), "%s.svg", out);
+	svg = rp_slurp(args, &len);
+	cr_assert_not_null(svg);
+	cr_expect_not_null(strstr(svg, "<svg"), "DOT text written into an .svg file");
+	free(svg);
+	unlink(args);
 }
