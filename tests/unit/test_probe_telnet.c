@@ -88,9 +88,9 @@ Test(probe_telnet, truncated_unterminated_oversize)
 
 	cr_assert_eq(pa_run("telnet", &c, "\xff", 1, out), PROBE_NEED_MORE);
 	cr_assert_eq(pa_run("telnet", &c, "\xff\xfb", 2, out), PROBE_NEED_MORE);
-	cr_assert_eq(pa_run("telnet", &c, "\xff\xfa\x18\x01abc", 7, out), PROBE_NEED_MORE);
+	cr_assert_eq(pa_run("telnet", &c, "\xff\xfa\x18\x01" "abc", 7, out), PROBE_NEED_MORE);
 	c.eof = 1;
-	cr_assert_eq(pa_run("telnet", &c, "\xff\xfa\x18\x01abc", 7, out), PROBE_MATCH);
+	cr_assert_eq(pa_run("telnet", &c, "\xff\xfa\x18\x01" "abc", 7, out), PROBE_MATCH);
 	cr_assert_str_eq(pa_str(out, "telnet", "prompt_type"), "none");
 	json_decref(out);
 	out = json_object();
