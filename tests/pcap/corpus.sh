@@ -1,0 +1,55 @@
+#!/bin/bash
+# corpus.sh - every file of the shared public pcap corpus through
+# `heiiki capture` (normally the ASan/UBSan build: make pcap-corpus).
+#
+#   HEIIKI=build/asan/heiiki bash tests/pcap/corpus.sh [DIR]
+#
+# DIR defaults to $HEIIKI_SHARED/pcaps, else ../shared/pcaps next to the
+# repository.  Every file (captures, and the odd text file, which must be
+# refused cleanly) is read with a small flow table and its results document
+# written to a scratch directory.  A file fails when heiiki dies from a
+# signal, exits with a status other than 0/2/3, or prints a sanitizer
+# report.  Files run two at a time (xargs -P2).  Exit 0 when none failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+HEIIKI=${HEIIKI:-$repo/heiiki}
+case "$HEIIKI" in /*) ;; *) HEIIKI=$repo/$HEIIKI ;; esac
+if [ -n "${1:-}" ]; then
+	dir=$1
+elif [ -n "${HEIIKI_SHARED:-}" ]; then
+	dir=$HEIIKI_SHARED/pcaps
+else
+	dir=$repo/../shared/pcaps
+fi
+[ -d "$dir" ] || { echo "corpus: no pcap corpus at $dir; skipping" >&2; exit 77; }
+[ -x "$HEIIKI" ] || { echo "corpus: $HEIIKI is not executable" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HEIIKI work
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
+
+one() {
+	f=$1
+	id=$(printf '%s' "$f" | cksum | cut -d' ' -f1)
+	"$HEIIKI" capture -r "$f" -o "$work/$id.json" --no-geoip \
+		--max-flows 65536 >/dev/null 2>"$work/$id.err"
+	rc=$?
+	rm -f "$work/$id.json"
+	if [ $rc -ne 0 ] && [ $rc -ne 2 ] && [ $rc -ne 3 ] ||
+	   grep -qE 'Sanitizer|runtime error:' "$work/$id.err"; then
+		echo "FAIL rc=$rc $f"
+		head -30 "$work/$id.err"
+		echo "FAIL" >"$work/$id.fail"
+	fi
+	rm -f "$work/$id.err"
+}
+export -f one
+
+n=$(find "$dir" -type f | wc -l)
+start=$(date +%s)
+find "$dir" -type f -print0 | sort -z | xargs -0 -P2 -n1 bash -c 'one "$1"' _
+failed=$(find "$work" -name '*.fail' | wc -l)
+echo "corpus: $n files in $(( $(date +%s) - start ))s, $failed failed"
+[ "$failed" -eq 0 ]
