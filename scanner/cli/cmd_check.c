@@ -116,9 +116,10 @@ check_args(int argc, char **argv, struct check_opts *o)
 }
 
 /*
- * GeoIP databases: the policy's, else --db, else the default one when it
- * exists.  An explicitly named database that cannot be opened is an error;
- * a missing default only disables the geo rules (with a warning).
+ * GeoIP databases: the policy's geoip_db/asn_db followed by any --db,
+ * else the default one when it exists.  A named database that cannot be
+ * opened is an error; a missing default only disables the geo rules (with
+ * a warning when the policy has geo rules).
  */
 static int
 check_geo(const struct check_opts *o, const struct policy *p, struct geo_db **db,
@@ -132,10 +133,7 @@ check_geo(const struct check_opts *o, const struct policy *p, struct geo_db **db
 		paths[n++] = p->geoip_db;
 	if (p->asn_db[0])
 		paths[n++] = p->asn_db;
-	for (size_t i = 0; n == 0 && i < o->ndb; i++)
-		paths[n++] = o->db[i];
-	for (size_t i = 0; p->geoip_db[0] == 0 && n && n < GEO_MAX_DB && i < o->ndb &&
-	     p->asn_db[0]; i++)
+	for (size_t i = 0; i < o->ndb && n < GEO_MAX_DB; i++)
 		paths[n++] = o->db[i];
 	if (n == 0) {
 		if (access(geo_default_path(), R_OK) < 0) {
