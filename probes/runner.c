@@ -414,6 +414,8 @@ sockaddr_of(const struct addr *a, uint16_t port, struct sockaddr_storage *ss, so
 
 static void
 conn_start_io(struct run *run, struct conn *c);
+static void
+conn_end(struct run *run, struct conn *c, const char *why);
 
 /* Open the next connection for job j; returns 0, or -1 (job moved on). */
 static int
@@ -454,8 +456,8 @@ conn_open(struct run *run, struct job *j)
 	if (!j->t0)
 		j->t0 = j->probe_t0;
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
-		job_next_probe(run, j, errno == ECONNREFUSED ? "closed" : "error");
-		conn_close(run, c);
+		c->ph = PH_CONNECT;
+		conn_end(run, c, errno == ECONNREFUSED ? "closed" : "error");
 		return -1;
 	}
 	c->ph = PH_CONNECT;
@@ -605,9 +607,11 @@ conn_end(struct run *run, struct conn *c, const char *why)
 {
 	struct job *j = c->job;
 
-	if (c->ph == PH_READ && (c->len || !j->udp)) {
+	if (c->ph == PH_READ || j->step > 0) {
+		/* let the probe decide; a later step keeps what earlier ones found */
 		if (!c->len)
-			j->outcome = why;
+			j->outcome = j->udp && !strcmp(why, "timeout") ? "no-reply" : why;
+		c->ph = PH_READ;
 		conn_parse(run, c, 1);
 		return;
 	}
@@ -634,8 +638,7 @@ conn_do_tls(struct run *run, struct conn *c)
 			ERR_clear_error();
 			SSL_free(c->ssl);
 			c->ssl = NULL;
-			job_next_probe(run, j, "tls-failed");
-			conn_close(run, c);
+			conn_end(run, c, "tls-failed");
 		}
 		return;
 	}
@@ -749,9 +752,7 @@ conn_do_connect(struct run *run, struct conn *c)
 	socklen_t el = sizeof(e);
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
-		c->job->outcome = e == ECONNREFUSED ? "closed" : "error";
-		job_next_probe(run, c->job, c->job->outcome);
-		conn_close(run, c);
+		conn_end(run, c, e == ECONNREFUSED ? "closed" : "error");
 		return;
 	}
 	conn_start_io(run, c);
@@ -769,11 +770,6 @@ conn_timeout(struct run *run, struct conn *c)
 		c->ph = PH_SEND;
 		c->want = POLLOUT;
 		c->deadline = now_ms() + run->udp_wait;
-		return;
-	}
-	if (c->ph == PH_CONNECT || c->ph == PH_TLS) {
-		job_next_probe(run, j, "timeout");
-		conn_close(run, c);
 		return;
 	}
 	conn_end(run, c, "timeout");

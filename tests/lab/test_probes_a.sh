@@ -32,13 +32,14 @@ pa_telnetd srv
 pa_nginx srv "$src/tests/probes/data/http/www"
 lab_bg srv socat TCP-LISTEN:7001,reuseaddr,fork SYSTEM:'echo "+OK lab pop3 ready"; sleep 1'
 lab_bg srv socat TCP-LISTEN:7777,reuseaddr,fork SYSTEM:'sleep 2'
+lab_listen srv 500 udp		# swallows datagrams: UDP retry path
 for p in 3389 22 21 23 80 443 10443 8443 7001 7777; do lab_wait_port srv $p; done
 
 T=198.18.50.10
 out=$LAB_DIR/probe.json
 start=$(date +%s%N)
 lab_exec scan "$HEIIKI" probe --scanner-id lab-a -o "$out" \
-	$T:3389 $T:22 $T:21 $T:23 $T:80 $T:443 $T:10443 $T:8443 $T:7001 $T:7777
+	$T:3389 $T:22 $T:21 $T:23 $T:80 $T:443 $T:10443 $T:8443 $T:7001 $T:7777 $T:500/udp
 rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "heiiki probe: exit $rc, ${ms} ms"
@@ -81,6 +82,9 @@ expect 8443 "nginx default page over TLS" '"service": "https"' '"product": "ngin
 	'"key_bits": 2048' '"self_signed": true'
 expect 7001 "banner fallback" '"service": "pop3"' '"name": "banner"'
 expect 7777 "silent listener" '"outcome": "'
+expect 500 "silent UDP: two tries then no-reply" '"outcome": "no-reply"'
+udp_ms=$(svc 500 | grep -o '"ms": [0-9]*' | grep -o '[0-9]*$')
+[ "${udp_ms:-0}" -ge 3900 ] || { echo "FAIL: UDP gave up after ${udp_ms} ms (want 2 tries x 2 s)"; fails=$((fails + 1)); }
 # politeness: the 3 RDP connections were >= 200 ms apart -> whole run >= 400 ms
 [ "$ms" -ge 400 ] || { echo "FAIL: run took ${ms} ms, per-host gap not honoured"; fails=$((fails + 1)); }
 if grep -q '"vpn-portal-exposed"' <(svc 8443); then echo "FAIL: 8443 wrongly a VPN portal"; fails=$((fails + 1)); fi
