@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "geoip/geo.h"
 
@@ -225,4 +226,67 @@ Test(geo, null_db_knows_nothing)
 	cr_assert_eq(geo_lookup(NULL, &a, &g), 1);
 	cr_assert_eq(g.found, 0);
 	cr_assert_eq(geo_build_epoch(NULL), 0);
+}
+
+/* Run a shell command; its stdout (first 4 KiB) into out, exit status back. */
+static int
+gsh(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	cr_assert_not_null(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(geo_cli, lookup_text_and_errors)
+{
+	const char *bin = getenv("HEIIKI");
+	char cmd[1024], out[4096];
+
+	if (!bin)
+		cr_skip_test("HEIIKI not set");
+	snprintf(cmd, sizeof(cmd), "%s geo --db %s --db %s 203.0.113.200 198.18.0.1 2>/dev/null",
+		 bin, gfix("country-flat.mmdb"), gfix("asn.mmdb"));
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "203.0.113.200\tCN\tAS64501\tExample CN Cloud\n"
+			      "198.18.0.1\t-\t-\t-\n");
+	snprintf(cmd, sizeof(cmd), "%s geo --db %s 203.0.113.1 2>&1", bin, gfix("garbage.mmdb"));
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 3);
+	cr_assert(strstr(out, "garbage.mmdb"), "%s", out);
+	snprintf(cmd, sizeof(cmd), "%s geo --db %s not-an-address 2>&1", bin,
+		 gfix("asn.mmdb"));
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 2);
+	cr_assert(strstr(out, "not-an-address"), "%s", out);
+}
+
+Test(geo_cli, install_script_skip_and_no_npm)
+{
+	char cmd[2048], out[4096], dir[] = "/tmp/heiiki-geoip-test-XXXXXX";
+	const char *src = getenv("HEIIKI_SRCDIR");
+
+	cr_assert_not_null(mkdtemp(dir));
+	/* A PATH with the usual tools but without npm. */
+	snprintf(cmd, sizeof(cmd), "mkdir %s/bin && for t in find mkdir tar install mv cat "
+		 "touch ls head sed tail tr rm mktemp dirname; do ln -s \"$(command -v $t)\" "
+		 "%s/bin/$t; done", dir, dir);
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
+	/* Fresh install present: nothing is fetched. */
+	snprintf(cmd, sizeof(cmd), "cp %s %s/country.mmdb && touch %s/.installed && "
+		 "PATH=%s/bin HEIIKI_GEOIP_DIR=%s /bin/bash %s/geoip/install-data.sh 2>&1",
+		 gfix("country-flat.mmdb"), dir, dir, dir, dir, src ? src : ".");
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "nothing to do"), "%s", out);
+	/* Installed 8 days ago: due for refresh; without npm, a clear error. */
+	snprintf(cmd, sizeof(cmd), "touch -d '8 days ago' %s/.installed && PATH=%s/bin "
+		 "HEIIKI_GEOIP_DIR=%s /bin/bash %s/geoip/install-data.sh 2>&1; echo rc=$?",
+		 dir, dir, dir, src ? src : ".");
+	gsh(cmd, out, sizeof(out));
+	cr_assert(strstr(out, "npm is not installed") && strstr(out, "rc=1"), "%s", out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
 }
