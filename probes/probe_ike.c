@@ -95,9 +95,17 @@ ike_sub(json_t *out, const char *name)
 	return o;
 }
 
-/* Initiator cookie/SPI: FNV-1a 64 of target and step, never zero. */
+/*
+ * Initiator cookie/SPI: FNV-1a 64 of target, step and the send time
+ * (seconds), never zero.  The time matters: responders keep half-open
+ * state keyed by our SPI, and a repeated SPI from a new source port is
+ * taken as a retransmission and answered to the old port (seen with
+ * charon).  parse() recomputes it for the last IKE_WINDOW seconds.
+ */
+#define IKE_WINDOW 60
+
 static void
-ike_cookie(const struct probe_ctx *ctx, uint8_t c[8])
+ike_cookie_at(const struct probe_ctx *ctx, int64_t t, uint8_t c[8])
 {
 	uint64_t h = 14695981039346656037ULL;
 	const char *s = ctx->host ? ctx->host : "";
@@ -106,9 +114,30 @@ ike_cookie(const struct probe_ctx *ctx, uint8_t c[8])
 		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
 	h = (h ^ ctx->port) * 1099511628211ULL;
 	h = (h ^ (unsigned)ctx->step) * 1099511628211ULL;
+	h = (h ^ (uint64_t)t) * 1099511628211ULL;
 	h |= 1;
 	for (int i = 0; i < 8; i++)
 		c[i] = (uint8_t)(h >> (56 - 8 * i));
+}
+
+static void
+ike_cookie(const struct probe_ctx *ctx, uint8_t c[8])
+{
+	ike_cookie_at(ctx, ctx->now, c);
+}
+
+/* Is this one of the cookies we sent in the last IKE_WINDOW seconds? */
+static int
+ike_cookie_ours(const struct probe_ctx *ctx, const uint8_t c[8])
+{
+	uint8_t mine[8];
+
+	for (int64_t t = ctx->now; t >= 0 && t > ctx->now - IKE_WINDOW; t--) {
+		ike_cookie_at(ctx, t, mine);
+		if (!memcmp(mine, c, 8))
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -464,7 +493,7 @@ ike_walk(json_t *out, json_t *o, uint8_t next, struct rd *msg, int v2)
 static enum probe_verdict
 ike_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
-	uint8_t mine[8], icookie[8], rcookie[8], next, ver, exch, flags;
+	uint8_t icookie[8], rcookie[8], next, ver, exch, flags;
 	uint32_t msgid, len;
 	struct rd msg;
 	json_t *o;
@@ -472,8 +501,7 @@ ike_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 
 	if (ctx->port == 4500 && !rd_skip(in, 4))
 		return PROBE_NO_MATCH;
-	ike_cookie(ctx, mine);
-	if (!rd_copy(in, icookie, 8) || memcmp(icookie, mine, 8))
+	if (!rd_copy(in, icookie, 8) || !ike_cookie_ours(ctx, icookie))
 		return PROBE_NO_MATCH;
 	if (!rd_copy(in, rcookie, 8) || !rd_u8(in, &next) || !rd_u8(in, &ver) ||
 	    !rd_u8(in, &exch) || !rd_u8(in, &flags) || !rd_be32(in, &msgid) ||

@@ -10,6 +10,9 @@
  *
  *   record_b PROBE ADDR PORT PREFIX [SCANNER_ID] [COMMUNITY]
  *
+ * RECORD_NOW=N sets ctx->now (default 0, so recorded IKE cookies are
+ * reproducible in unit tests; vary it to send fresh cookies).
+ *
  * Build: cc -std=c17 -D_GNU_SOURCE -I. tests/probes/record_b.c \
  *        build/libheiiki.a $(pkg-config --libs ...) -o record_b
  */
@@ -111,6 +114,8 @@ main(int argc, char **argv)
 	ctx.scanner_id = argc > 5 ? argv[5] : "HEIIKI";
 	ctx.snmp_community = argc > 6 ? argv[6] : "public";
 	ctx.out = out;
+	/* ctx->now salts IKE cookies; 0 keeps recordings reproducible */
+	ctx.now = getenv("RECORD_NOW") ? strtoll(getenv("RECORD_NOW"), NULL, 10) : 0;
 	for (ctx.step = 0; ctx.step < PROBE_MAX_STEPS; ctx.step++) {
 		if (ctx.step > 0) {
 			memcpy(prev, buf, len);

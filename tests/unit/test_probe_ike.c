@@ -1,7 +1,8 @@
 /*
  * test_probe_ike.c - IKE probe: IKEv1 Main Mode and IKEv2 IKE_SA_INIT
  * request layout, replies recorded from strongSwan 5.9.8 charon (normal
- * proposals; 3DES/MODP-1024 only; UDP 4500; an IKEv2 COOKIE demand) and
+ * proposals; 3DES/MODP-1024 only; no connection loaded; UDP 4500; an
+ * IKEv2 COOKIE demand after a few half-open SAs) and
  * malformed and synthetic variants (INVALID_KE, vendor IDs, long chains).
  */
 #include "tests/unit/probe_b_util.h"
@@ -107,12 +108,13 @@ Test(probe_ike, weak_responder_and_notifies)
 	json_t *out = ike_pair("strongswan-weak-500", "198.18.50.61", 500);
 	struct probe_ctx c = pb_ctx(IKE_HOST, 4500, 1);
 
+	c.now = 2;	/* recorded with RECORD_NOW=2 (a fresh SPI per run) */
 	cr_assert_str_eq(pb_str(pb_get(out, "ike", "v1"), "transform", "encryption"), "3DES");
 	cr_assert(pb_has_risk(out, "ike-weak-transform"));
 	cr_assert_str_eq(pb_str(pb_get(out, "ike", "v2"), NULL, "error"), "NO_PROPOSAL_CHOSEN");
 	json_decref(out);
 	out = json_object();
-	cr_assert_eq(pb_parse_file(&probe_ike, &c, "ike", "strongswan-cookie-4500.step1.bin", out),
+	cr_assert_eq(pb_parse_file(&probe_ike, &c, "ike", "strongswan-cookie-4500-now2.step1.bin", out),
 	    PROBE_MATCH);
 	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(pb_get(out, "ike", "v2"),
 	    "notify"), 0)), "COOKIE");
@@ -201,4 +203,43 @@ Test(probe_ike, long_payload_chain_is_bounded)
 	cr_assert_eq(pb_parse(&probe_ike, &c1, r, n, out), PROBE_MATCH);
 	cr_assert_eq(json_array_size(pb_get(out, "ike", "vendor_ids")), 32);
 	json_decref(out);
+}
+
+Test(probe_ike, unconfigured_charon_refuses_both)
+{
+	json_t *out = ike_pair("strongswan-noconfig-4500", IKE_HOST, 4500);
+
+	cr_assert_eq(json_integer_value(json_object_get(pb_get(out, "ike", "v1"), "exchange")), 5);
+	cr_assert_str_eq(pb_str(pb_get(out, "ike", "v1"), NULL, "error"), "NO-PROPOSAL-CHOSEN");
+	cr_assert_str_eq(pb_str(pb_get(out, "ike", "v2"), NULL, "error"), "NO_PROPOSAL_CHOSEN");
+	cr_assert_str_eq(pb_str(out, NULL, "service"), "ike");
+	json_decref(out);
+}
+
+Test(probe_ike, cookie_changes_with_time_and_window)
+{
+	struct probe_ctx c = pb_ctx(IKE_HOST, 500, 1);
+	uint8_t a[1024], r[64];
+	size_t la, n;
+	json_t *out;
+
+	c.now = 1000;
+	cr_assert_eq(probe_ike.hello(&c, a, sizeof(a), &la), 0);
+	n = v2_reply(r, &c, (const uint8_t *)"\0\0\0\x08\x01\0\0\x0e", 8, 41);
+	c.now = 1000 + 30;	/* reply parsed 30 s later: still ours */
+	out = json_object();
+	cr_assert_eq(pb_parse(&probe_ike, &c, r, n, out), PROBE_MATCH);
+	json_decref(out);
+	c.now = 1000 + 61;	/* outside the window: not ours */
+	out = json_object();
+	cr_assert_eq(pb_parse(&probe_ike, &c, r, n, out), PROBE_NO_MATCH);
+	json_decref(out);
+	{
+		uint8_t b[1024];
+		size_t lb;
+
+		c.now = 1001;
+		cr_assert_eq(probe_ike.hello(&c, b, sizeof(b), &lb), 0);
+		cr_assert(memcmp(a, b, 8), "a new second gives a new initiator SPI");
+	}
 }
