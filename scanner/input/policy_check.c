@@ -33,13 +33,13 @@ policy_check_scope(struct pctx *pc)
 	return 0;
 }
 
-static int
-rule_known(const struct policy *p, const char *name)
+static const struct service_rule *
+rule_by_name(const struct policy *p, const char *name)
 {
 	for (size_t i = 0; i < p->nrules; i++)
 		if (!strcmp(p->rules[i].name, name))
-			return 1;
-	return 0;
+			return &p->rules[i];
+	return NULL;
 }
 
 static yaml_node_t *
@@ -72,12 +72,17 @@ policy_check_vendors(struct pctx *pc)
 		mr = map_value(pc, pc_item(pc, seq, i), "may_reach");
 		for (size_t j = 0; mr && j < vd->nmay_reach; j++) {
 			const char *name = vd->may_reach[j];
+			const struct service_rule *r = rule_by_name(p, name);
+			yaml_mark_t m = pc_item(pc, mr, j)->start_mark;
 
-			if (policy_zone_by_name(p, name) || rule_known(p, name))
-				continue;
-			return pc_error(pc, pc_item(pc, mr, j)->start_mark,
-					"vendor '%s': may_reach: '%s' is neither a zone nor a service rule",
-					vd->name, name);
+			if (r && r->vendor[0] && strcmp(r->vendor, vd->name))
+				return pc_error(pc, m,
+						"vendor '%s': may_reach: rule '%s' is granted to vendor '%s'",
+						vd->name, name, r->vendor);
+			if (!r && !policy_zone_by_name(p, name))
+				return pc_error(pc, m,
+						"vendor '%s': may_reach: '%s' is neither a zone nor a service rule",
+						vd->name, name);
 		}
 	}
 	return 0;
