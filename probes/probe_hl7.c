@@ -49,7 +49,7 @@ static int
 hl7_segment(struct rd *body, struct rd *seg)
 {
 	size_t n = 0;
-	const uint8_t *p = rd_ptr(body);
+	const uint8_t *p;
 
 	while (rd_left(body) && (*rd_ptr(body) == '\r' || *rd_ptr(body) == '\n'))
 		rd_skip(body, 1);
@@ -61,7 +61,7 @@ hl7_segment(struct rd *body, struct rd *seg)
 	return rd_sub(body, seg, n);
 }
 
-/* Split seg on sep; calls back with field index (0 = segment name). */
+/* Split seg on sep and keep the header fields we allow (index 0 = name). */
 static void
 hl7_fields(struct rd *seg, uint8_t sep, json_t *o, int msh)
 {
