@@ -241,12 +241,14 @@ cmd_policy(int argc, char **argv)
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage_text, stdout);
 			return 0;
 		}
-		return cli_usage("policy", "unknown option (expected check or show)");
+		return cli_usage("policy", "unknown option '%s' (expected check or show first)",
+				 argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_usage("policy", "missing subcommand: check or show");
@@ -266,7 +268,9 @@ cmd_policy(int argc, char **argv)
 		if (c == 't')
 			return cli_usage("policy", "invalid value '%s' for --today: expected YYYY-MM-DD (show only)",
 					 optarg);
-		return cli_usage("policy", "unknown option for '%s'", sub);
+		if (optopt == 't')
+			return cli_usage("policy", "--today needs a value YYYY-MM-DD");
+		return cli_usage("policy", "unknown option '%s' for '%s'", argv[optind - 1], sub);
 	}
 	if (argc - optind != 1)
 		return cli_usage("policy", "%s needs exactly one FILE", sub);
