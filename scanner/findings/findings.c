@@ -80,6 +80,18 @@ finding_emitv(struct fctx *c, const struct rule *rule, enum severity sev,
 	if (!f || json_array_append_new(c->out, f) < 0 ||
 	    json_object_set_new(c->keys, key, json_true()) < 0)
 		c->oom = 1;
+	snprintf(key, sizeof(key), "%s|%s|%lld", addr ? addr : "", proto ? proto : "", port);
+	if (json_object_set_new(c->flagged, key, json_true()) < 0)
+		c->oom = 1;
+}
+
+int
+finding_flagged(const struct fctx *c, const char *addr, const char *proto, long long port)
+{
+	char key[ADDR_STRLEN + 32];
+
+	snprintf(key, sizeof(key), "%s|%s|%lld", addr, proto, port);
+	return json_object_get(c->flagged, key) != NULL;
 }
 
 void
@@ -200,7 +212,8 @@ findings_apply(struct results *r, const struct policy *p, struct geo_db *geo,
 
 	c.out = json_array();
 	c.keys = json_object();
-	if (!c.out || !c.keys || !c.root)
+	c.flagged = json_object();
+	if (!c.out || !c.keys || !c.flagged || !c.root)
 		goto out_nomem;
 	findings_vantage(&c);
 	for (size_t i = 0; i < nrules; i++)
@@ -215,6 +228,7 @@ out_nomem:
 out:
 	json_decref(c.out);
 	json_decref(c.keys);
+	json_decref(c.flagged);
 	return rc;
 }
 

@@ -35,6 +35,7 @@ struct fctx {
 	int has_vantage_addr;
 	json_t *out;			/* findings emitted so far */
 	json_t *keys;			/* key -> true, drops duplicates */
+	json_t *flagged;		/* "addr|proto|port" with any finding */
 	int oom;
 };
 
@@ -70,6 +71,9 @@ void finding_emit_sev(struct fctx *c, const struct rule *rule, enum severity sev
 		      const char *addr, const char *proto, long long port,
 		      const char *zone, const char *extra, const char *fmt, ...)
 	__attribute__((format(printf, 9, 10)));
+/* 1 when an earlier rule already reported this service. */
+int finding_flagged(const struct fctx *c, const char *addr, const char *proto,
+		    long long port);
 /* Zone name of an address: hosts[].zone, else the policy's zones, else "". */
 const char *finding_zone_of(const struct fctx *c, const char *addr);
 /* 1 when the address is outside every non-external zone of the policy. */

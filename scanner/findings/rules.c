@@ -4,7 +4,9 @@
  * One row per rule (see rules.h).  Ids are stable: history and diff key on
  * them, so an id is never renamed or reused.  Severity is the rule's
  * default; only SERVICE_NOT_EXPECTED lowers it for ports that are not
- * remote access or file sharing (docs/findings.md explains why).  Rules
+ * remote access or file sharing (docs/findings.md explains why).  Table
+ * order matters once: SERVICE_NOT_EXPECTED comes after the specific
+ * service rules and stays silent on a service they already reported.  Rules
  * about flows, exits and geography are in rules_flow.c.
  */
 #include <string.h>
@@ -269,8 +271,9 @@ rule_not_expected(const struct rule *self, struct fctx *c)
 		long long port = rj_int(s, "port");
 		const struct zone *z = policy_zone_by_name(c->p, zone);
 
-		if (strcmp(rj_str(s, "state"), "open") || !z || z->role == ZONE_EXTERNAL)
-			continue;
+		if (strcmp(rj_str(s, "state"), "open") || !z || z->role == ZONE_EXTERNAL ||
+		    finding_flagged(c, a, proto, port))
+			continue;	/* a more specific rule already spoke */
 		if (rp_allowed(c->p, zone, proto, port, name, NULL, NULL, 0))
 			continue;
 		finding_emit_sev(c, self, port_is_sensitive(port) ? SEV_MEDIUM : SEV_LOW,

@@ -298,6 +298,10 @@ Test(rules, service_not_expected)
 	svc("198.18.10.6", "tcp", 3306, "open", "mysql");
 	cr_assert_eq(run_rule("SERVICE_NOT_EXPECTED", NOV22, 0, &f), 2);
 	cr_assert_str_eq(fstr(f, "severity"), "medium");	/* sorted first */
+	/* Telnet is reported by TELNET_PRESENT, not again here. */
+	svc("198.18.10.6", "tcp", 23, "open", "telnet");
+	cr_assert_eq(run_rule("SERVICE_NOT_EXPECTED", NOV22, 0, NULL), 2);
+	cr_assert_eq(run_rule("TELNET_PRESENT", NOV22, 0, NULL), 1);
 }
 
 Test(rules, admin_tls_cert_invalid)
