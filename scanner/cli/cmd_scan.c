@@ -203,7 +203,7 @@ parse_opts(int argc, char **argv, struct scan_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->rate = o->host_rate = o->in_flight = o->retries = UNSET;
 	o->cooldown_ms = o->seed = UNSET;
-	o->ckpt_ms = 2000;
+	o->ckpt_ms = 5000;
 	o->progress = isatty(2);
 	o->out = "results.json";
 	optind = 1;
@@ -472,11 +472,13 @@ record_run(struct scan *s)
 	results_count(s->res, "pcap_drop", (json_int_t)s->st.pcap_drop);
 	results_count(s->res, "pcap_ifdrop", (json_int_t)s->st.pcap_ifdrop);
 	results_count(s->res, "hosts_arp", (json_int_t)s->st.hosts_arp);
-	json_object_set_new(run, "sweep", json_pack("{s:s, s:I, s:I, s:I, s:i, s:i}",
+	double secs = (double)(s->st.last_send_ns - s->st.first_send_ns) / 1e9;
+
+	json_object_set_new(run, "sweep", json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:f}",
 			    "mode", modes[s->sc.mode], "seed", (json_int_t)s->seed,
 			    "probes", (json_int_t)s->st.total,
 			    "ports", (json_int_t)s->nports, "pps", (int)s->sc.pps,
-			    "host_pps", (int)s->sc.host_pps));
+			    "host_pps", (int)s->sc.host_pps, "send_seconds", secs));
 	json_object_set_new(run, "end", json_string(results_time(time(NULL), ts)));
 	results_set_status(s->res, s->st.interrupted ? "partial" : "complete");
 }

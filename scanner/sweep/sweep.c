@@ -199,11 +199,14 @@ sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
 	 * --all-states a live host's silent ports become "filtered" later */
 	if (state == ST_FILTERED)
 		return;
-	results_host(s->res, dst, 1);
+	/* a host that only sent RSTs is listed with --all-states; otherwise
+	 * the document would hold every address of a segment whose router
+	 * or firewall answers for all of them (memory and report noise) */
 	svc = results_service(s->res, dst, pname, port, 0);
 	if (state == ST_CLOSED) {
 		if (!s->c->all_states)
 			return;
+		results_host(s->res, dst, 1);
 		/* open wins over an earlier or later negative answer */
 		if (svc)
 			return;
@@ -419,6 +422,9 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 	if (s->be->send(s, &a, &c->ports[pi]) < 0)
 		return -1;
 	s->st->sent++;
+	if (!s->st->first_send_ns)
+		s->st->first_send_ns = now;
+	s->st->last_send_ns = now;
 	if (p->tries)
 		s->st->retries++;
 	if (c->mode == SWEEP_RAW) {

@@ -86,6 +86,7 @@ struct sweep_stats {
 	uint64_t open, closed, unreachable, refused_recheck;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
 	uint64_t hosts_arp, hosts_ping;
+	uint64_t first_send_ns, last_send_ns;	/* monotonic, for the achieved rate */
 	int interrupted;
 };
 

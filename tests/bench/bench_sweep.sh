@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# bench_sweep.sh - heiiki's SYN sweep against masscan and nmap, in one run.
+#
+# Lab: two namespaces joined by a veth pair.  The target namespace answers
+# for a whole /16 (198.19.0.0/16 is a "local" route on its lo), listens on
+# nmap's top-100 TCP ports, and an nftables set lets exactly BENCH_OPEN
+# random (address, port) pairs through; every other SYN to those ports is
+# answered with a RST.  So the ground truth is known exactly.
+#
+# For each rate R in BENCH_RATES every tool scans the /16 on the top-100
+# ports (6.5 M probes):
+#   heiiki scan --rate R --host-rate R --hosts-in-flight 65536
+#   masscan --rate R (adapter, adapter-ip, router-mac given; bounded by timeout)
+#   nmap -sS -n -Pn --min-rate R --max-rate R (bounded by timeout)
+# and the script prints wall time, packets the scanner namespace sent per
+# second of wall time, heiiki's own send-phase rate, recall, precision, CPU
+# seconds and peak RSS (/usr/bin/time -v), then heiiki/masscan and
+# heiiki/nmap ratios.  Finally heiiki's peak RSS in --dry-run for the /16
+# and for a set as large as a /8 (2001:db8::/104, 2^24 addresses; capped at
+# BENCH_DRY_PROBES probes) shows memory does not grow with the target set.
+#
+# Root only (namespaces).  Slow: at 10k pps each tool needs ~11 minutes.
+#   BENCH_RATES="100000" bash tests/bench/bench_sweep.sh
+# Not a test: numbers go to docs/performance.md by hand.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lib.sh"
+HEIIKI=${HEIIKI:-$here/../../heiiki}
+RATES=${BENCH_RATES:-"10000 100000"}
+NOPEN=${BENCH_OPEN:-2000}
+DRY_PROBES=${BENCH_DRY_PROBES:-30000000}
+TOOLS=${BENCH_TOOLS:-"heiiki masscan nmap"}
+[ -x "$HEIIKI" ] || { echo "bench: $HEIIKI not built" >&2; exit 1; }
+lab_init bench
+D=$LAB_DIR
+
+PORTS=$(nmap --top-ports 100 -v -oG - 2>/dev/null | sed -n 's/.*TCP(100;\([^)]*\)).*/\1/p')
+[ -n "$PORTS" ] || lab_die "cannot get nmap's top-100 port list"
+
+lab_ns s
+lab_ns t
+lab_link s 198.18.0.1/30 t 198.18.0.2/30 s0 t0
+lab_exec t ip route add local 198.19.0.0/16 dev lo
+lab_route s 198.19.0.0/16 198.18.0.2
+lab_exec t sysctl -qw net.ipv4.tcp_max_syn_backlog=65536 net.core.somaxconn=65535 \
+	net.ipv4.icmp_ratelimit=0 net.ipv4.tcp_syncookies=0
+TMAC=$(lab_exec t cat /sys/class/net/t0/address)
+
+# the open pairs (never the .0.0 / .255.255 edges, which heiiki skips)
+python3 - "$PORTS" "$NOPEN" > "$D/truth.txt" <<'PY'
+import random, sys
+def expand(spec):
+    for part in spec.split(","):
+        a, _, b = part.partition("-")
+        yield from range(int(a), int(b or a) + 1)
+ports = list(expand(sys.argv[1]))
+rng = random.Random(2026)
+pairs = set()
+while len(pairs) < int(sys.argv[2]):
+    h = rng.randrange(1, 65535)
+    pairs.add(("198.19.%d.%d" % (h >> 8, h & 255), rng.choice(ports)))
+for a, p in sorted(pairs):
+    print(a, p)
+PY
+{
+	echo "table ip b {"
+	echo "  set open { type ipv4_addr . inet_service; size 65536; elements = {"
+	awk '{printf "    %s . %s,\n", $1, $2}' "$D/truth.txt"
+	echo "  } }"
+	echo "  chain in { type filter hook input priority 0;"
+	echo "    ip daddr . tcp dport @open accept"
+	echo "    tcp flags & (syn|ack) == syn reject with tcp reset"
+	echo "  }"
+	echo "}"
+} > "$D/rules.nft"
+lab_exec t nft -f "$D/rules.nft" || lab_die "nft rules"
+cat > "$D/listen.py" <<'PY'
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+def expand(spec):
+    for part in spec.split(","):
+        a, _, b = part.partition("-")
+        yield from range(int(a), int(b or a) + 1)
+for p in expand(sys.argv[1]):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", p))
+    s.listen(4096)
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        try:
+            c, _ = key.fileobj.accept()
+            c.close()
+        except OSError:
+            pass
+PY
+lab_bg t python3 "$D/listen.py" "$PORTS"
+sleep 1
+cat > "$D/policy.yaml" <<'EOF2'
+version: 1
+site: bench
+zones:
+  - { name: bench, role: server, nets: [198.19.0.0/16] }
+  - { name: big, role: server, nets: ["2001:db8::/104"] }
+scope: [198.19.0.0/16, "2001:db8::/104"]
+EOF2
+
+txpk() { lab_exec s cat /sys/class/net/s0/statistics/tx_packets; }
+
+# tool R -> runs it under /usr/bin/time -v, leaves $D/<tool>-<R>.{out,time,tx}
+run_tool() {
+	local tool=$1 r=$2 base=$D/$1-$2 limit tx0 tx1
+	limit=$(( 6600000 * 3 / r + 120 ))
+	tx0=$(txpk)
+	case $tool in
+	heiiki)
+		lab_exec s /usr/bin/time -v -o "$base.time" "$HEIIKI" scan --policy "$D/policy.yaml" \
+			-p "$PORTS" --no-udp --rate "$r" --host-rate "$r" --hosts-in-flight 65536 \
+			--no-probes --no-findings --no-arp --cooldown 3000 -o "$base.json" \
+			198.19.0.0/16 > "$base.log" 2>&1 ;;
+	masscan)
+		lab_exec s /usr/bin/time -v -o "$base.time" timeout -s INT "$limit" masscan \
+			198.19.0.0/16 -p "$PORTS" --rate "$r" --adapter s0 --adapter-ip 198.18.0.1 \
+			--router-mac "$TMAC" --wait 3 -oL "$base.out" > "$base.log" 2>&1 ;;
+	nmap)
+		lab_exec s /usr/bin/time -v -o "$base.time" timeout -s INT "$limit" nmap -sS -n -Pn \
+			--min-rate "$r" --max-rate "$r" -p "$PORTS" -oG "$base.out" \
+			198.19.0.0/16 > "$base.log" 2>&1 ;;
+	esac
+	tx1=$(txpk)
+	echo $((tx1 - tx0)) > "$base.tx"
+}
+
+for r in $RATES; do
+	for tool in $TOOLS; do
+		lab_log "running $tool at $r pps"
+		run_tool "$tool" "$r"
+	done
+done
+
+# dry-run memory: the /16 x 100 ports, then a /8-sized set (capped)
+lab_exec s /usr/bin/time -v -o "$D/dry16.time" "$HEIIKI" scan --policy "$D/policy.yaml" -n \
+	-p "$PORTS" --no-udp 198.19.0.0/16 > /dev/null 2>&1
+lab_exec s /usr/bin/time -v -o "$D/dry8.time" "$HEIIKI" scan --policy "$D/policy.yaml" -n \
+	-p "$PORTS" --no-udp --max-probes "$DRY_PROBES" 2001:db8::/104 > /dev/null 2>&1
+
+python3 - "$D" "$RATES" "$TOOLS" <<'PY'
+import json, os, re, sys
+D, rates, tools = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+truth = set(tuple(l.split()) for l in open(os.path.join(D, "truth.txt")))
+truth = set((a, int(p)) for a, p in truth)
+def tv(path):
+    t = open(path).read()
+    def g(k):
+        m = re.search(re.escape(k) + r": (.*)", t)
+        return m.group(1).strip() if m else "0"
+    w = g("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+    wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
+    return wall, float(g("User time (seconds)")) + float(g("System time (seconds)")), int(g("Maximum resident set size (kbytes)")) / 1024
+def found(tool, base):
+    s = set()
+    if tool == "heiiki":
+        try:
+            d = json.load(open(base + ".json"))
+        except Exception:
+            return s, None
+        for x in d["services"]:
+            if x["state"] == "open":
+                s.add((x["addr"], x["port"]))
+        sw = d["run"].get("sweep", {})
+        c = d["run"]["counters"]
+        rate = c["sent"] / sw["send_seconds"] if sw.get("send_seconds") else None
+        return s, rate
+    if not os.path.exists(base + ".out"):
+        return s, None
+    for l in open(base + ".out"):
+        if tool == "masscan" and l.startswith("open tcp"):
+            f = l.split()
+            s.add((f[3], int(f[2])))
+        if tool == "nmap" and "Ports:" in l:
+            a = l.split()[1]
+            for m in re.finditer(r"(\d+)/open/tcp", l):
+                s.add((a, int(m.group(1))))
+    return s, None
+rows = {}
+print("%-8s %7s %9s %10s %10s %8s %9s %8s %8s" % ("tool", "rate", "wall s", "pps(wall)", "pps(send)", "recall", "precision", "cpu s", "RSS MiB"))
+for r in rates:
+    for t in tools:
+        base = os.path.join(D, "%s-%s" % (t, r))
+        if not os.path.exists(base + ".time"):
+            continue
+        wall, cpu, rss = tv(base + ".time")
+        got, srate = found(t, base)
+        tx = int(open(base + ".tx").read())
+        tp = len(got & truth)
+        recall = tp / len(truth)
+        prec = tp / len(got) if got else 0.0
+        rows[(t, r)] = (wall, recall, prec, cpu, rss)
+        print("%-8s %7s %9.1f %10.0f %10s %7.2f%% %8.2f%% %8.1f %8.1f" % (t, r, wall, tx / wall if wall else 0,
+              "%.0f" % srate if srate else "-", 100 * recall, 100 * prec, cpu, rss))
+    for peer in ("masscan", "nmap"):
+        if ("heiiki", r) in rows and (peer, r) in rows:
+            h, p = rows[("heiiki", r)], rows[(peer, r)]
+            print("  heiiki/%s at %s pps: wall %.2f, cpu %.2f, rss %.2f, recall %.3f" % (
+                peer, r, h[0] / p[0], h[3] / p[3] if p[3] else 0, h[4] / p[4] if p[4] else 0,
+                h[1] / p[1] if p[1] else float("inf")))
+for name in ("dry16", "dry8"):
+    wall, cpu, rss = tv(os.path.join(D, name + ".time"))
+    print("heiiki --dry-run %-4s peak RSS %.1f MiB (%.1f s)" % ("/16" if name == "dry16" else "/8", rss, wall))
+PY
