@@ -10,6 +10,7 @@
  */
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,15 @@
 #include "scanner/findings/findings.h"
 
 #define FENCE_MAX_ARGS 64
+
+static volatile sig_atomic_t fence_stop;
+
+static void
+fence_on_signal(int sig)
+{
+	(void)sig;
+	fence_stop = 1;
+}
 
 struct fence_opts {
 	const char *policy, *iface, *out, *results;
@@ -327,7 +337,7 @@ fence_summary(const struct fence_plan *pl)
 
 static int
 fence_report(struct fence_plan *pl, const struct fence_opts *o, const struct policy *p,
-	     struct geo_db *db)
+	     struct geo_db *db, int partial)
 {
 	struct results *r = results_new("fence");
 	char err[512];
@@ -342,7 +352,7 @@ fence_report(struct fence_plan *pl, const struct fence_opts *o, const struct pol
 		cli_fail("fence", "%s", "cannot build the results document");
 		goto out;
 	}
-	results_set_status(r, "complete");
+	results_set_status(r, partial ? "partial" : "complete");
 	if (o->out && results_write(r, o->out, err, sizeof(err)) < 0) {
 		cli_fail("fence", "%s", err);
 		goto out;
@@ -357,6 +367,11 @@ fence_report(struct fence_plan *pl, const struct fence_opts *o, const struct pol
 	}
 	rc = (o->fail_on <= SEV_CRITICAL &&
 	      findings_count_at(r, (enum severity)o->fail_on) > 0) ? EXIT_FINDINGS : 0;
+	if (partial) {
+		fprintf(stderr, "heiiki fence: interrupted; partial results%s%s\n",
+			o->out ? " written to " : "", o->out ? o->out : "");
+		rc = EXIT_PARTIAL;
+	}
 out:
 	results_free(r);
 	return rc;
@@ -397,11 +412,17 @@ cmd_fence(int argc, char **argv)
 		rc = cli_fail("fence", "%s", err);
 		goto out;
 	}
-	if (fence_run(&pl, &o.io, err, sizeof(err)) < 0) {
+	signal(SIGINT, fence_on_signal);
+	signal(SIGTERM, fence_on_signal);
+	o.io.stop = &fence_stop;
+	rc = fence_run(&pl, &o.io, err, sizeof(err));
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (rc < 0) {
 		rc = cli_fail("fence", "%s", err);
 		goto out;
 	}
-	rc = fence_report(&pl, &o, &p, db);
+	rc = fence_report(&pl, &o, &p, db, rc == 1);
 out:
 	fence_plan_free(&pl);
 	geo_close(db);

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "geoip/geo.h"
@@ -85,9 +86,11 @@ struct fence_io {
 	unsigned tries;			/* SYNs per probe */
 	unsigned wait_ms;		/* listen after the last SYN */
 	int answer_arp;			/* answer ARP for the spoofed sources */
+	volatile sig_atomic_t *stop;	/* set (by a signal handler) to stop early */
 };
 
-/* Send and capture; fills probe.sent/answered.  -1 with err. */
+/* Send and capture; fills probe.sent/answered.  0 done, 1 stopped early
+ * by io->stop, -1 with err. */
 int fence_run(struct fence_plan *pl, const struct fence_io *io, char *err, size_t errlen);
 /* Gateway MAC of iface from the kernel's route and neighbour tables. */
 int fence_gateway_mac(const char *iface, uint8_t mac[6], char *err, size_t errlen);

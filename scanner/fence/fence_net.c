@@ -157,6 +157,8 @@ fnet_listen(struct fnet *n, uint64_t ns)
 	uint64_t end = mono_ns() + ns;
 
 	do {
+		if (n->io->stop && *n->io->stop)
+			return;
 		if (pcap_dispatch(n->pc, -1, fnet_packet, (u_char *)n) <= 0) {
 			struct timespec ts = { 0, 1000000 };
 
@@ -186,6 +188,10 @@ fence_run(struct fence_plan *pl, const struct fence_io *io, char *err, size_t er
 		for (size_t i = 0; i < pl->np; i++) {
 			uint64_t w;
 
+			if (io->stop && *io->stop) {
+				rc = 1;
+				goto out;
+			}
 			if (pl->pr[i].answered)
 				continue;
 			while ((w = rl_wait(&rl, mono_ns())) > 0)
@@ -199,7 +205,7 @@ fence_run(struct fence_plan *pl, const struct fence_io *io, char *err, size_t er
 		}
 		fnet_listen(&n, (uint64_t)io->wait_ms * 1000000ULL);
 	}
-	rc = 0;
+	rc = (io->stop && *io->stop) ? 1 : 0;
 out:
 	fnet_close(&n);
 	return rc;
