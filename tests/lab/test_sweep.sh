@@ -50,7 +50,9 @@ assert c["sent"] > 0 and c["valid_replies"] > 0 and c["retries"] > 0, c
 print("ok: printer found by ARP with vendor", p["vendor"], "; counters", c["sent"], "sent")
 PY
 
-lab_capture scanner eth0 "$D/out.pcap" "not arp"
+# everything IPv4 that leaves the scanner (lab_capture records inbound only)
+lab_bg scanner tcpdump -Q out -n -s 128 -U -i eth0 -w "$D/out.pcap" ip
+sleep 0.5
 lab_exec scanner "$HEIIKI" scan --policy "$D/policy.yaml" -p 80 -o "$D/x.json" \
 	198.18.10.10 203.0.113.80 2> "$D/err.txt"
 rc=$?
@@ -62,3 +64,14 @@ grep -q "203.0.113.80" "$D/err.txt" || fail "error does not name the target: $(c
 n=$(pcap_count "$D/out.pcap")
 [ "$n" -eq 0 ] || fail "$n packets left for a refused scan"
 echo "ok: out-of-scope target refused, 0 packets sent"
+
+# positive control: the same capture does see an in-scope scan's probes
+lab_bg scanner tcpdump -Q out -n -s 128 -U -i eth0 -w "$D/out2.pcap" ip
+sleep 0.5
+lab_exec scanner "$HEIIKI" scan --policy "$D/policy.yaml" -p 80 --no-probes -o "$D/y.json" \
+	198.18.10.10 || fail "control scan exit $?"
+sleep 1
+kill "${LAB_PIDS[-1]}" 2>/dev/null; sleep 0.5
+n=$(pcap_count "$D/out2.pcap")
+[ "$n" -gt 0 ] || fail "control: the capture saw no probe"
+echo "ok: control capture saw $n packets of an in-scope scan"
