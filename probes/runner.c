@@ -945,6 +945,7 @@ run_free(struct run *run)
 int
 probe_run_results(struct results *r, const struct probe_opts *o, char *err, size_t errlen)
 {
+	struct sigaction ign, old;
 	struct run run;
 	int rc;
 
@@ -963,7 +964,12 @@ probe_run_results(struct results *r, const struct probe_opts *o, char *err, size
 	}
 	run.left = run.njobs;
 	plan_jobs(&run);
+	/* a peer that closes while OpenSSL writes must not kill the process */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
 	rc = run_loop(&run);
+	sigaction(SIGPIPE, &old, NULL);
 	if (rc < 0) {
 		snprintf(err, errlen, "probe event loop: %s", strerror(errno));
 		run_free(&run);

@@ -68,7 +68,7 @@ Test(probe_ssh, tarpit_and_garbage)
 	char tarpit[20 * 8 + 1] = "";
 
 	for (int i = 0; i < 20; i++)
-		strcat(tarpit, "xxxxxxx\n");
+		memcpy(tarpit + 8 * i, "xxxxxxx\n", 9);
 	cr_assert_eq(ssh_str(tarpit, 0, out), PROBE_NO_MATCH, "16-line cap");
 	cr_assert_eq(ssh_str("220 ftp ready\r\n", 1, out), PROBE_NO_MATCH);
 	cr_assert_null(json_object_get(out, "ssh"));
