@@ -27,6 +27,7 @@
 
 #include "probes/runner.h"
 #include "probes/tls_cert.h"
+#include "probes/vpn_db.h"
 #include "scanner/core/log.h"
 
 #define RUN_MAX_CAND 6
@@ -84,6 +85,8 @@ struct run {
 	size_t nconns, maxconns;
 	unsigned gap, connect_ms, read_ms, probe_ms, udp_wait, udp_tries, per_host;
 	int identified;
+	const struct vpn_db *vpn;	/* o->vpn, or own_vpn */
+	struct vpn_db *own_vpn;		/* loaded here when the caller gave none */
 };
 
 static int64_t
@@ -323,7 +326,7 @@ probe_ctx_fill(struct run *run, struct job *j, int tls, struct probe_ctx *c)
 	c->prev = j->prev;
 	c->prev_len = j->prev_len;
 	c->out = j->out;
-	c->vpn = run->o->vpn;
+	c->vpn = run->vpn;
 	c->now = (int64_t)time(NULL);
 }
 
@@ -940,6 +943,7 @@ run_free(struct run *run)
 	free(run->hosts);
 	free(run->conns);
 	SSL_CTX_free(run->tls);
+	vpn_db_free(run->own_vpn);
 }
 
 int
@@ -961,6 +965,14 @@ probe_run_results(struct results *r, const struct probe_opts *o, char *err, size
 	if (build_jobs(&run, r, err, errlen) < 0) {
 		run_free(&run);
 		return -1;
+	}
+	run.vpn = o->vpn;
+	if (!run.vpn && run.njobs) {
+		char verr[256];
+
+		if (vpn_db_load_default(&run.own_vpn, verr, sizeof(verr)) < 0)
+			log_warn("probe", "%s; portal fingerprints disabled", verr);
+		run.vpn = run.own_vpn;
 	}
 	run.left = run.njobs;
 	plan_jobs(&run);

@@ -43,7 +43,7 @@ struct probe_opts {
 	int allow_fragile;		/* let PROBE_FRAGILE probes send payloads */
 	int allow_printers;		/* touch TCP 9100-9107 at all */
 	const char *only;		/* run only this probe (by name), or NULL */
-	const struct vpn_db *vpn;	/* portal fingerprints (NULL: HTTP without them) */
+	const struct vpn_db *vpn;	/* portal fingerprints; NULL: load the default file */
 	/* Return 0 to leave an address alone (do_not_scan); NULL = all allowed. */
 	int (*may_probe)(void *arg, const struct addr *a);
 	void *may_arg;

@@ -206,13 +206,10 @@ cmd_probe(int argc, char **argv)
 			rc = cli_usage("probe", "invalid target '%s': expected ADDR:PORT[/udp]", argv[i]);
 			goto out;
 		}
-	if ((pa.vpn ? vpn_db_load(pa.vpn, &db, err, sizeof(err)) :
-	     vpn_db_load_default(&db, err, sizeof(err))) < 0) {
-		rc = pa.vpn ? cli_usage("probe", "%s", err) : 0;
-		if (rc)
-			goto out;
-		fprintf(stderr, "heiiki probe: warning: %s; portal fingerprints disabled\n", err);
-		db = NULL;
+	/* without --vpn-db the runner loads the default file itself */
+	if (pa.vpn && vpn_db_load(pa.vpn, &db, err, sizeof(err)) < 0) {
+		rc = cli_usage("probe", "%s", err);
+		goto out;
 	}
 	rc = run_probe(&pa, &pol, r, db);
 out:
