@@ -192,7 +192,10 @@ vpn_db_load(const char *path, struct vpn_db **out, char *err, size_t errlen)
 	json_t *root = json_load_file(path, 0, &je);
 
 	if (!root) {
-		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		if (je.line > 0)
+			snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		else
+			snprintf(err, errlen, "%s", je.text);
 		return -1;
 	}
 	return vpn_db_from_json(root, path, out, err, errlen);

@@ -115,6 +115,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': pa->policy = optarg; break;
@@ -133,7 +134,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 			usage();
 			return -1;
 		default:
-			return cli_usage("probe", "unknown option");
+			return cli_usage("probe", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (pa->only && !probe_by_name(pa->only))
