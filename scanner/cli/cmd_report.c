@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "scanner/core/fsutil.h"
+#include "scanner/core/log.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
 #include "scanner/report/report.h"
@@ -262,6 +263,11 @@ cmd_report(int argc, char **argv)
 	}
 	if (o.table)
 		rep.table = o.table;
+	if (have_pol && *report_str(rep.run, "policy_hash") &&
+	    strcmp(report_str(rep.run, "policy_hash"), pol.hash))
+		log_warn("report", "%s is not the policy this run was made with (policy "
+			 "hash %.12s..., run says %.12s...): zones may not match the findings",
+			 o.policy, pol.hash, report_str(rep.run, "policy_hash"));
 	rc = 0;
 	if (report_render(report_writer_by_name(o.format), &rep, &buf, &len, err,
 			  sizeof(err)) < 0 || emit(&o, buf, len, err, sizeof(err)) < 0)

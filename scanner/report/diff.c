@@ -238,13 +238,16 @@ item_line(FILE *f, const char *list, const json_t *o, enum report_lang lang)
 static void
 run_line(FILE *f, const json_t *run, enum msg label, enum report_lang lang)
 {
+	const char *kind = i18n_word(lang, report_str(run, "kind"));
+	const char *status = i18n_word(lang, report_str(run, "status"));
+
 	fputs(i18n(lang, label), f);
 	fputs(": ", f);
-	text(f, report_str(run, "kind"));
+	text(f, kind ? kind : report_str(run, "kind"));
 	fputs(" ", f);
 	text(f, report_str(run, "start"));
 	fputs(" (", f);
-	text(f, report_str(run, "status"));
+	text(f, status ? status : report_str(run, "status"));
 	fputs(")\n", f);
 }
 

@@ -162,6 +162,11 @@ static const char *const words[][LANG_COUNT + 1] = {
 	{ "internal", "internal", "内部" },
 	{ "complete", "complete", "完了" },
 	{ "partial", "PARTIAL", "未完了（部分的な結果）" },
+	{ "scan", "scan (active)", "能動スキャン" },
+	{ "capture", "capture (passive)", "通信の受動観測" },
+	{ "check", "policy check", "ポリシー照合" },
+	{ "fence", "fence test (from outside)", "外部からの接続制限検証" },
+	{ "merge", "merged results", "結果の統合" },
 	{ "ipv4", "IPv4", "IPv4" },
 	{ "ipv6", "IPv6", "IPv6" },
 };

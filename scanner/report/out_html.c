@@ -137,7 +137,8 @@ html_run(FILE *f, const struct report *r)
 	esc(f, i18n(r->lang, MSG_RUN));
 	fputs("</h2>\n<table class=\"kv\">\n", f);
 	kv_row(f, r, MSG_SITE, report_site(r));
-	kv_row(f, r, MSG_KIND, report_str(r->run, "kind"));
+	kv_row(f, r, MSG_KIND, i18n_word(r->lang, report_str(r->run, "kind")) ?
+	       i18n_word(r->lang, report_str(r->run, "kind")) : report_str(r->run, "kind"));
 	kv_row(f, r, MSG_START, report_str(r->run, "start"));
 	kv_row(f, r, MSG_END, report_str(r->run, "end"));
 	kv_row(f, r, MSG_STATUS, word ? word : (*status ? status : i18n(r->lang, MSG_PARTIAL)));

@@ -99,7 +99,8 @@ md_run(FILE *f, const struct report *r)
 	heading(f, r, "##", MSG_RUN);
 	fputs("| | |\n|---|---|\n", f);
 	kv(f, r, i18n(r->lang, MSG_SITE), report_site(r));
-	kv(f, r, i18n(r->lang, MSG_KIND), report_str(r->run, "kind"));
+	kv(f, r, i18n(r->lang, MSG_KIND), i18n_word(r->lang, report_str(r->run, "kind")) ?
+	   i18n_word(r->lang, report_str(r->run, "kind")) : report_str(r->run, "kind"));
 	kv(f, r, i18n(r->lang, MSG_START), report_str(r->run, "start"));
 	kv(f, r, i18n(r->lang, MSG_END), report_str(r->run, "end"));
 	kv(f, r, i18n(r->lang, MSG_STATUS), w ? w : (*status ? status : i18n(r->lang, MSG_PARTIAL)));
