@@ -61,3 +61,13 @@ same = sum(1 for a, b in zip(lines, lines[1:]) if a == b)
 assert same < len(lines) / 20, "%d of %d consecutive probes hit the same host" % (same, len(lines))
 PY
 echo "ok: dry run sent nothing"
+
+# 'heiiki targets' reports the same set and counts
+lab_exec dry "$HEIIKI" targets --policy "$D/policy.yaml" servers clinical > "$D/t.txt" \
+	|| fail "targets exit $?"
+grep -q '^# requested 1024, do_not_scan -66, network/broadcast -3, targets 955$' "$D/t.txt" \
+	|| fail "targets counts: $(tail -2 "$D/t.txt")"
+grep -qx '198.18.10.78-198.18.10.254' "$D/t.txt" || fail "targets ranges: $(cat "$D/t.txt")"
+lab_exec dry "$HEIIKI" targets --policy "$D/policy.yaml" 203.0.113.5 2> "$D/terr.txt"
+[ $? -eq 2 ] && grep -q 203.0.113.5 "$D/terr.txt" || fail "targets: out-of-scope not refused"
+echo "ok: heiiki targets shows the same set"
