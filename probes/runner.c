@@ -390,6 +390,8 @@ conn_hello(struct run *run, struct conn *c)
 	probe_ctx_fill(run, j, c->ssl != NULL, &ctx);
 	if (p->hello(&ctx, c->tx, sizeof(c->tx), &c->txlen) < 0 || c->txlen > sizeof(c->tx))
 		return -1;
+	if ((p->flags & PROBE_FRAGILE) && !run->o->allow_fragile)
+		c->txlen = 0;	/* fragile device: listen only, never send a payload */
 	return 0;
 }
 
