@@ -261,8 +261,16 @@ const char *
 report_zone(const struct report *r, const char *addr)
 {
 	const char *z = json_string_value(json_object_get(r->zone_of, addr));
+	const struct zone *pz;
+	struct addr a;
 
-	return z ? z : "";
+	if (z)
+		return z;
+	/* Not a host of the document (an exit's gateway, a flow end). */
+	if (!r->policy || addr_parse(addr, &a) < 0)
+		return "";
+	pz = policy_zone_of(r->policy, &a);
+	return pz && pz->role != ZONE_EXTERNAL ? pz->name : "";
 }
 
 const char *

@@ -110,7 +110,8 @@ int report_is_remote(const json_t *item);
 /* Worst finding rank on that service ("addr/proto/port") or host; -1. */
 int report_hot(const struct report *r, const char *addr, const char *proto,
 	       long long port);
-/* Zone of an address ("" when unknown). */
+/* Zone of an address: the host's, else (with a policy) the policy zone
+ * unless it is an external one; "" when unknown. */
 const char *report_zone(const struct report *r, const char *addr);
 const char *report_site(const struct report *r);
 /* "role: nets" of a policy zone ("" without a policy or for "no zone"). */

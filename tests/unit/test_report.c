@@ -481,3 +481,43 @@ Test(report_cli, renders_svg_with_graphviz)
 	free(svg);
 	unlink(args);
 }
+
+/*
+ * The real producer: a capture of tests/pcap/three-exits.pcap, findings by
+ * 'heiiki check', then every report format and the history.  Proves the
+ * writers read what capture and check actually write, not only the
+ * hand-written golden documents.
+ */
+Test(report_pipeline, capture_check_report_history)
+{
+	static const char *const fmts[] = { "html", "md", "csv", "dot", "xml", "json", NULL };
+	char dir[] = "/tmp/heiiki-pipeline-XXXXXX", args[1024], path[512], *buf;
+	size_t len;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(args, sizeof(args), "capture -r ../pcap/three-exits.pcap --no-geoip -o %s/c.json",
+		 dir);
+	cr_assert_eq(rp_run(args), 0);
+	snprintf(args, sizeof(args), "check --policy ../lab/demo-policy.yaml --fail-on none "
+		 "-o %s/c.json %s/c.json", dir, dir);
+	cr_assert_eq(rp_run(args), 0);
+	for (const char *const *f = fmts; *f; f++) {
+		snprintf(args, sizeof(args), "report --lang ja --policy ../lab/demo-policy.yaml "
+			 "-f %s -o %s/r.%s %s/c.json", *f, dir, *f, dir);
+		cr_expect_eq(rp_run(args), 0, "report -f %s", *f);
+		snprintf(path, sizeof(path), "%s/r.%s", dir, *f);
+		buf = rp_slurp(path, &len);
+		cr_expect(buf && len > 100, "report -f %s wrote %zu bytes", *f, buf ? len : 0);
+		if (buf && !strcmp(*f, "md")) {
+			cr_expect_not_null(strstr(buf, "外部接続点"));
+			cr_expect_not_null(strstr(buf, "UNDECLARED\\_EXIT"),
+					   "the check's findings reach the report");
+			cr_expect_not_null(strstr(buf, "anydesk"), "remote-access peers listed");
+		}
+		free(buf);
+	}
+	snprintf(args, sizeof(args), "history --db %s/h.sqlite add %s/c.json", dir, dir);
+	cr_expect_eq(rp_run(args), 0);
+	snprintf(args, sizeof(args), "rm -rf '%s'", dir);
+	cr_expect_eq(system(args), 0);
+}
