@@ -130,7 +130,7 @@ rule_ftp(const struct rule *self, struct fctx *c)
 	named_rule(self, c, "ftp", 21);
 }
 
-/* "vpn": {"product": "...", "kev": ["CVE-...", ...]} from the probes. */
+/* "vpn": {"product", "vendor", "kev_cves": ["CVE-...", ...]} from probe_http. */
 static void
 rule_vpn_exposed(const struct rule *self, struct fctx *c)
 {
@@ -149,7 +149,9 @@ rule_vpn_exposed(const struct rule *self, struct fctx *c)
 		prod = json_is_string(v) ? json_string_value(v) : rj_str(v, "product");
 		if (!*prod)
 			prod = *rj_str(s, "product") ? rj_str(s, "product") : "unknown product";
-		list = json_object_get(v, "kev");
+		list = json_object_get(v, "kev_cves");
+		if (!list)
+			list = json_object_get(v, "kev");
 		if (!list)
 			list = json_object_get(v, "cves");
 		json_array_foreach(list, j, cve) {

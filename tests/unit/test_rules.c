@@ -196,7 +196,7 @@ Test(rules, vpn_portal_exposed)
 
 	cr_assert_eq(run_rule("VPN_PORTAL_EXPOSED", NOV22, 0, NULL), 0);
 	json_object_set_new(s, "vpn", json_pack("{s:s, s:[s, s]}", "product",
-						"Fortinet FortiGate SSL-VPN", "kev",
+						"Fortinet FortiGate SSL-VPN", "kev_cves",
 						"CVE-2018-13379", "CVE-2022-42475"));
 	cr_assert_eq(run_rule("VPN_PORTAL_EXPOSED", NOV22, 0, &f), 1);
 	cr_assert(strstr(fstr(f, "evidence"), "CVE-2018-13379, CVE-2022-42475"),
