@@ -143,14 +143,15 @@ struct policy {
 
 /*
  * Load and validate a policy.  Returns 0, or -1 with err set to
- * "file:line:column: message".  "today" is used for date sanity checks and
- * may be 0 (now).
+ * "file:line:column: message".  A failed load leaves an empty policy that
+ * is safe to policy_free().
  */
 int policy_load(const char *path, struct policy *p, char *err, size_t errlen);
 int policy_load_buf(const char *name, const char *buf, size_t len,
 		    struct policy *p, char *err, size_t errlen);
 void policy_free(struct policy *p);
-/* Defaults a policy starts from (also used without a policy file). */
+/* Defaults a policy starts from (also used without a policy file).  It
+ * clears the struct first: never call it on a loaded policy. */
 void policy_defaults(struct policy *p);
 
 const char *zone_role_name(enum zone_role r);
