@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "scanner/input/policy.h"
 
 #define PEERS_PER_COUNTRY 20
 #define SERVICES_PER_NODE 8
@@ -34,6 +35,25 @@ esc(FILE *f, const char *s)
 static const char *exit_zone(const struct report *r, const json_t *x);
 static void exit_node(FILE *f, const struct report *r, const json_t *x, size_t idx,
 		      const char *ind);
+
+/*
+ * A policy zone of role external (the internet, partner networks) is the
+ * outside: no cluster of its own unless hosts of the document are in it.
+ */
+static int
+zone_is_external(const struct report *r, const char *zone)
+{
+	const struct zone *z = r->policy && *zone ? policy_zone_by_name(r->policy, zone) : NULL;
+	json_t *h;
+	size_t i;
+
+	if (!z || z->role != ZONE_EXTERNAL)
+		return 0;
+	json_array_foreach(r->hosts, i, h)
+		if (!strcmp(report_zone(r, report_str(h, "addr")), zone))
+			return 0;
+	return 1;
+}
 
 static int
 svc_risky(const struct report *r, const json_t *s)
@@ -320,14 +340,16 @@ dot_write(FILE *f, const struct report *r, char *err, size_t errlen)
 {
 	json_t *ends = flow_ends(r), *z;
 	const char *status = report_str(r->run, "status");
+	/* Japanese labels need a CJK font when dot renders PNG/SVG. */
+	const char *font = r->lang == LANG_JA ? "Noto Sans CJK JP" : "sans-serif";
 	size_t i;
 
 	if (!ends) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	fputs("digraph \"heiiki\" {\n\tgraph [rankdir=LR, compound=true, labelloc=t, "
-	      "fontname=\"sans-serif\", label=\"", f);
+	fprintf(f, "digraph \"heiiki\" {\n\tgraph [rankdir=LR, compound=true, labelloc=t, "
+		"fontname=\"%s\", label=\"", font);
 	esc(f, i18n(r->lang, MSG_DIAGRAM_TITLE));
 	if (*report_site(r)) {
 		fputs(": ", f);
@@ -339,10 +361,11 @@ dot_write(FILE *f, const struct report *r, char *err, size_t errlen)
 		fputs(" ", f);
 		esc(f, i18n(r->lang, MSG_PARTIAL));
 	}
-	fputs("\"];\n\tnode [shape=box, style=rounded, fontname=\"sans-serif\", fontsize=10];\n"
-	      "\tedge [fontname=\"sans-serif\", fontsize=9];\n", f);
+	fprintf(f, "\"];\n\tnode [shape=box, style=rounded, fontname=\"%s\", fontsize=10];\n"
+		"\tedge [fontname=\"%s\", fontsize=9];\n", font, font);
 	json_array_foreach(r->zones, i, z)
-		zone_cluster(f, r, json_string_value(z), i, ends);
+		if (!zone_is_external(r, json_string_value(z)))
+			zone_cluster(f, r, json_string_value(z), i, ends);
 	exit_edges(f, r);
 	outside_cluster(f, r, ends);
 	stray_nodes(f, r, ends);
