@@ -9,7 +9,9 @@
 # the fixture database) but forgets US (198.51.100.0/24): the policy allows
 # only JP.  fence must report exactly that hole (FENCE_GEO_NOT_ENFORCED on
 # 198.18.11.6:443) and nothing else, and the vendor's allowed SYN must get
-# its SYN-ACK (proof that replies come back to the sensor at all).
+# its SYN-ACK (proof that replies come back to the sensor at all).  Run
+# twice: replies routed back to the sensor, then replies delivered on the
+# sensor's segment because fence answers ARP for the spoofed sources.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -87,17 +89,20 @@ geo:
 YAML
 
 GWMAC=$(ip -n "$(lab_nsname fw)" -br link show fwout | awk '{ print $3 }')
-set +e
-lab_exec sensor "$HEIIKI" fence --policy "$LAB_DIR/policy.yaml" --iface out0 \
-	--gateway-mac "$GWMAC" --target 198.18.10.5 --target 198.18.11.6 \
-	--db "$SRC/tests/geoip/country-geolite2.mmdb" --rate 20 --tries 2 --wait 1 \
-	-o "$LAB_DIR/fence.json" >"$LAB_DIR/fence.out" 2>&1
-rc=$?
-set -e
-cat "$LAB_DIR/fence.out"
-[ "$rc" = 1 ] || { echo "FAIL: fence exit $rc, expected 1 (findings)"; exit 1; }
 
-python3 - "$LAB_DIR/fence.json" <<'PY'
+# run_fence NAME [EXTRA ARGS]: fence from the sensor, results in $LAB_DIR/NAME.json
+run_fence() {
+	local name=$1 rc; shift
+	set +e
+	lab_exec sensor "$HEIIKI" fence --policy "$LAB_DIR/policy.yaml" --iface out0 \
+		--gateway-mac "$GWMAC" --target 198.18.10.5 --target 198.18.11.6 \
+		--db "$SRC/tests/geoip/country-geolite2.mmdb" --rate 20 --tries 2 --wait 1 \
+		-o "$LAB_DIR/$name.json" "$@" >"$LAB_DIR/$name.out" 2>&1
+	rc=$?
+	set -e
+	cat "$LAB_DIR/$name.out"
+	[ "$rc" = 1 ] || { echo "FAIL ($name): fence exit $rc, expected 1 (findings)"; exit 1; }
+	python3 - "$LAB_DIR/$name.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 svc = {(s["addr"], s["port"]): s for s in d["services"]}
@@ -119,4 +124,17 @@ for f in fail:
     print("FAIL:", f)
 sys.exit(1 if fail else 0)
 PY
-echo "PASS: fence found exactly the US hole of the VPN geo block"
+}
+
+# 1. The firewall routes the spoofed ranges back to the sensor.
+run_fence routed
+
+# 2. The spoofed 198.51.100.0/24 sources are on the sensor's segment: the
+#    firewall ARPs for them and only --answer-arp brings the replies back.
+lab_exec fw ip route del default
+lab_exec fw ip addr add 198.51.100.1/24 dev fwout
+lab_exec sensor ip addr add 198.51.100.2/24 dev out0
+lab_route fw 203.0.113.128/25 203.0.113.2
+run_fence arp --answer-arp
+
+echo "PASS: fence found exactly the US hole of the VPN geo block (routed and ARP-answered)"
