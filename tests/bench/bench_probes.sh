@@ -9,6 +9,9 @@
 #
 #   sudo HEIIKI=./heiiki bash tests/bench/bench_probes.sh
 #
+# Part 2 (scale): SCALE (default 100) more addresses on the nginx host, port
+# 80 each: many hosts in parallel through heiiki's event loop vs nmap -sV.
+#
 # Lab (198.18.80.0/24): .10 xrdp 3389, OpenSSH 22, vsftpd 21, telnetd 23;
 # .20 nginx 80 (admin page), 443 (GlobalProtect-like portal), 10443
 # (FortiGate-like portal), 8443 (default page); .30 Samba 445, Xvnc 5900
@@ -132,4 +135,29 @@ print("\nagreement with ground truth: heiiki %d/%d, nmap -sV+scripts %d/%d" % (h
 print("wall time: heiiki %.2f s, nmap %.2f s, ratio nmap/heiiki %.1fx" % (float(ht[0]), float(nt[0]), float(nt[0]) / max(float(ht[0]), 0.01)))
 print("CPU (user+sys): heiiki %.2f s, nmap %.2f s; peak RSS: heiiki %s KiB, nmap %s KiB" %
       (float(ht[1]) + float(ht[2]), float(nt[1]) + float(nt[2]), ht[3], nt[3]))
+EOP
+
+# --- part 2: many hosts at once --------------------------------------------
+SCALE=${SCALE:-100}
+[ "$SCALE" -gt 0 ] || exit 0
+[ "$SCALE" -le 150 ] || SCALE=150
+for i in $(seq 100 $((99 + SCALE))); do lab_addr b eth0 $N.$i/24; done
+sleep 1
+list=$(for i in $(seq 100 $((99 + SCALE))); do echo "$N.$i:80"; done)
+timed "$LAB_DIR/hs.time" ip netns exec "$(lab_nsname scan)" "$HEIIKI" probe -o "$LAB_DIR/hs.json" $list \
+	2>/dev/null
+timed "$LAB_DIR/ns.time" ip netns exec "$(lab_nsname scan)" nmap -Pn -n -sT -sV -p 80 \
+	-oX "$LAB_DIR/ns.xml" $N.100-$((99 + SCALE)) >/dev/null 2>&1
+python3 - "$LAB_DIR/hs.json" "$LAB_DIR/ns.xml" "$LAB_DIR/hs.time" "$LAB_DIR/ns.time" "$SCALE" <<'EOP'
+import json, sys, xml.etree.ElementTree as ET
+hj = json.load(open(sys.argv[1]))["services"]
+hok = sum(1 for s in hj if s.get("service") == "http" and "http-admin-interface" in s.get("risks", []))
+nok = sum(1 for p in ET.parse(sys.argv[2]).getroot().iter("port")
+          if p.find("service") is not None and p.find("service").get("name") == "http")
+ht = open(sys.argv[3]).read().split(); nt = open(sys.argv[4]).read().split()
+print("\nscale: %s hosts x http/80 (admin login page)" % sys.argv[5])
+print("identified: heiiki %d (with http-admin-interface), nmap %d" % (hok, nok))
+print("wall time: heiiki %.2f s, nmap %.2f s, ratio nmap/heiiki %.1fx; CPU heiiki %.2f s, nmap %.2f s; RSS heiiki %s KiB, nmap %s KiB" %
+      (float(ht[0]), float(nt[0]), float(nt[0]) / max(float(ht[0]), 0.01),
+       float(ht[1]) + float(ht[2]), float(nt[1]) + float(nt[2]), ht[3], nt[3]))
 EOP
