@@ -165,6 +165,60 @@ html_run(FILE *f, const struct report *r)
 }
 
 static void
+num_row(FILE *f, const struct report *r, enum msg label, size_t n, int alarm)
+{
+	fputs("<tr><th>", f);
+	esc(f, i18n(r->lang, label));
+	fprintf(f, "</th><td class=\"n%s\">%zu</td></tr>\n", alarm && n ? " risk" : "", n);
+}
+
+static void
+html_overview(FILE *f, const struct report *r)
+{
+	struct report_overview o;
+
+	report_overview(r, &o);
+	fputs("<h3>", f);
+	esc(f, i18n(r->lang, MSG_OVERVIEW));
+	fputs("</h3>\n<table class=\"kv\">\n", f);
+	num_row(f, r, MSG_N_HOSTS, o.hosts, 0);
+	num_row(f, r, MSG_N_OPEN, o.open, 0);
+	num_row(f, r, MSG_N_REMOTE, o.remote, 1);
+	num_row(f, r, MSG_N_EXITS, o.exits, 0);
+	num_row(f, r, MSG_N_UNDECLARED, o.undeclared, 1);
+	num_row(f, r, MSG_N_PEERS, o.peers, 0);
+	num_row(f, r, MSG_N_COUNTRIES, o.countries, 0);
+	num_row(f, r, MSG_N_RA_FLOWS, o.ra_flows, 1);
+	fputs("</table>\n", f);
+}
+
+static void
+html_checklist(FILE *f, const struct report *r)
+{
+	static const enum msg cols[] = { MSG_CHECKLIST, MSG_COUNT, MSG_WORST };
+	json_t *items = report_checklist(r), *it;
+	size_t i;
+
+	if (json_array_size(items)) {
+		fputs("<h3>", f);
+		esc(f, i18n(r->lang, MSG_CHECKLIST_SUMMARY));
+		fputs("</h3>\n<table>\n", f);
+		th_row(f, r, cols, 3);
+	}
+	json_array_foreach(items, i, it) {
+		fputs("<tr>", f);
+		td(f, *report_str(it, "item") ? report_str(it, "item") : "-");
+		td_num(f, report_int(it, "count", 0));
+		fputs("<td>", f);
+		sev_badge(f, r, report_rank_word((int)report_int(it, "worst", -1)));
+		fputs("</td></tr>\n", f);
+	}
+	if (json_array_size(items))
+		fputs("</table>\n", f);
+	json_decref(items);
+}
+
+static void
 html_summary(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_SEVERITY, MSG_COUNT };
@@ -185,7 +239,10 @@ html_summary(FILE *f, const struct report *r)
 	esc(f, i18n(r->lang, MSG_TOTAL));
 	fputs("</th>", f);
 	td_num(f, (long long)total);
-	fputs("</tr>\n</table>\n</section>\n", f);
+	fputs("</tr>\n</table>\n", f);
+	html_checklist(f, r);
+	html_overview(f, r);
+	fputs("</section>\n", f);
 }
 
 /* "198.18.10.10 tcp/3389 (servers)" */

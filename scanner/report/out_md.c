@@ -120,6 +120,49 @@ md_run(FILE *f, const struct report *r)
 }
 
 static void
+md_overview(FILE *f, const struct report *r)
+{
+	static const enum msg labels[] = { MSG_N_HOSTS, MSG_N_OPEN, MSG_N_REMOTE, MSG_N_EXITS,
+					   MSG_N_UNDECLARED, MSG_N_PEERS, MSG_N_COUNTRIES,
+					   MSG_N_RA_FLOWS };
+	struct report_overview o;
+	size_t v[8];
+
+	report_overview(r, &o);
+	v[0] = o.hosts, v[1] = o.open, v[2] = o.remote, v[3] = o.exits;
+	v[4] = o.undeclared, v[5] = o.peers, v[6] = o.countries, v[7] = o.ra_flows;
+	heading(f, r, "###", MSG_OVERVIEW);
+	fputs("| | |\n|---|---|\n", f);
+	for (size_t i = 0; i < 8; i++) {
+		fputs("|", f);
+		cell(f, i18n(r->lang, labels[i]));
+		cell_num(f, (long long)v[i]);
+		fputs("\n", f);
+	}
+}
+
+static void
+md_checklist(FILE *f, const struct report *r)
+{
+	static const enum msg cols[] = { MSG_CHECKLIST, MSG_COUNT, MSG_WORST };
+	json_t *items = report_checklist(r), *it;
+	size_t i;
+
+	if (json_array_size(items)) {
+		heading(f, r, "###", MSG_CHECKLIST_SUMMARY);
+		header(f, r, cols, 3);
+	}
+	json_array_foreach(items, i, it) {
+		fputs("|", f);
+		cell(f, *report_str(it, "item") ? report_str(it, "item") : "-");
+		cell_num(f, report_int(it, "count", 0));
+		cell(f, report_sev_label(r, report_rank_word((int)report_int(it, "worst", -1))));
+		fputs("\n", f);
+	}
+	json_decref(items);
+}
+
+static void
 md_summary(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_SEVERITY, MSG_COUNT };
@@ -138,6 +181,8 @@ md_summary(FILE *f, const struct report *r)
 	fputs("** |", f);
 	cell_num(f, (long long)total);
 	fputs("\n", f);
+	md_checklist(f, r);
+	md_overview(f, r);
 }
 
 static void

@@ -20,6 +20,9 @@
 #include "scanner/core/addr.h"
 #include "scanner/input/policy.h"
 
+static json_t *sorted_view(const json_t *arr, int (*cmp)(const void *, const void *));
+static int int_order(long long x, long long y);
+
 const struct report_writer *const report_writers[] = {
 	&report_html, &report_md, &report_csv, &report_dot, &report_nmapxml,
 	&report_json, NULL,
@@ -565,6 +568,68 @@ report_sev_counts(const struct report *r, size_t counts[5])
 		total++;
 	}
 	return total;
+}
+
+void
+report_overview(const struct report *r, struct report_overview *o)
+{
+	json_t *countries = json_object(), *v;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->hosts = json_array_size(r->hosts);
+	o->open = json_array_size(r->open);
+	json_array_foreach(r->open, i, v)
+		o->remote += report_is_remote(v) != 0;
+	o->exits = json_array_size(r->exits);
+	json_array_foreach(r->exits, i, v)
+		o->undeclared += !report_exit_declared(v);
+	o->peers = json_array_size(r->peers);
+	json_array_foreach(r->peers, i, v)
+		if (*report_str(v, "country"))
+			json_object_set_new(countries, report_str(v, "country"), json_true());
+	o->countries = json_object_size(countries);
+	json_decref(countries);
+	json_array_foreach(r->flows, i, v)
+		o->ra_flows += report_is_remote(v) != 0;
+}
+
+static int
+cmp_item(const void *p, const void *q)
+{
+	const json_t *a = *(json_t *const *)p, *b = *(json_t *const *)q;
+	int c = int_order(report_int(b, "worst", -1), report_int(a, "worst", -1));
+
+	return c ? c : strcmp(report_str(a, "item"), report_str(b, "item"));
+}
+
+json_t *
+report_checklist(const struct report *r)
+{
+	json_t *by = json_object(), *f, *e, *list;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(r->findings, i, f) {
+		const char *item = report_l10n(r, f, "checklist");
+		int rank = report_sev_rank(report_str(f, "severity"));
+
+		e = json_object_get(by, item);
+		if (!e) {
+			e = json_pack("{s:s, s:i, s:i}", "item", item, "count", 0, "worst", -1);
+			json_object_set_new(by, item, e);
+		}
+		json_object_set_new(e, "count", json_integer(report_int(e, "count", 0) + 1));
+		if (rank > report_int(e, "worst", -1))
+			json_object_set_new(e, "worst", json_integer(rank));
+	}
+	list = json_array();
+	json_object_foreach(by, k, e)
+		json_array_append(list, e);
+	json_decref(by);
+	e = sorted_view(list, cmp_item);
+	json_decref(list);
+	return e;
 }
 
 long long

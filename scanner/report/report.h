@@ -125,6 +125,17 @@ const char *report_details(const json_t *svc, char *buf, size_t len);
 const char *report_name_at(const json_t *arr, size_t i);
 /* Strings (and numbers, and {"name"} objects) of an array joined with sep. */
 const char *report_join(const json_t *arr, const char *sep, char *buf, size_t len);
+struct report_overview {
+	size_t hosts, open, remote, exits, undeclared, peers, countries, ra_flows;
+};
+
+void report_overview(const struct report *r, struct report_overview *o);
+/*
+ * Findings grouped by their checklist item: [{"item", "count", "worst"}]
+ * (worst = rank), worst first, then by item.  Findings without an item are
+ * grouped under "".
+ */
+json_t *report_checklist(const struct report *r);
 /* Number of findings per rank into counts[5]; returns the total. */
 size_t report_sev_counts(const struct report *r, size_t counts[5]);
 /* Time of a run field as "YYYY-MM-DDTHH:MM:SSZ" -> unix seconds; -1. */
