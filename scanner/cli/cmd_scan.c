@@ -13,12 +13,16 @@
  * atomically.  SIGINT/SIGTERM stop sending, wait a short cooldown and
  * write partial results (exit 4).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,7 +40,7 @@
 #define UNSET (~0ULL)
 
 struct scan_opts {
-	const char *policy, *out, *resume, *ckpt, *iface, *tcp, *udp;
+	const char *policy, *out, *resume, *ckpt, *iface, *tcp, *udp, *user;
 	unsigned long long rate, host_rate, in_flight, retries, cooldown_ms;
 	unsigned long long seed, max_probes, ckpt_ms, connect_ms;
 	int dry_run, connect, all_states, no_probes, no_arp, ping, include_nb;
@@ -85,6 +89,7 @@ usage(FILE *f)
 "      --seed N             permutation seed (default: random)\n"
 "      --checkpoint FILE    checkpoint path (default OUTPUT.ckpt)\n"
 "      --resume FILE        continue an interrupted scan from its checkpoint\n"
+"      --user NAME          as root: switch to NAME once the raw handles are open\n"
 "      --no-probes          do not run service probes on open ports\n"
 "      --no-findings        do not evaluate policy findings\n"
 "      --progress/--no-progress  progress line on stderr (default: if a tty)\n"
@@ -95,7 +100,7 @@ enum {
 	O_HOSTRATE = 256, O_INFLIGHT, O_RETRIES, O_COOLDOWN, O_ALLSTATES,
 	O_CONNECT, O_PING, O_NOARP, O_NETBCAST, O_IFACE, O_SRCIP, O_SEED,
 	O_CKPT, O_RESUME, O_NOPROBES, O_NOFINDINGS, O_PROGRESS, O_NOPROGRESS,
-	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS,
+	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS, O_USER,
 };
 
 static const struct option long_opts[] = {
@@ -127,6 +132,7 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "no-progress", no_argument, NULL, O_NOPROGRESS },
 	{ "max-probes", required_argument, NULL, O_MAXPROBES },
+	{ "user", required_argument, NULL, O_USER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -183,6 +189,7 @@ opt_flag(int ch, const char *v, struct scan_opts *o)
 	case O_NETBCAST: o->include_nb = 1; break;
 	case O_IFACE: o->iface = v; break;
 	case O_CKPT: o->ckpt = v; break;
+	case O_USER: o->user = v; break;
 	case O_RESUME: o->resume = v; break;
 	case O_NOPROBES: o->no_probes = 1; break;
 	case O_NOFINDINGS: o->no_findings = 1; break;
@@ -337,6 +344,48 @@ pick(unsigned long long opt, unsigned dflt)
 	return opt == UNSET ? dflt : (unsigned)opt;
 }
 
+/* Sockets in flight for the connect() scan: at least 512 (or the batch
+ * size), but well inside the open-files limit. */
+static unsigned
+connect_budget(unsigned in_flight)
+{
+	struct rlimit rl;
+	unsigned n = in_flight < 512 ? 512 : in_flight;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur > 128 && n > rl.rlim_cur - 64)
+		n = (unsigned)(rl.rlim_cur - 64);
+	return n;
+}
+
+/*
+ * --user: once pcap and libnet hold their handles, become NAME for good
+ * (supplementary groups, gid, uid, in that order, each checked, then
+ * verified by trying to get root back), as tcpdump's droproot() does.
+ */
+static int
+drop_privileges(void *arg, char *err, size_t errlen)
+{
+	const char *name = arg;
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw) {
+		snprintf(err, errlen, "--user %s: no such user", name);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
+		snprintf(err, errlen, "--user %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		snprintf(err, errlen, "--user %s: root could be regained", name);
+		return -1;
+	}
+	log_info("scan", "running as %s from now on", name);
+	return 0;
+}
+
 static void
 fill_conf(struct scan *s)
 {
@@ -359,7 +408,7 @@ fill_conf(struct scan *s)
 	c->retry_ms = ps->timeout_ms ? ps->timeout_ms : 1000;
 	c->cooldown_ms = pick(s->o.cooldown_ms, ps->cooldown_ms);
 	c->connect_ms = s->o.connect_ms ? (unsigned)s->o.connect_ms : 2500;
-	c->connect_parallel = c->hosts_in_flight < 512 ? 512 : c->hosts_in_flight;
+	c->connect_parallel = connect_budget(c->hosts_in_flight);
 	c->max_probes = s->o.max_probes;
 	c->dry_out = stdout;
 	c->all_states = s->o.all_states;
@@ -370,6 +419,10 @@ fill_conf(struct scan *s)
 	c->src4 = s->o.have_src4 ? &s->o.src4 : NULL;
 	c->src6 = s->o.have_src6 ? &s->o.src6 : NULL;
 	c->udp_payload = udp_payload;
+	if (s->o.user && geteuid() == 0) {
+		c->after_open = drop_privileges;
+		c->ao_arg = (void *)s->o.user;
+	}
 	c->stop = &stop_flag;
 	if (!s->o.dry_run) {
 		c->checkpoint = write_checkpoint;

@@ -651,8 +651,11 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 		goto out_free;
 	}
 	if (cookie_key_random(&s.key, err, errlen) < 0 || s.be->open(&s) < 0)
-		goto out_free;
+		goto out_close;
+	/* discovery opens its link-layer handle itself: before any drop */
 	if (c->mode == SWEEP_RAW && (c->arp || c->ping) && sweep_discover(&s) < 0)
+		goto out_close;
+	if (c->after_open && c->after_open(c->ao_arg, err, errlen) != 0)
 		goto out_close;
 	l.next_progress = rl_now() + PROGRESS_NS;
 	l.next_ck = rl_now() + (uint64_t)c->checkpoint_ms * 1000000ULL;

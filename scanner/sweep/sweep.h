@@ -74,6 +74,10 @@ struct sweep_conf {
 	void (*checkpoint)(void *arg, uint64_t cursor, int final);
 	void *ck_arg;
 	unsigned checkpoint_ms;
+	/* called once the capture and injection handles are open (drop
+	 * privileges here); non-zero aborts the sweep with err set */
+	int (*after_open)(void *arg, char *err, size_t errlen);
+	void *ao_arg;
 	/* UDP payload for a port (may set *len 0); NULL = empty datagrams */
 	void (*udp_payload)(uint16_t port, uint8_t *buf, size_t cap, size_t *len);
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */

@@ -24,3 +24,13 @@ grep -q '"mode": *"connect"' "$D/out/r.json" || fail "mode not recorded as conne
 sweep_open "$D/out/r.json" > "$D/got.txt"
 diff -u "$D/truth.txt" "$D/got.txt" || fail "connect() scan open set differs"
 echo "ok: unprivileged connect() scan found the same $(wc -l < "$D/got.txt") open ports"
+
+# root with --user: raw handles opened as root, the rest runs as nobody
+lab_exec scanner "$HEIIKI" scan --policy "$D/policy.yaml" -p "$SWEEP_PORTS" --no-probes \
+	--no-findings --user nobody -o "$D/out/u.json" servers clinical office vendor 2>"$D/uerr.txt" \
+	|| fail "--user scan exit $? $(cat "$D/uerr.txt")"
+[ "$(stat -c %U "$D/out/u.json")" = nobody ] || fail "results not written as nobody"
+grep -q '"mode": *"syn"' "$D/out/u.json" || fail "--user scan was not a SYN scan"
+sweep_open "$D/out/u.json" > "$D/gotu.txt"
+diff -u "$D/truth.txt" "$D/gotu.txt" || fail "--user scan open set differs"
+echo "ok: SYN scan dropped to nobody after opening its handles, same open set"
