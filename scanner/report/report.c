@@ -225,6 +225,22 @@ remote_name(const char *svc)
 	return 0;
 }
 
+/* A VPN portal recognised by the HTTP probe, or a vpn-* risk flag. */
+static int
+vpn_evidence(const json_t *item)
+{
+	json_t *risks = json_object_get(item, "risks"), *v;
+	size_t i;
+
+	if (json_object_get(item, "vpn") ||
+	    json_object_get(json_object_get(item, "http"), "vpn"))
+		return 1;
+	json_array_foreach(risks, i, v)
+		if (json_is_string(v) && !strncmp(json_string_value(v), "vpn-", 4))
+			return 1;
+	return 0;
+}
+
 int
 report_is_remote(const json_t *item)
 {
@@ -236,6 +252,8 @@ report_is_remote(const json_t *item)
 	if (json_is_boolean(flag))
 		return json_is_true(flag);
 	if (json_is_string(flag) && json_string_length(flag))
+		return 1;
+	if (vpn_evidence(item))
 		return 1;
 	if (*svc && strcmp(svc, "unknown"))
 		return remote_name(svc);

@@ -324,6 +324,32 @@ Test(report_helpers, remote_access_classification)
 	json_decref(forced);
 }
 
+Test(report_helpers, overview_and_checklist_of_the_scan)
+{
+	char path[1024], err[256];
+	struct results *res;
+	struct report rep;
+	struct report_overview o;
+	json_t *items;
+
+	snprintf(path, sizeof(path), "%s/tests/golden/scan-hospital.json", rp_srcdir());
+	cr_assert_eq(results_load(path, &res, err, sizeof(err)), 0);
+	cr_assert_eq(report_init(&rep, results_root(res), NULL, LANG_JA, err, sizeof(err)), 0);
+	report_overview(&rep, &o);
+	cr_expect_eq(o.hosts, 6);
+	cr_expect_eq(o.open, 7, "closed 445 is not open");
+	cr_expect_eq(o.remote, 4, "rdp, ssh, vnc and the SSL-VPN portal");
+	cr_expect_eq(o.exits, 0);
+	items = report_checklist(&rep);
+	cr_expect_eq(json_array_size(items), 6);
+	cr_expect_str_eq(report_str(json_array_get(items, 0), "item"), "接続元制限");
+	cr_expect_eq(report_int(json_array_get(items, 0), "worst", -1), RSEV_CRITICAL);
+	cr_expect_eq(report_int(json_array_get(items, 5), "worst", -1), RSEV_INFO);
+	json_decref(items);
+	report_fini(&rep);
+	results_free(res);
+}
+
 Test(report_helpers, severity_ranks_and_epoch)
 {
 	cr_expect_eq(report_sev_rank("critical"), RSEV_CRITICAL);
