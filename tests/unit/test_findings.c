@@ -220,3 +220,24 @@ Test(findings, cli_expired_vendor_window_and_fail_on)
 	unlink(in);
 	unlink(outp);
 }
+
+Test(findings, no_policy_still_reports_risks)
+{
+	struct results *r = sample();
+	char err[256];
+	json_t *f;
+	size_t i;
+	int vnc = 0;
+
+	/* Without a policy only the rules that need none can fire. */
+	cr_assert_geq(findings_apply(r, NULL, NULL, 0, err, sizeof(err)), 1, "%s", err);
+	json_array_foreach(results_array(r, "findings"), i, f) {
+		const char *id = json_string_value(json_object_get(f, "rule"));
+
+		cr_assert_str_neq(id, "SERVICE_NOT_EXPECTED");
+		cr_assert_str_neq(id, "VENDOR_EXCEPTION_EXPIRED");
+		vnc |= !strcmp(id, "VNC_NO_AUTH");
+	}
+	cr_assert(vnc);
+	results_free(r);
+}
