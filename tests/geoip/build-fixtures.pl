@@ -7,6 +7,8 @@
 #   country-geolite2.mmdb  GeoLite2/GeoIP2/DB-IP "country.iso_code" schema
 #   country-flat.mmdb      ip-location-db flat "country_code" schema
 #   asn.mmdb               GeoLite2-ASN "autonomous_system_*" schema
+#   country-v4only.mmdb    flat schema in an IPv4-only tree (ip_version 4),
+#                          like ip-location-db's *-ipv4.mmdb files
 #   truncated.mmdb         the first 200 bytes of country-geolite2.mmdb
 #   garbage.mmdb           4 KiB of fixed pseudo-random bytes
 #   empty.mmdb             zero bytes
@@ -44,9 +46,9 @@ my %ASN = (
 );
 
 sub tree {
-	my ( $type, $types ) = @_;
+	my ( $type, $types, $ipv ) = @_;
 	my $t = MaxMind::DB::Writer::Tree->new(
-		ip_version               => 6,
+		ip_version               => $ipv // 6,
 		record_size              => 24,
 		database_type            => $type,
 		languages                => ['en'],
@@ -95,6 +97,11 @@ write_tree( $g, 'country-geolite2.mmdb' );
 my $f = tree( 'geo-whois-asn-country', { country_code => 'utf8_string' } );
 $f->insert_network( $_, { country_code => $COUNTRY{$_}[0] } ) for sort keys %COUNTRY;
 write_tree( $f, 'country-flat.mmdb' );
+
+my $v4 = tree( 'geo-whois-asn-country-ipv4', { country_code => 'utf8_string' }, 4 );
+$v4->insert_network( $_, { country_code => $COUNTRY{$_}[0] } )
+	for grep { !/:/ } sort keys %COUNTRY;
+write_tree( $v4, 'country-v4only.mmdb' );
 
 my $a = tree(
 	'GeoLite2-ASN',

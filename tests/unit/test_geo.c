@@ -290,3 +290,25 @@ Test(geo_cli, install_script_skip_and_no_npm)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
 }
+
+Test(geo, ipv4_only_database)
+{
+	struct geo_db *db = gopen2("country-v4only.mmdb", "asn.mmdb");
+	struct addr a, last;
+	struct geo g;
+	char buf[ADDR_STRLEN];
+
+	cr_assert_eq(glook(db, "203.0.113.200", &g), 0);
+	cr_assert_str_eq(g.country, "CN");
+	/* IPv6 is simply unknown to it; the ASN database still answers. */
+	cr_assert_eq(glook(db, "2001:db8:2::1", &g), 0);
+	cr_assert_str_eq(g.country, "");
+	cr_assert_eq(g.asn, 64503);
+	geo_close(db);
+	db = gopen2("country-v4only.mmdb", NULL);
+	cr_assert_eq(glook(db, "2001:db8:2::1", &g), 1);
+	addr_parse("198.51.100.7", &a);
+	cr_assert_eq(geo_lookup_span(db, &a, &g, &last), 0);
+	cr_assert_str_eq(addr_fmt(&last, buf), "198.51.100.255");
+	geo_close(db);
+}
