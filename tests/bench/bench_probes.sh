@@ -46,7 +46,9 @@ if have smbd; then
 	d=$LAB_DIR/samba; mkdir -p "$d"/{private,lock,state,cache,pid}
 	printf '[global]\nserver role = standalone server\nsmb ports = 445\ndisable netbios = yes\nprivate dir = %s/private\nlock directory = %s/lock\nstate directory = %s/state\ncache directory = %s/cache\npid directory = %s/pid\nncalrpc dir = %s/ncalrpc\nlog file = %s/log\nload printers = no\nprintcap name = /dev/null\ndisable spoolss = yes\npassdb backend = tdbsam:%s/private/passdb.tdb\n' \
 		"$d" "$d" "$d" "$d" "$d" "$d" "$d" "$d" > "$d/smb.conf"
-	lab_bg c smbd --foreground --no-process-group -s "$d/smb.conf" >/dev/null 2>&1
+	# own session: smbd SIGTERMs its whole process group when it stops,
+	# which would kill this script in the middle of lab_teardown
+	lab_bg c setsid smbd --foreground --no-process-group -s "$d/smb.conf" >/dev/null 2>&1
 	add $N.30 445/tcp smb
 fi
 if have Xvnc; then
