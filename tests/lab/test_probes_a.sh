@@ -88,5 +88,22 @@ udp_ms=$(svc 500 | grep -o '"ms": [0-9]*' | grep -o '[0-9]*$')
 # politeness: the 3 RDP connections were >= 200 ms apart -> whole run >= 400 ms
 [ "$ms" -ge 400 ] || { echo "FAIL: run took ${ms} ms, per-host gap not honoured"; fails=$((fails + 1)); }
 if grep -q '"vpn-portal-exposed"' <(svc 8443); then echo "FAIL: 8443 wrongly a VPN portal"; fails=$((fails + 1)); fi
+# --results: only services marked open are probed, closed ones are left alone
+if command -v python3 >/dev/null; then
+	python3 - "$out" "$LAB_DIR/in.json" <<-'EOP'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	keep = {"addr", "port", "proto", "state"}
+	d["services"] = [{k: v for k, v in s.items() if k in keep} for s in d["services"] if s["port"] in (21, 22)]
+	for s in d["services"]:
+	    if s["port"] == 21:
+	        s["state"] = "closed"
+	json.dump(d, open(sys.argv[2], "w"))
+	EOP
+	lab_exec scan "$HEIIKI" probe --results "$LAB_DIR/in.json" -o "$out" ||
+		{ echo "FAIL: heiiki probe --results"; fails=$((fails + 1)); }
+	expect 22 "--results: open service probed" '"product": "OpenSSH"'
+	if svc 21 | grep -q '"probe"'; then echo "FAIL: closed service was probed"; fails=$((fails + 1)); fi
+fi
 [ $fails = 0 ] || { echo "test_probes_a: $fails failure(s)"; exit 1; }
 echo "test_probes_a: all checks passed"
