@@ -169,7 +169,11 @@ job_candidates(struct run *run, struct job *j)
 	if (o->only) {
 		const struct probe *p = probe_by_name(o->only);
 
-		if (p && ((p->flags & PROBE_UDP) != 0) == j->udp)
+		int own = !(p && (p->flags & PROBE_BY_PORT_ONLY));
+
+		for (const uint16_t *q = p && p->ports ? p->ports : NULL; q && *q; q++)
+			own |= *q == j->port;
+		if (p && ((p->flags & PROBE_UDP) != 0) == j->udp && own)
 			j->cand[j->ncand++] = p;
 		return;
 	}
