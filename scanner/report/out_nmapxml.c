@@ -2,9 +2,10 @@
  * out_nmapxml.c - the results as nmap XML (nmap.dtd, xmloutputversion
  * 1.05) so that tools which import nmap scans (vulnerability managers,
  * asset inventories, Metasploit's db_import, python-libnmap, ...) can
- * read heiiki runs.  Like masscan we set scanner="heiiki"; importers key
- * on the <nmaprun> root and the host/address/ports/port/state/service
- * elements.  Only open (and open|filtered) ports are listed, as nmap
+ * read heiiki runs.  nmap.dtd only allows scanner="nmap", and importers
+ * that validate would refuse anything else, so the attribute says "nmap"
+ * while the args attribute ("heiiki scan") and a comment name heiiki;
+ * the output validates against /usr/share/nmap/nmap.dtd (unit test).  Only open (and open|filtered) ports are listed, as nmap
  * does by default.  Service names follow nmap-services where they differ
  * (rdp -> ms-wbt-server, smb -> microsoft-ds).  Findings on a port become
  * <script id="heiiki-RULE" output="..."/> elements of that port, and
@@ -214,7 +215,8 @@ xml_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	snprintf(end, sizeof(end), "%lld", t1 > 0 ? t1 : (t0 > 0 ? t0 : 0));
 	snprintf(args, sizeof(args), "heiiki %s", report_str(r->run, "kind"));
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n", f);
-	fputs("<nmaprun scanner=\"heiiki\"", f);
+	fputs("<!-- written by heiiki from a results document (not by nmap) -->\n", f);
+	fputs("<nmaprun scanner=\"nmap\"", f);
 	attr(f, "args", args);
 	fprintf(f, " start=\"%s\"", start);
 	attr(f, "startstr", report_str(r->run, "start"));

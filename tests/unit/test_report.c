@@ -402,10 +402,27 @@ Test(report_helpers, nmap_xml_lists_every_open_port_once)
 	for (const char *p = xml; (p = strstr(p, "<port protocol=")); p++)
 		ports++;
 	cr_expect_eq(ports, 7, "open and open|filtered services (closed 445 is not listed)");
-	cr_expect_not_null(strstr(xml, "<nmaprun scanner=\"heiiki\""));
+	cr_expect_not_null(strstr(xml, "<nmaprun scanner=\"nmap\" args=\"heiiki scan\""));
 	cr_expect_not_null(strstr(xml, "name=\"ms-wbt-server\""));
 	cr_expect_null(strstr(xml, "portid=\"445\""));
 	free(xml);
+}
+
+/* Importers may validate: every golden nmap XML must satisfy nmap.dtd. */
+Test(report_helpers, nmap_xml_validates_against_nmap_dtd)
+{
+	static const char *const files[] = { "scan-hospital.en.xml", "scan-hospital.ja.xml",
+					     "capture-partial.en.xml", "capture-partial.ja.xml",
+					     NULL };
+	char cmd[2048];
+
+	if (access("/usr/share/nmap/nmap.dtd", R_OK) != 0 || access("/usr/bin/xmllint", X_OK))
+		cr_skip_test("nmap.dtd or xmllint not installed");
+	for (const char *const *f = files; *f; f++) {
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "
+			 "'%s/tests/golden/expected/%s'", rp_srcdir(), *f);
+		cr_expect_eq(system(cmd), 0, "%s does not validate against nmap.dtd", *f);
+	}
 }
 
 Test(report_helpers, csv_unknown_table_is_an_error)
@@ -539,6 +556,12 @@ Test(report_pipeline, capture_check_report_history)
 			cr_expect_not_null(strstr(buf, "UNDECLARED\\_EXIT"),
 					   "the check's findings reach the report");
 			cr_expect_not_null(strstr(buf, "anydesk"), "remote-access peers listed");
+		}
+		if (buf && !strcmp(*f, "xml") && access("/usr/share/nmap/nmap.dtd", R_OK) == 0 &&
+		    access("/usr/bin/xmllint", X_OK) == 0) {
+			snprintf(args, sizeof(args), "xmllint --noout --dtdvalid "
+				 "/usr/share/nmap/nmap.dtd %s", path);
+			cr_expect_eq(system(args), 0, "capture's nmap XML is not valid");
 		}
 		free(buf);
 	}
