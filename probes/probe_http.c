@@ -19,6 +19,7 @@
 
 #include "probe.h"
 #include "vpn_db.h"
+#include "scanner/core/results.h"
 
 #define HTTP_MAX_REQUESTS 3
 #define HTTP_HDR_MAX (16u * 1024)
@@ -282,6 +283,41 @@ http_location_path(const char *loc, const char *host, char *path, size_t plen)
 	snprintf(path, plen, "%.*s", (int)strcspn(p, "?#"), p);
 }
 
+/*
+ * Version hint (vpn-fingerprints.md 3, 6.3): on FortiGate and GlobalProtect
+ * pages the ETag ends in 8 hex digits that are the Unix time the page was
+ * built.  Reported as a build date, never as a version.
+ */
+static void
+http_etag_build_date(json_t *out, json_t *v)
+{
+	json_t *http = json_object_get(out, "http"), *req = json_object_get(http, "requests");
+	const char *etags[2] = { json_string_value(json_object_get(json_array_get(req,
+				 json_array_size(req) ? json_array_size(req) - 1 : 0), "etag")),
+				 json_string_value(json_object_get(http, "etag")) };
+	char buf[32];
+
+	for (int i = 0; i < 2; i++) {
+		const char *e = etags[i], *dash;
+		size_t n;
+		char hex[9], *end;
+		unsigned long t;
+
+		if (!e || !(dash = strrchr(e, '-')))
+			continue;
+		n = strspn(dash + 1, "0123456789abcdefABCDEF");
+		if (n != 8 || (dash[9] && dash[9] != '"'))
+			continue;
+		memcpy(hex, dash + 1, 8);
+		hex[8] = 0;
+		t = strtoul(hex, &end, 16);
+		if (*end || t < 946684800UL)	/* before 2000: not a build time */
+			continue;
+		json_object_set_new(v, "build_date", json_string(results_time((int64_t)t, buf)));
+		return;
+	}
+}
+
 static void
 http_vpn_identified(json_t *out, json_t *fp)
 {
@@ -291,6 +327,8 @@ http_vpn_identified(json_t *out, json_t *fp)
 	json_object_set(v, "vendor", json_object_get(fp, "vendor"));
 	json_object_set(v, "id", json_object_get(fp, "id"));
 	json_object_set(v, "kev_cves", json_object_get(fp, "kev_cves"));
+	if (json_is_true(json_object_get(fp, "etag_build_date")))
+		http_etag_build_date(out, v);
 	json_object_set_new(out, "vpn", v);
 	json_object_set(out, "product", json_object_get(fp, "product"));
 	json_object_del(out, "version");
@@ -384,8 +422,11 @@ http_record(const struct probe_ctx *ctx, json_t *out, const struct http_resp *r,
 			json_object_set_new(o, "requests", req);
 		}
 		http_cookies(r, cookies, clen, arr);
-		json_array_append_new(req, json_pack("{s:s, s:i, s:s}", "path", path,
-						     "status", r->status, "title", title));
+		json_t *e = json_pack("{s:s, s:i, s:s}", "path", path, "status", r->status,
+				      "title", title);
+
+		http_set_hdr(e, r, "ETag", "etag");
+		json_array_append_new(req, e);
 	}
 	json_decref(arr);
 	return o;

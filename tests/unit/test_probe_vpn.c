@@ -220,3 +220,29 @@ Test(probe_vpn, loader_refuses_unsafe_or_broken_files)
 	load_bad("{\"format\":\"other\",\"fingerprints\":[]}", "not a heiiki-vpn-fingerprints");
 	load_bad("{\"format\":", "fingerprints:");
 }
+
+Test(probe_vpn, etag_build_date_hint)
+{
+	struct vpn_db *db = db_load();
+	json_t *out = json_object();
+	const char *files[3] = { "fortigate-root.http" };
+	const char *paths[3] = { "/" };
+	const char *gpf[3] = { "globalprotect-root.http", "globalprotect-login.http" };
+	const char *gpp[3] = { "/", "/global-protect/login.esp" };
+
+	/* ETag "4e-5f0a1b2c": 0x5f0a1b2c = 1594497836 = 2020-07-11T20:03:56Z */
+	cr_assert_eq(converse(db, files, paths, out), PROBE_MATCH);
+	cr_assert_str_eq(pa_str(json_object_get(out, "vpn"), "build_date", NULL), "2020-07-11T20:03:56Z");
+	json_decref(out);
+	out = json_object();
+	cr_assert_eq(converse(db, gpf, gpp, out), PROBE_MATCH);
+	cr_assert_str_eq(pa_str(json_object_get(out, "vpn"), "build_date", NULL), "2023-07-14T03:32:34Z");
+	json_decref(out);
+	out = json_object();
+	/* nginx-style ETag "6b028209-83" is not 8 hex digits after the dash: no hint */
+	cr_assert_eq(pa_run_file("https", &(struct probe_ctx){ .port = 443, .tls = 1, .vpn = db,
+				 .host = "198.18.50.10" }, "http", "fortigate-lab-root.http", out), PROBE_MATCH);
+	cr_assert_null(json_object_get(json_object_get(out, "vpn"), "build_date"));
+	json_decref(out);
+	vpn_db_free(db);
+}
