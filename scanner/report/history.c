@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,6 +122,22 @@ migrate(struct history *h, int create, char *err, size_t errlen)
 	return exec(h, "COMMIT", err, errlen);
 }
 
+/* Create the database's directory (one level, mode 0700), e.g.
+ * /var/lib/heiiki on a fresh install. */
+static int
+make_parent(const char *path)
+{
+	char dir[512];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return -1;
+	*slash = '\0';
+	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
 int
 history_open(const char *path, int create, struct history **out, char *err, size_t errlen)
 {
@@ -137,6 +154,8 @@ history_open(const char *path, int create, struct history **out, char *err, size
 	if (create) {
 		/* Create it ourselves so the mode is 0600, not SQLite's 0644. */
 		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == ENOENT && make_parent(path) == 0)
+			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			goto out_free;

@@ -196,6 +196,20 @@ Test(history, schema_is_versioned_and_newer_schemas_are_refused)
 	cr_expect_not_null(strstr(err, "newer"), "%s", err);
 }
 
+Test(history, add_creates_the_missing_directory_privately)
+{
+	struct history *h;
+	struct stat sb;
+	char err[512], path[256], sub[160];
+
+	snprintf(sub, sizeof(sub), "%s/var-lib-heiiki", hs_dir);
+	snprintf(path, sizeof(path), "%s/history.sqlite", sub);
+	cr_assert_eq(history_open(path, 1, &h, err, sizeof(err)), 0, "%s", err);
+	history_close(h);
+	cr_assert_eq(stat(sub, &sb), 0);
+	cr_expect_eq(sb.st_mode & 0777, 0700);
+}
+
 Test(history, read_only_open_needs_an_existing_database)
 {
 	struct history *h;
