@@ -6,7 +6,8 @@
  *   - one cluster per zone (policy order, then zones found on hosts, then
  *     "no zone"), holding the hosts that have open services; a host with
  *     a remote-access service, a risk flag or a high/critical finding is
- *     drawn red;
+ *     drawn red.  Red hosts and flow ends are always drawn, other hosts
+ *     up to HOSTS_PER_ZONE per zone plus a "+N" node;
  *   - external connection points (exits) as gateway nodes inside their
  *     zone's cluster with an edge to the "outside" cloud (red and dashed
  *     when not declared);
@@ -25,6 +26,7 @@
 
 #define PEERS_PER_COUNTRY 20
 #define SERVICES_PER_NODE 8
+#define HOSTS_PER_ZONE 40
 
 static void
 esc(FILE *f, const char *s)
@@ -79,13 +81,27 @@ flow_ends(const struct report *r)
 	return ends;
 }
 
+static int
+host_red(const struct report *r, const char *a)
+{
+	json_t *s;
+	size_t i;
+
+	if (report_hot(r, a, NULL, 0) >= RSEV_HIGH)
+		return 1;
+	json_array_foreach(json_object_get(r->by_addr, a), i, s)
+		if (svc_risky(r, s))
+			return 1;
+	return 0;
+}
+
 static void
 host_node(FILE *f, const struct report *r, const json_t *h)
 {
 	const char *a = report_str(h, "addr");
 	json_t *svcs = json_object_get(r->by_addr, a), *s;
 	json_t *names = json_object_get(h, "hostnames");
-	int red = report_hot(r, a, NULL, 0) >= RSEV_HIGH;
+	int red = host_red(r, a);
 	size_t i;
 
 	fputs("\t\t\"h:", f);
@@ -101,7 +117,6 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 		esc(f, report_str(h, "vendor"));
 	}
 	json_array_foreach(svcs, i, s) {
-		red |= svc_risky(r, s);
 		if (i == SERVICES_PER_NODE) {
 			fprintf(f, "\\n+%zu", json_array_size(svcs) - i);
 			break;
@@ -124,7 +139,7 @@ static void
 zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json_t *ends)
 {
 	json_t *h;
-	size_t i, n = 0;
+	size_t i, n = 0, plain = 0, hidden = 0;
 	char desc[600];
 
 	fprintf(f, "\tsubgraph \"cluster_z%zu\" {\n\t\tlabel=\"", idx);
@@ -142,9 +157,17 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 		if (!json_array_size(json_object_get(r->by_addr, a)) &&
 		    !json_object_get(ends, a))
 			continue;
+		/* Red hosts and flow ends always; ordinary ones up to a cap. */
+		if (!host_red(r, a) && !json_object_get(ends, a) && plain++ >= HOSTS_PER_ZONE) {
+			hidden++;
+			continue;
+		}
 		host_node(f, r, h);
 		n++;
 	}
+	if (hidden)
+		fprintf(f, "\t\t\"z%zu:more\" [shape=plaintext, label=\"+%zu\"];\n", idx,
+			hidden);
 	json_array_foreach(r->exits, i, h) {
 		if (*zone && !strcmp(exit_zone(r, h), zone)) {
 			exit_node(f, r, h, i, "\t\t");
