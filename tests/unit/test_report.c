@@ -570,3 +570,34 @@ Test(report_pipeline, capture_check_report_history)
 	snprintf(args, sizeof(args), "rm -rf '%s'", dir);
 	cr_expect_eq(system(args), 0);
 }
+
+/* 50 ordinary web servers and one RDP host in a zone: 40 + "+10", RDP kept. */
+Test(report_helpers, diagram_caps_ordinary_hosts_but_keeps_red_ones)
+{
+	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:[], s:[]}", "format",
+				"heiiki-results", "version", 1, "run", "kind", "scan", "start",
+				"2026-11-21T16:00:00Z", "status", "complete", "hosts", "services");
+	struct report rep;
+	char err[256], *out, addr[32];
+	size_t len, nodes = 0;
+
+	for (int i = 1; i <= 51; i++) {
+		snprintf(addr, sizeof(addr), "198.18.10.%d", i);
+		json_array_append_new(json_object_get(doc, "hosts"),
+				      json_pack("{s:s, s:s}", "addr", addr, "zone", "servers"));
+		json_array_append_new(json_object_get(doc, "services"),
+				      json_pack("{s:s, s:s, s:i, s:s, s:s}", "addr", addr,
+						"proto", "tcp", "port", i == 51 ? 3389 : 443,
+						"state", "open", "service", i == 51 ? "rdp" : "https"));
+	}
+	cr_assert_eq(report_init(&rep, doc, NULL, LANG_EN, err, sizeof(err)), 0);
+	cr_assert_eq(report_render(&report_dot, &rep, &out, &len, err, sizeof(err)), 0);
+	for (const char *p = out; (p = strstr(p, "\"h:198.18.10.")); p++)
+		nodes++;
+	cr_expect_eq(nodes, 41, "40 ordinary hosts and the RDP host");
+	cr_expect_not_null(strstr(out, "label=\"+10\""));
+	cr_expect_not_null(strstr(out, "\"h:198.18.10.51\""), "the red host was dropped");
+	free(out);
+	report_fini(&rep);
+	json_decref(doc);
+}
