@@ -490,8 +490,41 @@ ike_walk(json_t *out, json_t *o, uint8_t next, struct rd *msg, int v2)
 	return 0;
 }
 
+static enum probe_verdict ike_parse_one(const struct probe_ctx *ctx, struct rd *in,
+    json_t *out);
+
+static json_t *
+ike_v1_obj(json_t *out)
+{
+	return json_object_get(json_object_get(out, "ike"), "v1");
+}
+
+/*
+ * Silence at step 0 still tries IKEv2 (IKEv2-only responders drop IKEv1).
+ * Step 1 ending without an answer of ours - silence, or bytes that are
+ * not ours - keeps what IKEv1 found: a v1-only responder is a responder.
+ */
 static enum probe_verdict
 ike_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
+{
+	enum probe_verdict v;
+
+	if (ctx->step == 0 && ctx->eof && !rd_left(in)) {
+		/* v1 silent: an IKEv2-only responder may still answer step 1 */
+		json_object_set_new(ike_sub(out, "v1"), "responded", json_false());
+		return PROBE_RECONNECT;
+	}
+	v = ike_parse_one(ctx, in, out);
+	if (ctx->step == 1 && ctx->eof && (v == PROBE_NO_MATCH || v == PROBE_NEED_MORE) &&
+	    json_is_true(json_object_get(ike_v1_obj(out), "responded"))) {
+		json_object_set_new(ike_sub(out, "v2"), "responded", json_false());
+		return PROBE_MATCH;
+	}
+	return v;
+}
+
+static enum probe_verdict
+ike_parse_one(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
 	uint8_t icookie[8], rcookie[8], next, ver, exch, flags;
 	uint32_t msgid, len;

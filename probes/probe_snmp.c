@@ -2,8 +2,9 @@
  * probe_snmp.c - SNMPv2c GET sysDescr.0 with the configured read community.
  *
  * One GetRequest for one OID (1.3.6.1.2.1.1.1.0, RFC 3418), community from
- * ctx->snmp_community ("public" unless the policy says otherwise): never
- * a SET, never a walk, never a second community.  An agent answers only
+ * ctx->snmp_community ("public" unless the policy says otherwise; NULL
+ * means community probing is switched off and hello() sends nothing):
+ * never a SET, never a walk, never a second community.  An agent answers only
  * when the community is valid, so any GetResponse proves it; with
  * "public" that is the "snmp-public" risk.
  *
@@ -40,10 +41,11 @@ snmp_reqid(const struct probe_ctx *ctx)
 	return (h & 0x6fffffffu) | 0x10000000u;
 }
 
+/* NULL = the policy or --no-snmp-public forbids community probing. */
 static const char *
 snmp_community(const struct probe_ctx *ctx)
 {
-	return ctx->snmp_community ? ctx->snmp_community : "public";
+	return ctx->snmp_community ? ctx->snmp_community : "";
 }
 
 /* Request layout (all lengths < 128, short form). */

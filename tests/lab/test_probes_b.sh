@@ -87,7 +87,7 @@ heiiki_pass() {
 	[ -x "$HEIIKI" ] || { skip heiiki-probe "$HEIIKI not built"; return; }
 	for t in "${TARGET[@]}"; do list+=("$t"); done
 	[ ${#list[@]} -gt 0 ] || return
-	lab_exec cli "$HEIIKI" probe --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
+	lab_exec cli timeout 120 "$HEIIKI" probe --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
 		"${list[@]}" > "$LAB_DIR/runner.err" 2>&1
 	[ -s "$LAB_DIR/runner.json" ] || { echo "FAIL heiiki probe wrote nothing"; \
 		tail -5 "$LAB_DIR/runner.err"; FAIL=$((FAIL + 1)); return; }
@@ -142,7 +142,8 @@ samba() {	# NS MINPROTO SIGNING
 	disable spoolss = yes
 	passdb backend = tdbsam:$d/private/passdb.tdb
 	EOF
-	lab_bg "$1" smbd --foreground --no-process-group -s "$d/smb.conf" >/dev/null 2>&1
+	# own session: smbd signals its whole process group when it stops
+	lab_bg "$1" setsid smbd --foreground --no-process-group -s "$d/smb.conf" >/dev/null 2>&1
 }
 
 test_smb() {
@@ -264,6 +265,25 @@ test_snmp() {
 		"snmpd rocommunity public: snmp-public, sysDescr"
 	run snmp-other snmp $NET.50 161 not-the-community
 	check snmp-other '(.service // "") != "snmp"' "wrong community: agent stays silent"
+	# --no-snmp-public: the runner must not send a single datagram
+	local before after rc
+	before=$(grep -c 'Connection from UDP' "$LAB_DIR/snmpd.log")
+	if [ -x "$HEIIKI" ]; then
+		lab_exec cli timeout 30 "$HEIIKI" probe --no-snmp-public -o "$LAB_DIR/nosnmp.json" \
+			$NET.50:161/udp >/dev/null 2>&1
+		rc=$?
+		sleep 0.5
+		after=$(grep -c 'Connection from UDP' "$LAB_DIR/snmpd.log")
+		if [ $rc = 124 ]; then
+			echo "FAIL snmp-optout: heiiki probe --no-snmp-public did not finish in 30 s"
+			FAIL=$((FAIL + 1))
+		elif [ "$before" = "$after" ] && ! grep -q '"snmp-public"' "$LAB_DIR/nosnmp.json"; then
+			echo "ok   snmp-optout: --no-snmp-public sends nothing ($before requests seen before and after)"
+			PASS=$((PASS + 1))
+		else
+			echo "FAIL snmp-optout: agent saw $before then $after requests"; FAIL=$((FAIL + 1))
+		fi
+	fi
 }
 
 # --- IKE ---------------------------------------------------------------
@@ -374,14 +394,10 @@ test_pptp() {
 		"pptpd: Start-Control-Connection-Reply, pptp-enabled"
 }
 
-test_smb
-test_vnc
-test_dicom
-test_hl7
-test_snmp
-test_ike
-test_openvpn
-test_pptp
+# PROBES_B_ONLY="smb vnc" runs a subset.
+for t in ${PROBES_B_ONLY:-smb vnc dicom hl7 snmp ike openvpn pptp}; do
+	"test_$t"
+done
 heiiki_pass
 
 echo "probes-b: $PASS passed, $FAIL failed, $SKIP skipped"

@@ -243,3 +243,28 @@ Test(probe_ike, cookie_changes_with_time_and_window)
 		cr_assert(memcmp(a, b, 8), "a new second gives a new initiator SPI");
 	}
 }
+
+Test(probe_ike, one_version_silent)
+{
+	struct probe_ctx c0 = pb_ctx(IKE_HOST, 500, 0), c1 = pb_ctx(IKE_HOST, 500, 1);
+	json_t *out = json_object();
+
+	cr_assert_eq(pb_parse_file(&probe_ike, &c0, "ike", "strongswan-500.step0.bin", out),
+	    PROBE_RECONNECT);
+	c1.eof = 1;	/* the runner's "no reply" for step 1 */
+	cr_assert_eq(pb_parse(&probe_ike, &c1, NULL, 0, out), PROBE_MATCH);
+	cr_assert(json_is_false(json_object_get(pb_get(out, "ike", "v2"), "responded")));
+	cr_assert(json_is_true(json_object_get(pb_get(out, "ike", "v1"), "accepted")));
+	json_decref(out);
+	/* silent at both steps: not a match; silent v1 then v2 answers: match */
+	out = json_object();
+	c0.eof = 1;
+	cr_assert_eq(pb_parse(&probe_ike, &c0, NULL, 0, out), PROBE_RECONNECT);
+	cr_assert_eq(pb_parse(&probe_ike, &c1, NULL, 0, out), PROBE_NO_MATCH);
+	c1.eof = 0;
+	cr_assert_eq(pb_parse_file(&probe_ike, &c1, "ike", "strongswan-500.step1.bin", out),
+	    PROBE_MATCH);
+	cr_assert(json_is_false(json_object_get(pb_get(out, "ike", "v1"), "responded")));
+	cr_assert(json_is_true(json_object_get(pb_get(out, "ike", "v2"), "accepted")));
+	json_decref(out);
+}

@@ -92,6 +92,8 @@ Test(probe_snmp, hello_matches_reference_layout)
 	cr_assert(!memcmp(buf + 7, "hospital-ro", 11));
 	c.snmp_community = "";
 	cr_assert_eq(probe_snmp.hello(&c, buf, sizeof(buf), &len), -1);
+	c.snmp_community = NULL;	/* --no-snmp-public / policy: send nothing */
+	cr_assert_eq(probe_snmp.hello(&c, buf, sizeof(buf), &len), -1);
 	c.snmp_community = "0123456789012345678901234567890123456789012345678901234567890123456789";
 	cr_assert_eq(probe_snmp.hello(&c, buf, sizeof(buf), &len), -1);
 }
