@@ -30,7 +30,7 @@ rx_open(struct rx *x, const char *ifname, const struct addr *src4,
 	x->pc = pcap_create(ifname, ebuf);
 	if (!x->pc)
 		goto out_err;
-	if (pcap_set_snaplen(x->pc, 256) || pcap_set_immediate_mode(x->pc, 1) ||
+	if (pcap_set_snaplen(x->pc, 128) || pcap_set_immediate_mode(x->pc, 1) ||
 	    pcap_set_buffer_size(x->pc, 8 << 20) || pcap_set_promisc(x->pc, 0))
 		goto out_geterr;
 	if (pcap_activate(x->pc) < 0)

@@ -22,7 +22,7 @@
 #include "scanner/core/log.h"
 
 #define HEAP_CAP 8192
-#define ANSWERED_SLOTS (1u << 19)
+#define ANSWERED_WAYS 4
 #define PROGRESS_NS (RL_NS)
 
 /* --- order: batches of hosts, permuted inside ------------------------- */
@@ -131,20 +131,53 @@ heap_pop(struct heap *h, struct pending *out)
 		h->e[i] = last;
 }
 
-/* --- answered slots (for retries) ---------------------------------------- */
+/* --- answered slots (for retries) ----------------------------------------
+ *
+ * Replies of the last retry window, so that only silent probes are sent
+ * again.  Buckets of four 32-bit fingerprints; an insert replaces the way
+ * picked by the fingerprint's low bits.  With at least two buckets per
+ * packet-per-second an answer survives its retry window with probability
+ * above 99.9 %; a lost answer costs one redundant retry, never a missed
+ * port, and a fingerprint clash (about 4 in 2^32) one missed retry.
+ */
 
-static size_t
-ans_slot(const struct sweep *s, uint64_t key)
+static uint32_t *
+ans_bucket(const struct sweep *s, uint64_t key, uint32_t *fp)
 {
 	key ^= key >> 31;
 	key *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(key >> 40) & s->amask;
+	key ^= key >> 29;
+	*fp = (uint32_t)(key >> 32) | 1;	/* never 0 (empty) */
+	return &s->answered[((size_t)key & s->amask) * ANSWERED_WAYS];
 }
 
 static int
 answered(const struct sweep *s, uint64_t key)
 {
-	return s->answered && s->answered[ans_slot(s, key)] == key + 1;
+	uint32_t fp, *b;
+
+	if (!s->answered)
+		return 0;
+	b = ans_bucket(s, key, &fp);
+	for (int w = 0; w < ANSWERED_WAYS; w++)
+		if (b[w] == fp)
+			return 1;
+	return 0;
+}
+
+static void
+answered_mark(struct sweep *s, uint64_t key)
+{
+	uint32_t fp, *b = ans_bucket(s, key, &fp);
+
+	for (int w = 0; w < ANSWERED_WAYS; w++)
+		if (b[w] == fp || b[w] == 0) {
+			b[w] = fp;
+			return;
+		}
+	/* full: shift out the oldest (way 0), append */
+	memmove(b, b + 1, (ANSWERED_WAYS - 1) * sizeof(*b));
+	b[ANSWERED_WAYS - 1] = fp;
 }
 
 /* Rank of a in the frozen target set, or -1. */
@@ -183,21 +216,16 @@ sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
 	if (!pi || target_rank(s->c->targets, dst, &h) < 0)
 		return;
 	s->st->valid++;
-	if (s->answered) {
-		uint64_t key = h * s->c->nports + (pi - 1);
-
-		s->answered[ans_slot(s, key)] = key + 1;
-	}
-	if (state == ST_OPEN)
-		s->st->open++;
-	else if (state == ST_CLOSED)
+	if (s->answered)
+		answered_mark(s, h * s->c->nports + (pi - 1));
+	if (state == ST_CLOSED)
 		s->st->closed++;
 	else
 		s->st->unreachable++;
 	/* an ICMP error says nothing about the host itself (often a router
 	 * answers for an absent one): count it, record nothing; with
 	 * --all-states a live host's silent ports become "filtered" later */
-	if (state == ST_FILTERED)
+	if (state == ST_FILTERED || (state == ST_CLOSED && !s->c->all_states))
 		return;
 	/* a host that only sent RSTs is listed with --all-states; otherwise
 	 * the document would hold every address of a segment whose router
@@ -210,6 +238,13 @@ sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
 		/* open wins over an earlier or later negative answer */
 		if (svc)
 			return;
+	}
+	if (state == ST_OPEN) {
+		const char *cur = svc ? json_string_value(json_object_get(svc, "state")) : NULL;
+
+		if (cur && !strcmp(cur, "open"))
+			return;		/* a duplicate (retry answered too) */
+		s->st->open++;		/* distinct open services */
 	}
 	if (!svc)
 		svc = results_service(s->res, dst, pname, port, 1);
@@ -583,8 +618,12 @@ setup_tables(struct sweep *s)
 		s->port_idx[(c->ports[i].proto == 17) * 65536 + c->ports[i].port] =
 			(uint16_t)(i + 1);
 	if (c->mode == SWEEP_RAW) {
-		s->answered = calloc(ANSWERED_SLOTS, sizeof(*s->answered));
-		s->amask = ANSWERED_SLOTS - 1;
+		size_t nb = 4096;
+
+		while (nb < 2 * (size_t)c->pps && nb < (1u << 20))
+			nb <<= 1;
+		s->answered = calloc(nb * ANSWERED_WAYS, sizeof(*s->answered));
+		s->amask = nb - 1;
 		if (!s->answered)
 			return -1;
 	}
