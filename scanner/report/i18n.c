@@ -154,6 +154,8 @@ static const char *const counters[][LANG_COUNT + 1] = {
 	{ "refused_by_recheck", "Refused by the last scope check",
 	  "送信直前の範囲確認で拒否" },
 	{ "hosts_arp", "Hosts found by ARP", "ARPで見つかったホスト数" },
+	{ "probed", "Services probed", "調査したサービス数" },
+	{ "identified", "Services identified", "識別できたサービス数" },
 	{ "packets", "Packets captured", "取得パケット数" },
 	{ "bytes", "Bytes captured", "取得バイト数" },
 	{ "flows", "Flows", "フロー数" },
