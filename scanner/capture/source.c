@@ -9,11 +9,13 @@
  * libpcap 1.10 the same way.  Frames of a link type decode does not know
  * are counted (unsupported_link), never fatal.
  *
- * Live: pcap_create/activate with a short read timeout, so the loop sees
- * the stop flag (SIGINT/SIGTERM) and the deadline at least every 200 ms.
+ * Live: pcap_create/activate, then non-blocking reads with our own poll()
+ * of at most 200 ms, so the loop sees the stop flag (SIGINT/SIGTERM) and
+ * the deadline at least that often even on a silent interface.
  * pcap_stats() gives the kernel's receive/drop counts at the end.
  */
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +29,21 @@ ts_us(const struct pcap_pkthdr *h, int nano)
 {
 	return (int64_t)h->ts.tv_sec * 1000000 +
 	       (nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
+}
+
+/*
+ * Wait up to READ_TIMEOUT_MS for the live handle to become readable.  The
+ * handle is non-blocking: libpcap's own read timeout does not promise to
+ * return when no packet arrives at all (TPACKET_V3), which would hang a
+ * capture on a silent interface past its duration.
+ */
+static void
+live_wait(pcap_t *p)
+{
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+
+	if (pfd.fd >= 0)
+		(void)poll(&pfd, 1, READ_TIMEOUT_MS);
 }
 
 /* Read until the end, an error or *stop: 0 end, 1 error, 2 stopped. */
@@ -51,9 +68,10 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 				return 0;
 			continue;
 		}
-		if (rc == 0) {	/* live read timeout */
+		if (rc == 0) {	/* live, nothing buffered */
 			if (deadline && time(NULL) >= deadline)
 				return 0;
+			live_wait(p);
 			continue;
 		}
 		if (rc == PCAP_ERROR_BREAK)
@@ -123,6 +141,10 @@ live_open(struct capture *c, const char *iface, const char *bpf, char *err,
 	}
 	if (rc > 0)
 		capture_warn(c, "%s: %s", iface, pcap_statustostr(rc));
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		goto out_close;
+	}
 	if (bpf && bpf[0]) {
 		if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 			snprintf(err, errlen, "--bpf '%s': %s", bpf, pcap_geterr(p));
