@@ -96,8 +96,10 @@ unit-asan: $(BA)/unit-tests $(BA)/heiiki
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BA)/unit-tests --jobs 2
 
 # Every capture of the shared corpus through the ASan build of the decoder.
+# The corpus lives in ../shared/pcaps (or $$HEIIKI_SHARED/pcaps); where it is
+# absent the script says so and exits 77, which is reported, not failed.
 pcap-corpus: $(BA)/heiiki
-	HEIIKI=$(BA)/heiiki bash tests/pcap/corpus.sh
+	HEIIKI=$(BA)/heiiki bash tests/pcap/corpus.sh || [ $$? = 77 ]
 
 asan: unit-asan pcap-corpus
 
