@@ -56,7 +56,7 @@ capture_new(struct capture **out, const struct capture_opts *o, char *err,
 		return -1;
 	}
 	c->o = *o;
-	agg_limits_default(&alim);
+	agg_limits_default(&alim, o->max_flows);
 	if (flow_table_new(&c->ft, &lim, flow_exported, c, err, errlen) < 0 ||
 	    agg_new(&c->agg, &alim, err, errlen) < 0 ||
 	    recs_init(&c->ordinary, o->max_flow_records, err, errlen) < 0 ||

@@ -83,15 +83,23 @@ static const char *const name_src_str[NAME_SRC_COUNT] = {
 	"dns", "dns_alias", "sni", "http_host",
 };
 
-void
-agg_limits_default(struct agg_limits *lim)
+static size_t
+cap_at(size_t want, size_t limit)
 {
+	return want < limit ? want : limit;
+}
+
+void
+agg_limits_default(struct agg_limits *lim, size_t max_flows)
+{
+	size_t f = max_flows < 1024 ? 1024 : max_flows;
+
 	lim->max_exits = 256;
-	lim->max_peers = 65536;
-	lim->max_hosts = 65536;
-	lim->max_names = 65536;
-	lim->max_arp = 16384;
-	lim->max_pairs = 262144;
+	lim->max_peers = cap_at(f, 65536);
+	lim->max_hosts = cap_at(f, 65536);
+	lim->max_names = cap_at(f, 65536);
+	lim->max_arp = cap_at(f, 16384);
+	lim->max_pairs = cap_at(4 * f, 262144);
 }
 
 static int

@@ -35,7 +35,8 @@ struct agg_limits {
 
 struct agg;
 
-void agg_limits_default(struct agg_limits *lim);
+/* Defaults, scaled down for small flow tables (max_flows). */
+void agg_limits_default(struct agg_limits *lim, size_t max_flows);
 int agg_new(struct agg **out, const struct agg_limits *lim, char *err,
 	    size_t errlen);
 void agg_free(struct agg *a);

@@ -42,7 +42,8 @@ str_cmp(const void *a, const void *b)
 static void
 lines_flush(struct lines *l, FILE *out)
 {
-	qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
 	for (size_t i = 0; i < l->n; i++) {
 		fprintf(out, "%s\n", l->v[i]);
 		free(l->v[i]);
@@ -82,7 +83,8 @@ join(json_t *arr, char *buf, size_t len)
 		if (str)
 			lines_add(&l, str);
 	}
-	qsort(l.v, l.n, sizeof(*l.v), str_cmp);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), str_cmp);
 	for (k = 0; k < l.n; k++) {
 		int w = snprintf(buf + o, len - o, "%s%s", k ? "," : "", l.v[k]);
 		if (w < 0 || (size_t)w >= len - o)

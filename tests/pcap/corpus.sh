@@ -34,7 +34,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcod
 one() {
 	f=$1
 	id=$(printf '%s' "$f" | cksum | cut -d' ' -f1)
-	"$HEIIKI" capture -r "$f" --summary --no-geoip --max-flows 65536 \
+	"$HEIIKI" capture -r "$f" --summary --no-geoip --max-flows 4096 \
 		>/dev/null 2>"$work/$id.err"
 	rc=$?
 	if [ $rc -ne 0 ] && [ $rc -ne 2 ] && [ $rc -ne 3 ] ||
