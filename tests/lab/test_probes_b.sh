@@ -236,7 +236,8 @@ test_hl7() {
 	        pass
 	    writer.close()
 	async def main():
-	    async with await start_hl7_server(handle, port=2575):
+	    async with await start_hl7_server(handle, port=2575), \
+	            await start_hl7_server(handle, port=6661):
 	        await asyncio.sleep(3600)
 	asyncio.run(main())
 	EOF
@@ -245,6 +246,18 @@ test_hl7() {
 	run hl7-mllp hl7 $NET.45 2575
 	check hl7-mllp '.service == "hl7-mllp" and (.risks | index("hl7-mllp-listener")) and .hl7.msh3_sending_application == "LABENGINE" and .hl7.msa1_ack_code == "AE"' \
 		"MLLP listener answers the empty frame with a NAK: hl7-mllp-listener"
+	# a site port, named by the operator
+	if [ -x "$HEIIKI" ]; then
+		lab_wait_port hl7 6661
+		lab_exec cli timeout 60 "$HEIIKI" probe --probe hl7 -o "$LAB_DIR/hl7site.json" \
+			$NET.45:6661 >/dev/null 2>&1
+		if jq -e '.services[] | select(.port == 6661) | .service == "hl7-mllp" and (.risks | index("hl7-mllp-listener"))' \
+			"$LAB_DIR/hl7site.json" >/dev/null 2>&1; then
+			echo "ok   hl7-siteport: heiiki probe --probe hl7 on site port 6661"; PASS=$((PASS + 1))
+		else
+			echo "FAIL hl7-siteport: --probe hl7 on 6661"; FAIL=$((FAIL + 1))
+		fi
+	fi
 }
 
 # --- SNMP --------------------------------------------------------------
