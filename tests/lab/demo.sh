@@ -16,7 +16,7 @@ out=${DEMO_OUT:-$src/demo-out}
 . "$here/lib.sh"
 
 lab_init demo
-lab_hospital
+lab_hospital real
 mkdir -p "$out"
 policy=$out/policy.yaml
 cp "$here/demo-policy.yaml" "$policy"
@@ -37,6 +37,9 @@ lab_listen inet 443
 lab_bg core "$HEIIKI" capture -i border --duration 6 --policy "$policy" -o "$out/capture.json"
 cap_pid=${LAB_PIDS[-1]}
 sleep 1
+# Forget the neighbours so the capture sees the ARP that names the gateway:
+# that is how a declared exit (policy "gateway:") is matched to its MAC.
+lab_exec core ip neigh flush all
 for h in ehr pc1 modality; do
 	lab_exec "$h" timeout 2 socat -T1 /dev/null TCP:203.0.113.1:443 || true
 done

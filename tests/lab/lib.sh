@@ -232,7 +232,15 @@ lab_teardown() {
 #
 # Ground truth of open TCP ports is written to $LAB_DIR/truth.txt as
 # "addr port" lines (excluding do_not_scan hosts).
+#
+# "lab_hospital real" (the demo) runs real servers where the plain lab has
+# socat listeners, so the probes and findings have something true to say:
+# xrdp (RDP without NLA) on ehr:3389, nginx with a self-signed certificate
+# on ehr:443, a FortiGate-like SSL-VPN portal (nginx, recorded pages) on
+# vpngw:443, DCMTK storescp (accepts any AE title) on pacs:104, and
+# inetutils telnetd on modality:23 (one more ground-truth line).
 lab_hospital() {
+	local real=${1:-}
 	lab_switch sw-mgmt; lab_switch sw-srv; lab_switch sw-clin
 	lab_switch sw-off; lab_switch sw-vend
 	lab_ns core; lab_forward core
@@ -265,8 +273,12 @@ lab_hospital() {
 	lab_route fw default 203.0.113.1
 	lab_route inet 198.18.0.0/15 203.0.113.2
 
-	lab_sshd ehr; lab_listen ehr 443; lab_listen ehr 3389
-	lab_sshd pacs; lab_listen pacs 104
+	if [ "$real" = real ]; then
+		lab_hospital_real
+	else
+		lab_listen ehr 443; lab_listen ehr 3389; lab_listen pacs 104
+	fi
+	lab_sshd ehr; lab_sshd pacs
 	lab_listen modality 104
 	lab_listen pump 80
 	lab_listen pc1 3389; lab_listen pc1 445
@@ -283,6 +295,53 @@ lab_hospital() {
 	198.18.40.2 22
 	198.18.40.2 443
 	EOF
+	[ "$real" = real ] && echo "198.18.20.10 23" >> "$LAB_DIR/truth.txt"
 	lab_wait_port ehr 22; lab_wait_port ehr 3389; lab_wait_port pacs 104
 	lab_wait_port pc1 445; lab_wait_port vpngw 22; lab_wait_port pump 80
+}
+
+# Real servers for "lab_hospital real" (see above).
+lab_hospital_real() {
+	local src www
+	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	www=$src/tests/probes/data/http/www
+	. "$src/tests/probes/services_a.sh"
+	pa_certs "$LAB_DIR/certs"
+	chmod 755 "$LAB_DIR/certs"; chmod 644 "$LAB_DIR/certs/"*
+	pa_xrdp ehr
+	pa_telnetd modality
+	mkdir -p "$LAB_DIR/store"
+	lab_bg pacs storescp -od "$LAB_DIR/store" 104
+	lab_hospital_nginx ehr "listen 443 ssl; root /usr/share/nginx/html; index index.html;"
+	lab_hospital_nginx vpngw "listen 443 ssl; root $www/fortigate;
+		location = / { try_files /index.html =404; }
+		location = /remote/login { try_files /login.html =404; }"
+	lab_wait_port ehr 3389; lab_wait_port ehr 443; lab_wait_port vpngw 443
+	lab_wait_port pacs 104; lab_wait_port modality 23
+}
+
+# lab_hospital_nginx NS "server block body": one TLS nginx in NS.
+lab_hospital_nginx() {
+	local ns=$1 dir=$LAB_DIR/nginx-$1
+	mkdir -p "$dir/tmp"
+	cat > "$dir/nginx.conf" <<-EOC
+	daemon off;
+	worker_processes 1;
+	pid $dir/nginx.pid;
+	error_log $dir/error.log;
+	events { worker_connections 256; }
+	http {
+		access_log $dir/access.log;
+		client_body_temp_path $dir/tmp;
+		proxy_temp_path $dir/tmp;
+		fastcgi_temp_path $dir/tmp;
+		uwsgi_temp_path $dir/tmp;
+		scgi_temp_path $dir/tmp;
+		default_type text/html;
+		ssl_certificate $LAB_DIR/certs/cert.pem;
+		ssl_certificate_key $LAB_DIR/certs/key.pem;
+		server { $2 }
+	}
+	EOC
+	lab_bg "$ns" /usr/sbin/nginx -c "$dir/nginx.conf"
 }
