@@ -19,6 +19,7 @@
 #include "flow.h"
 
 #define EVICT_SAMPLES 8
+#define INDEX_START 4096
 
 struct slot {
 	uint32_t idx;		/* flow number + 1; 0 = empty */
@@ -31,6 +32,7 @@ struct flow_table {
 	size_t nfree;
 	struct slot *slots;
 	size_t mask;
+	size_t max_slots;	/* the index never grows past this */
 	size_t max;
 	size_t count;
 	struct flow_limits lim;
@@ -77,7 +79,8 @@ flow_table_new(struct flow_table **out, const struct flow_limits *lim,
 	ft = calloc(1, sizeof(*ft));
 	if (!ft)
 		goto out_nomem;
-	nslots = index_slots(lim->max_flows);
+	ft->max_slots = index_slots(lim->max_flows);
+	nslots = ft->max_slots < INDEX_START ? ft->max_slots : INDEX_START;
 	/* calloc: pages are touched only as flows are used. */
 	ft->flows = calloc(lim->max_flows, sizeof(*ft->flows));
 	ft->freelist = calloc(lim->max_flows, sizeof(*ft->freelist));
@@ -252,6 +255,33 @@ flow_swap_sides(struct flow *f)
 		f->flags |= FLOW_L2_0;
 }
 
+/* Double the index; 0 on success, -1 when it cannot grow. */
+static int
+flow_grow(struct flow_table *ft)
+{
+	size_t n = (ft->mask + 1) * 2;
+	struct slot *ns;
+
+	if (n > ft->max_slots)
+		return -1;
+	ns = calloc(n, sizeof(*ns));
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i <= ft->mask; i++) {
+		size_t j;
+
+		if (ft->slots[i].idx == 0)
+			continue;
+		for (j = ft->slots[i].hash & (n - 1); ns[j].idx; j = (j + 1) & (n - 1))
+			;
+		ns[j] = ft->slots[i];
+	}
+	free(ft->slots);
+	ft->slots = ns;
+	ft->mask = n - 1;
+	return 0;
+}
+
 static struct flow *
 flow_create(struct flow_table *ft, const struct pkt_meta *m, uint16_t sp,
 	    uint16_t dp, uint16_t vlan, uint32_t h, int64_t ts_us, int *dir)
@@ -259,7 +289,10 @@ flow_create(struct flow_table *ft, const struct pkt_meta *m, uint16_t sp,
 	struct flow *f;
 	size_t i;
 
-	if (ft->count >= ft->max)
+	if ((ft->count + 1) * 2 > ft->mask + 1 && flow_grow(ft) < 0 &&
+	    (ft->count + 1) * 4 > (ft->mask + 1) * 3)
+		flow_evict_one(ft);	/* index cannot grow: keep it <= 3/4 */
+	else if (ft->count >= ft->max)
 		flow_evict_one(ft);
 	f = &ft->flows[ft->freelist[--ft->nfree]];
 	memset(f, 0, sizeof(*f));

@@ -8,9 +8,10 @@
  * addresses are kept per side.
  *
  * Memory is fixed when the table is made: max_flows flow records in one
- * array plus an open-addressing index (linear probing, power-of-two size
- * at least 1.5 x max_flows, 8 bytes a slot holding the flow number and its
- * hash).  No allocation happens per packet.  When the table is full the
+ * array plus an open-addressing index (linear probing, 8 bytes a slot
+ * holding the flow number and its hash) that doubles as flows are added,
+ * up to a power of two at least 1.5 x max_flows.  No allocation happens
+ * per packet.  When the table is full the
  * least recently seen of a few sampled flows is evicted (exported with
  * FLOW_EVICTED) and counted.  Flows idle longer than the idle timeout, or
  * open longer than the active timeout, are exported by a sweep that runs
