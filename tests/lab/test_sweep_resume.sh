@@ -26,6 +26,13 @@ wait $pid; rc=$?
 [ $rc -eq 4 ] || fail "SIGINT: exit $rc, expected 4"
 grep -q '"status": *"partial"' "$D/a.json" || fail "SIGINT: results not marked partial"
 [ -s "$D/a.json.ckpt" ] || fail "SIGINT: no checkpoint"
+# a changed policy (any byte) must be refused: the order would differ
+cp "$D/policy.yaml" "$D/policy.orig"
+echo "# edited" >> "$D/policy.yaml"
+lab_exec scanner "$HEIIKI" scan --resume "$D/a.json.ckpt" 2> "$D/rerr.txt"
+rc=$?
+[ $rc -eq 2 ] && grep -q "changed" "$D/rerr.txt" || fail "resume with a changed policy: exit $rc, $(cat "$D/rerr.txt")"
+cp "$D/policy.orig" "$D/policy.yaml"
 lab_exec scanner "$HEIIKI" scan --resume "$D/a.json.ckpt" || fail "resume after SIGINT: exit $?"
 sweep_open "$D/a.json" > "$D/got1.txt"
 diff -u "$D/truth.txt" "$D/got1.txt" || fail "SIGINT+resume: open set differs"
