@@ -488,6 +488,7 @@ conn_start_io(struct run *run, struct conn *c)
 		c->ssl = SSL_new(run->tls);
 		if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
 			c->ph = PH_READ;
+			c->want = 0;		/* no poll event: the deadline ends it */
 			c->deadline = 0;	/* fails at once */
 			return;
 		}
@@ -498,7 +499,9 @@ conn_start_io(struct run *run, struct conn *c)
 	}
 	if (conn_hello(run, c) < 0) {
 		c->ph = PH_READ;
-		c->deadline = 0;
+		c->want = 0;		/* a UDP socket is always writable */
+		c->txlen = 0;
+		c->deadline = 0;	/* conn_timeout ends it at once */
 		return;
 	}
 	c->len = 0;
@@ -773,6 +776,12 @@ conn_timeout(struct run *run, struct conn *c)
 {
 	struct job *j = c->job;
 
+	/* Nothing was sent (hello refused: SNMP opt-out, fragile device):
+	 * there is nothing to retry and nothing to wait for. */
+	if (j->udp && c->txlen == 0) {
+		conn_end(run, c, "not-sent");
+		return;
+	}
 	if (j->udp && c->ph == PH_READ && !c->len && ++c->tries < (int)run->udp_tries &&
 	    now_ms() - j->probe_t0 < run->probe_ms) {
 		c->txoff = 0;
