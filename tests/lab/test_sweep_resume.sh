@@ -18,10 +18,12 @@ ARGS=(--policy "$D/policy.yaml" -p "$SWEEP_PORTS" --no-probes --no-findings --no
       --rate 400 --checkpoint-interval 500 servers clinical office vendor)
 
 # --- SIGINT -------------------------------------------------------------
-lab_exec scanner "$HEIIKI" scan "${ARGS[@]}" -o "$D/a.json" &
+# started directly (not through the lab_exec function) so that $! is the
+# scanner itself: ip netns exec execs it in place
+ip netns exec "$(lab_nsname scanner)" "$HEIIKI" scan "${ARGS[@]}" -o "$D/a.json" &
 pid=$!
 sleep 6
-lab_exec scanner pkill -INT -x heiiki
+kill -INT $pid		# our scan only, never by name
 wait $pid; rc=$?
 [ $rc -eq 4 ] || fail "SIGINT: exit $rc, expected 4"
 grep -q '"status": *"partial"' "$D/a.json" || fail "SIGINT: results not marked partial"
@@ -44,10 +46,10 @@ read -r sent total <<<"$(python3 -c "import json;r=json.load(open('$D/a.json'))[
 echo "ok: SIGINT then resume = ground truth (resumed run probed $sent of $total)"
 
 # --- SIGKILL ------------------------------------------------------------
-lab_exec scanner "$HEIIKI" scan "${ARGS[@]}" -o "$D/b.json" &
+ip netns exec "$(lab_nsname scanner)" "$HEIIKI" scan "${ARGS[@]}" -o "$D/b.json" &
 pid=$!
 sleep 6
-lab_exec scanner pkill -KILL -x heiiki
+kill -KILL $pid
 wait $pid
 [ ! -e "$D/b.json" ] || fail "SIGKILL: a results file exists"
 [ -s "$D/b.json.ckpt" ] || fail "SIGKILL: no checkpoint"
