@@ -220,7 +220,7 @@ sweep_reply(struct sweep *s, const struct addr *dst, uint8_t proto,
 		answered_mark(s, h * s->c->nports + (pi - 1));
 	if (state == ST_CLOSED)
 		s->st->closed++;
-	else
+	else if (state == ST_FILTERED)
 		s->st->unreachable++;
 	/* an ICMP error says nothing about the host itself (often a router
 	 * answers for an absent one): count it, record nothing; with

@@ -47,6 +47,10 @@ c = run["counters"]
 for k in ("sent", "received", "valid_replies", "retries", "pcap_recv", "pcap_drop", "pcap_ifdrop"):
     assert k in c, k
 assert c["sent"] > 0 and c["valid_replies"] > 0 and c["retries"] > 0, c
+opens = sum(1 for x in d["services"] if x["state"] == "open" and not x["addr"].startswith("198.18.0."))
+assert c["open"] == opens == 10, (c, opens)
+closed = sum(1 for x in d["services"] if x["state"] == "closed")
+assert c["closed"] >= closed > 0, c
 print("ok: printer found by ARP with vendor", p["vendor"], "; counters", c["sent"], "sent")
 PY
 
