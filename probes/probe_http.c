@@ -133,7 +133,7 @@ http_split(struct rd *in, int eof, struct http_resp *r)
 	return PROBE_MATCH;
 }
 
-/* <title ...>text</title>, whitespace collapsed, at most 128 chars. */
+/* <title ...>text</title>, whitespace collapsed, UTF-8 kept, at most 128 bytes. */
 static void
 http_title(const struct http_resp *r, char *out, size_t outlen)
 {
@@ -152,13 +152,21 @@ http_title(const struct http_resp *r, char *out, size_t outlen)
 	n = r->bodylen - (size_t)(s - r->body);
 	b = ci_find(s, n, "</title");
 	n = b >= 0 ? (size_t)b : n;
-	rd_printable(s, n < sizeof(raw) - 1 ? n : sizeof(raw) - 1, raw, sizeof(raw));
-	for (size_t i = 0; raw[i] && o + 1 < outlen && o < HTTP_TITLE_MAX; i++) {
-		int sp = raw[i] == '.' && i < n && (s[i] == '\r' || s[i] == '\n' || s[i] == '\t');
+	rd_text(s, n < sizeof(raw) - 1 ? n : sizeof(raw) - 1, raw, sizeof(raw));
+	/* raw is valid UTF-8: copy whole characters, collapse spaces */
+	for (size_t i = 0; raw[i];) {
+		uint8_t c = (uint8_t)raw[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 
-		if ((sp || raw[i] == ' ') && (o == 0 || out[o - 1] == ' '))
+		if (c == ' ' && (o == 0 || out[o - 1] == ' ')) {
+			i++;
 			continue;
-		out[o++] = sp ? ' ' : raw[i];
+		}
+		if (o + len > HTTP_TITLE_MAX || o + len + 1 > outlen)
+			break;
+		memcpy(out + o, raw + i, len);
+		o += len;
+		i += len;
 	}
 	while (o && out[o - 1] == ' ')
 		o--;

@@ -193,3 +193,61 @@ rd_line(struct rd *r, char *dst, size_t dstlen)
 	}
 	return 1;
 }
+
+/* Length of the well-formed UTF-8 sequence at p (2-4), or 0. */
+static size_t
+utf8_seq(const uint8_t *p, size_t n)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	/* C1 controls U+0080-U+009F are not text either */
+	if (cp < 0xa0)
+		return 0;
+	return len;
+}
+
+void
+rd_text(const uint8_t *src, size_t n, char *dst, size_t dstlen)
+{
+	size_t o = 0, i = 0;
+
+	if (dstlen == 0)
+		return;
+	while (i < n && o + 1 < dstlen) {
+		size_t len = src[i] >= 0x80 ? utf8_seq(src + i, n - i) : 0;
+
+		if (len) {
+			if (o + len >= dstlen)
+				break;	/* never split a character */
+			memcpy(dst + o, src + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		if (src[i] == '\t' || src[i] == '\r' || src[i] == '\n')
+			dst[o++] = ' ';
+		else
+			dst[o++] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '.';
+		i++;
+	}
+	dst[o] = '\0';
+}

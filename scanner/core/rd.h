@@ -76,4 +76,12 @@ int rd_line(struct rd *r, char *dst, size_t dstlen);
  */
 void rd_printable(const uint8_t *src, size_t n, char *dst, size_t dstlen);
 
+/*
+ * Like rd_printable, but well-formed UTF-8 (no overlong forms, surrogates or
+ * code points above U+10FFFF) is kept, so Japanese page titles and banners
+ * survive; TAB, CR and LF become ' '.  The output is always valid UTF-8 and
+ * never ends inside a multi-byte sequence.
+ */
+void rd_text(const uint8_t *src, size_t n, char *dst, size_t dstlen);
+
 #endif

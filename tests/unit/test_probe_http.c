@@ -175,3 +175,32 @@ Test(probe_http, malformed_and_lying)
 	free(big);
 	json_decref(out);
 }
+
+Test(probe_http, japanese_title_is_kept_and_capped_on_a_character)
+{
+	struct vpn_db *db = db_load();
+	json_t *out = json_object();
+	char resp[1024], want[200];
+	const char *t;
+	size_t n;
+
+	snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+		 "Content-Length: 60\r\n\r\n<html><title>電子カルテ\r\n  ログイン</title></html>");
+	cr_assert_eq(http_str(resp, 1, out, db), PROBE_MATCH);
+	cr_assert_str_eq(pa_str(out, "http", "title"), "電子カルテ ログイン");
+	json_decref(out);
+
+	/* 60 three-byte characters = 180 bytes: cut at 126 bytes (42 chars), never mid-character */
+	out = json_object();
+	n = (size_t)snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\n\r\n<title>");
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(resp + n, sizeof(resp) - n, "病");
+	snprintf(resp + n, sizeof(resp) - n, "</title>");
+	for (size_t i = 0, w = 0; i < 42; i++)
+		w += (size_t)snprintf(want + w, sizeof(want) - w, "病");
+	cr_assert_eq(http_str(resp, 1, out, db), PROBE_MATCH);
+	t = pa_str(out, "http", "title");
+	cr_assert_str_eq(t, want);
+	json_decref(out);
+	vpn_db_free(db);
+}

@@ -94,3 +94,21 @@ Test(rd, find_and_peek)
 	rd_init(&r, NULL, 100);
 	cr_assert_eq(rd_left(&r), 0, "NULL data means no bytes");
 }
+
+Test(rd, text_keeps_utf8_and_nothing_else)
+{
+	char out[64];
+	/* 電子カルテ ログイン, then a lone continuation byte, an overlong '/',
+	 * a surrogate, a C1 control, a truncated 3-byte sequence */
+	const uint8_t in[] = "\xe9\x9b\xbb\xe5\xad\x90\xe3\x82\xab\xe3\x83\xab\xe3\x83\x86\t"
+			     "\x80\xc0\xaf\xed\xa0\x80\xc2\x85\x01\xe3\x83";
+
+	rd_text(in, sizeof(in) - 1, out, sizeof(out));
+	/* 1 + 1 + 1 + 3 + 2 + 1 + 2 = 11 bytes, each replaced */
+	cr_assert_str_eq(out, "電子カルテ ...........");
+	/* never split a character at the end of the buffer */
+	rd_text((const uint8_t *)"ab\xe9\x9b\xbb", 5, out, 4);
+	cr_assert_str_eq(out, "ab");
+	rd_text((const uint8_t *)"ab\xe9\x9b\xbb", 5, out, 6);
+	cr_assert_str_eq(out, "ab電");
+}
