@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rd_init(&r, data, size);
 	while (rd_u8(&r, &op)) {
-		switch (op & 7) {
+		switch (op % 9) {
 		case 0: rd_u8_prefixed(&r, &sub); (void)rd_find(&sub, "ab", 2); break;
 		case 1: rd_be16_prefixed(&r, &sub); break;
 		case 2: rd_be24_prefixed(&r, &sub); break;
@@ -25,7 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4: rd_line(&r, line, sizeof(line)); break;
 		case 5: rd_le32(&r, &u32); break;
 		case 6: rd_skip(&r, op >> 3); break;
-		default: rd_printable(rd_ptr(&r), rd_left(&r), line, sizeof(line)); break;
+		case 7: rd_printable(rd_ptr(&r), rd_left(&r), line, sizeof(line)); break;
+		default: rd_text(rd_ptr(&r), rd_left(&r), line, sizeof(line)); break;
 		}
 	}
 	return 0;
