@@ -93,7 +93,7 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 						    ebuf);
 	if (!p) {
 		c->st.files_unreadable++;
-		snprintf(err, errlen, "%s: %s", path, ebuf);
+		snprintf(err, errlen, "%s", ebuf);
 		return -1;
 	}
 	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
