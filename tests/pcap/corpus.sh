@@ -10,7 +10,9 @@
 # rendered as the text summary (not written: writing syncs to disk, which
 # would dominate the run time).  A file fails when heiiki dies from a
 # signal, exits with a status other than 0/2/3, or prints a sanitizer
-# report.  Files run two at a time (xargs -P2).  Exit 0 when none failed.
+# report.  Files go eight to a process (a failing batch is re-run file by
+# file to name the culprit), two processes at a time (xargs -P2).  Exit 0
+# when none failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -31,32 +33,61 @@ export HEIIKI work
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
 
-one() {
-	f=$1
-	id=$(printf '%s' "$f" | cksum | cut -d' ' -f1)
+# run FILE...: one heiiki process over the files; prints its exit status
+# and leaves stderr in $work/$id.err.  SIGINT/SIGKILL/SIGTERM come from
+# outside (a shared machine's clean-up): run once more.  Crashes show up
+# as a sanitizer report (exit 98/99) or SIGSEGV/SIGABRT (139/134).
+run() {
+	local args=() f rc
+	for f in "$@"; do args+=(-r "$f"); done
 	for _ in 1 2; do
-		"$HEIIKI" capture -r "$f" --summary --no-geoip --max-flows 4096 \
+		"$HEIIKI" capture "${args[@]}" --summary --no-geoip --max-flows 4096 \
 			>/dev/null 2>"$work/$id.err"
 		rc=$?
-		# SIGINT/SIGKILL/SIGTERM come from outside (a shared machine's
-		# clean-up): run the file once more.  Crashes show up as a
-		# sanitizer report (exit 98/99) or SIGSEGV/SIGABRT (139/134).
 		case $rc in 130|137|143) continue ;; esac
 		break
 	done
-	if [ $rc -ne 0 ] && [ $rc -ne 2 ] && [ $rc -ne 3 ] ||
-	   grep -qE 'Sanitizer|runtime error:' "$work/$id.err"; then
-		echo "FAIL rc=$rc $f"
-		head -30 "$work/$id.err"
-		echo "FAIL" >"$work/$id.fail"
+	return $rc
+}
+
+bad() {
+	[ "$1" -ne 0 ] && [ "$1" -ne 2 ] && [ "$1" -ne 3 ] ||
+		grep -qE 'Sanitizer|runtime error:' "$work/$id.err"
+}
+
+# batch FILE...: the files in one process (start-up of an ASan binary
+# dominates small files); when that fails, each file alone to name it.
+batch() {
+	id=$(printf '%s' "$1" | cksum | cut -d' ' -f1)
+	local rc named=0 f
+	run "$@"
+	rc=$?
+	if bad $rc; then
+		cp "$work/$id.err" "$work/$id.batch"
+		for f in "$@"; do
+			run "$f"
+			rc=$?
+			if bad $rc; then
+				named=1
+				echo "FAIL rc=$rc $f"
+				head -30 "$work/$id.err"
+				echo "FAIL" >"$work/$id-$(printf '%s' "$f" | cksum | cut -d' ' -f1).fail"
+			fi
+		done
+		if [ $named = 0 ]; then	# only the files together fail
+			echo "FAIL (together) $*"
+			head -30 "$work/$id.batch"
+			echo "FAIL" >"$work/$id.fail"
+		fi
+		rm -f "$work/$id.batch"
 	fi
 	rm -f "$work/$id.err"
 }
-export -f one
+export -f run bad batch
 
 n=$(find "$dir" -type f | wc -l)
 start=$(date +%s)
-find "$dir" -type f -print0 | sort -z | xargs -0 -P2 -n1 bash -c 'one "$1"' _
+find "$dir" -type f -print0 | sort -z | xargs -0 -P2 -n8 bash -c 'batch "$@"' _
 failed=$(find "$work" -name '*.fail' | wc -l)
 echo "corpus: $n files in $(( $(date +%s) - start ))s, $failed failed"
 [ "$failed" -eq 0 ]
