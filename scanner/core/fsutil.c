@@ -28,14 +28,50 @@ fsync_dir_of(const char *path)
 	free(copy);
 }
 
+/* Write to something that is not a regular file (/dev/null, a FIFO, a
+ * terminal): renaming over it would replace the device node. */
+static int
+write_in_place(const char *path, const char *p, size_t len, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	close(fd);
+	return 0;
+}
+
 int
 fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		char *err, size_t errlen)
 {
 	char tmp[4096];
 	const char *p = data;
+	struct stat st;
 	int fd;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s: is a directory", path);
+			return -1;
+		}
+		return write_in_place(path, p, len, err, errlen);
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
 	    (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);

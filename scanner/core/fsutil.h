@@ -10,7 +10,9 @@
 /*
  * Replace path with data atomically: write "path.tmp.PID", fsync, rename
  * over path, fsync the directory.  A crash leaves either the old file or
- * the new one, never a half-written one.  Returns 0 or -1 with err set.
+ * the new one, never a half-written one.  A path that exists and is not a
+ * regular file (/dev/null, a FIFO) is written in place instead of being
+ * replaced.  Returns 0 or -1 with err set.
  */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		    char *err, size_t errlen);

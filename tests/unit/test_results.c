@@ -140,3 +140,19 @@ Test(results, fs_read_all_is_bounded)
 	cr_assert_eq(len, 10000);
 	free(data);
 }
+
+Test(results, devices_are_written_in_place_not_replaced)
+{
+	struct results *r = results_new("scan");
+	char err[256], path[128];
+	struct stat st;
+
+	/* /dev/null must stay a character device even when we run as root */
+	cr_assert_eq(results_write(r, "/dev/null", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(stat("/dev/null", &st), 0);
+	cr_assert(S_ISCHR(st.st_mode), "/dev/null was replaced");
+	cr_assert_eq(results_write(r, dir, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "%s: is a directory", dir);
+	cr_assert_str_eq(err, path);
+	results_free(r);
+}
