@@ -98,8 +98,10 @@ rd_sub(struct rd *r, struct rd *sub, size_t n)
 {
 	const uint8_t *p;
 
-	if (!rd_bytes(r, &p, n))
+	if (!rd_bytes(r, &p, n)) {
+		rd_init(sub, NULL, 0);
 		return 0;
+	}
 	rd_init(sub, p, n);
 	return 1;
 }
@@ -112,6 +114,7 @@ rd_prefixed(struct rd *r, struct rd *sub, size_t lenbytes)
 
 	if (!rd_be(r, lenbytes, &n) || n > r->len) {
 		*r = save;
+		rd_init(sub, NULL, 0);	/* a failed split leaves an empty child */
 		return 0;
 	}
 	return rd_sub(r, sub, (size_t)n);

@@ -52,7 +52,8 @@ int rd_le64(struct rd *r, uint64_t *v);
 int rd_bytes(struct rd *r, const uint8_t **p, size_t n);
 /* Copy the next n bytes into dst. */
 int rd_copy(struct rd *r, void *dst, size_t n);
-/* Split the next n bytes off into *sub (a child cursor) and advance. */
+/* Split the next n bytes off into *sub (a child cursor) and advance; on
+ * failure *sub is left empty and r does not move. */
 int rd_sub(struct rd *r, struct rd *sub, size_t n);
 /* Length-prefixed children (TLS/SSH style). */
 int rd_u8_prefixed(struct rd *r, struct rd *sub);

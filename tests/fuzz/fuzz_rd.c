@@ -17,9 +17,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rd_init(&r, data, size);
 	while (rd_u8(&r, &op)) {
+		sub.p = NULL;	/* poison: a failed split must not leave it dangling */
+		sub.len = 12345;
 		switch (op % 9) {
-		case 0: rd_u8_prefixed(&r, &sub); (void)rd_find(&sub, "ab", 2); break;
-		case 1: rd_be16_prefixed(&r, &sub); break;
+		case 0: if (rd_u8_prefixed(&r, &sub)) (void)rd_find(&sub, "ab", 2); break;
+		case 1: rd_be16_prefixed(&r, &sub); (void)rd_find(&sub, "ab", 2); break;
 		case 2: rd_be24_prefixed(&r, &sub); break;
 		case 3: rd_be32_prefixed(&r, &sub); break;
 		case 4: rd_line(&r, line, sizeof(line)); break;

@@ -112,3 +112,17 @@ Test(rd, text_keeps_utf8_and_nothing_else)
 	rd_text((const uint8_t *)"ab\xe9\x9b\xbb", 5, out, 6);
 	cr_assert_str_eq(out, "ab電");
 }
+
+Test(rd, failed_split_leaves_an_empty_child)
+{
+	const uint8_t lie[] = { 9, 'a' };
+	struct rd r, sub = { (const uint8_t *)"junk", 4 };
+
+	rd_init(&r, lie, sizeof(lie));
+	cr_assert_not(rd_u8_prefixed(&r, &sub));
+	cr_assert_eq(rd_left(&sub), 0);
+	cr_assert_eq(rd_find(&sub, "a", 1), -1);
+	sub.len = 4;
+	cr_assert_not(rd_sub(&r, &sub, 3));
+	cr_assert_eq(rd_left(&sub), 0);
+}
