@@ -299,9 +299,13 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 		rc = cli_fail("capture", "%s", r ? err : "out of memory");
 		goto out;
 	}
-	if (have_policy)
+	if (have_policy) {
 		json_object_set_new(results_run(r), "policy_hash",
 				    json_string(pol->hash));
+		if (pol->site[0])
+			json_object_set_new(results_run(r), "site",
+					    json_string(pol->site));
+	}
 	rc = cap_output(a, r, cap_stop != 0);
 out:
 	results_free(r);

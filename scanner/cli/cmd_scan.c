@@ -464,6 +464,8 @@ set_vantage(struct scan *s)
 	const struct zone *z;
 
 	json_object_set_new(run, "policy_hash", json_string(s->pol.hash));
+	if (s->pol.site[0])
+		json_object_set_new(run, "site", json_string(s->pol.site));
 	if (s->targets.n == 0)
 		return;
 	first.v = s->targets.r[0].lo;
