@@ -165,14 +165,85 @@ count_status(struct capture *c, enum decode_status st,
 		c->st.non_ip++;
 }
 
+/* Whether the flow table takes this packet (see capture_apply). */
+static int
+flow_wanted(const struct pkt_meta *m, enum decode_status st)
+{
+	if (m->flags & PKT_ARP || !m->ipver)
+		return 0;
+	/* Later fragments carry no ports, a header cut before the ports
+	 * would make a bogus port-0 flow, and a lying header is not a flow:
+	 * all three are only counted. */
+	if ((m->flags & PKT_FRAG_LATER) || st == DEC_INVALID)
+		return 0;
+	if ((m->proto == DECODE_TCP || m->proto == DECODE_UDP) &&
+	    !(m->flags & PKT_PORTS))
+		return 0;
+	return 1;
+}
+
+/* Everything after decoding, for one frame, in arrival order. */
+static void
+capture_apply(struct capture *c, const struct pending *e)
+{
+	const struct pkt_meta *m = &e->m;
+	struct flow *f;
+	int dir;
+
+	if (m->flags & PKT_ARP) {
+		c->st.arp++;
+		if (addr_v4(&m->arp_spa) != 0)
+			agg_arp(c->agg, &m->arp_spa, m->arp_sha);
+		return;
+	}
+	if (!m->ipver)
+		return;
+	c->st.ip++;
+	if (m->flags & PKT_FRAG)
+		c->st.fragments++;
+	if (!e->want_flow)
+		return;
+	f = flow_update_hashed(c->ft, m, e->hash, e->wirelen, e->ts_us, &dir);
+	if (m->payload_len == 0)
+		return;
+	if ((m->flags & PKT_PORTS) && (m->sport == 53 || m->sport == 5353))
+		dissect_dns_payload(c, m);
+	if (!(f->flags & FLOW_APP_DONE))
+		dissect_flow_payload(c, f, dir, m);
+}
+
+static void
+pend_apply_oldest(struct capture *c)
+{
+	capture_apply(c, &c->pend[c->pend_head]);
+	c->pend_head = (c->pend_head + 1) & (PEND_DEPTH - 1);
+	c->pend_n--;
+}
+
+static void
+pend_drain(struct capture *c)
+{
+	while (c->pend_n)
+		pend_apply_oldest(c);
+}
+
+static void
+pend_decode(struct capture *c, struct pending *e, int dlt, const uint8_t *data,
+	    uint32_t caplen)
+{
+	enum decode_status st = decode_packet(dlt, data, caplen, &e->m);
+
+	count_status(c, st, &e->m);
+	e->want_flow = (uint8_t)flow_wanted(&e->m, st);
+	if (e->want_flow)
+		e->hash = flow_key_hash(&e->m);
+}
+
 void
 capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 	       uint32_t caplen, uint32_t wirelen)
 {
-	struct pkt_meta m;
-	enum decode_status st;
-	struct flow *f;
-	int dir;
+	struct pending *e;
 
 	c->st.packets++;
 	c->st.bytes += wirelen;
@@ -180,34 +251,34 @@ capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 		c->st.unsupported_link++;
 		return;
 	}
-	st = decode_packet(dlt, data, caplen, &m);
-	count_status(c, st, &m);
-	if (m.flags & PKT_ARP) {
-		c->st.arp++;
-		if (addr_v4(&m.arp_spa) != 0)
-			agg_arp(c->agg, &m.arp_spa, m.arp_sha);
+	if (caplen > PEND_FRAME_MAX) {	/* rare: no copy, apply now */
+		struct pending big;
+
+		pend_drain(c);
+		big.ts_us = ts_us;
+		big.wirelen = wirelen;
+		pend_decode(c, &big, dlt, data, caplen);
+		capture_apply(c, &big);
 		return;
 	}
-	if (!m.ipver)
-		return;
-	c->st.ip++;
-	if (m.flags & PKT_FRAG)
-		c->st.fragments++;
-	/* Later fragments carry no ports, a header cut before the ports
-	 * would make a bogus port-0 flow, and a lying header is not a flow:
-	 * all three are only counted. */
-	if ((m.flags & PKT_FRAG_LATER) || st == DEC_INVALID)
-		return;
-	if ((m.proto == DECODE_TCP || m.proto == DECODE_UDP) &&
-	    !(m.flags & PKT_PORTS))
-		return;
-	f = flow_update(c->ft, &m, wirelen, ts_us, &dir);
-	if (m.payload_len == 0)
-		return;
-	if ((m.flags & PKT_PORTS) && (m.sport == 53 || m.sport == 5353))
-		dissect_dns_payload(c, &m);
-	if (!(f->flags & FLOW_APP_DONE))
-		dissect_flow_payload(c, f, dir, &m);
+	if (c->pend_n == PEND_DEPTH)
+		pend_apply_oldest(c);
+	e = &c->pend[(c->pend_head + c->pend_n) & (PEND_DEPTH - 1)];
+	memcpy(e->frame, data, caplen);
+	e->ts_us = ts_us;
+	e->wirelen = wirelen;
+	pend_decode(c, e, dlt, e->frame, caplen);
+	if (e->want_flow)
+		flow_prefetch(c->ft, e->hash);
+	c->pend_n++;
+	/* Halfway through the queue the slot is cached: fetch the record. */
+	if (c->pend_n > PEND_DEPTH / 2) {
+		const struct pending *h = &c->pend[(c->pend_head + c->pend_n -
+						    1 - PEND_DEPTH / 2) &
+						   (PEND_DEPTH - 1)];
+		if (h->want_flow)
+			flow_prefetch_record(c->ft, h->hash);
+	}
 }
 
 /* ---- zones and classification -------------------------------------------- */
@@ -388,6 +459,7 @@ flow_exported(void *ctx, const struct flow *f, enum flow_reason why)
 int
 capture_finish(struct capture *c, struct results *r, char *err, size_t errlen)
 {
+	pend_drain(c);
 	flow_flush(c->ft);
 	if (recs_write(c, r, err, errlen) < 0)
 		return -1;

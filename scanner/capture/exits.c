@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "exits.h"
+#include "zmem.h"
 
 #define EXIT_HOSTS_LISTED 64
 #define EXIT_ADDRS 4
@@ -109,7 +110,7 @@ amap_init(struct amap *m, size_t cap)
 
 	while (n < cap * 2)
 		n <<= 1;
-	m->slots = calloc(n, sizeof(*m->slots));
+	m->slots = zmem_calloc(n, sizeof(*m->slots));
 	m->mask = n - 1;
 	m->cap = cap;
 	return m->slots ? 0 : -1;
@@ -194,12 +195,12 @@ agg_free(struct agg *a)
 {
 	if (!a)
 		return;
-	free(a->exit_map.slots);
-	free(a->peer_map.slots);
-	free(a->host_map.slots);
-	free(a->name_map.slots);
-	free(a->arp_map.slots);
-	free(a->pair_map.slots);
+	zmem_free(a->exit_map.slots);
+	zmem_free(a->peer_map.slots);
+	zmem_free(a->host_map.slots);
+	zmem_free(a->name_map.slots);
+	zmem_free(a->arp_map.slots);
+	zmem_free(a->pair_map.slots);
 	free(a->exits);
 	free(a->peers);
 	free(a->hosts);

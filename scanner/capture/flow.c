@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "zmem.h"
 
 #define EVICT_SAMPLES 8
 #define INDEX_START 4096
@@ -30,6 +31,7 @@ struct flow_table {
 	struct flow *flows;
 	uint32_t *freelist;
 	size_t nfree;
+	size_t nfresh;		/* records never handed out: nfresh..max-1 */
 	struct slot *slots;
 	size_t mask;
 	size_t max_slots;	/* the index never grows past this */
@@ -81,16 +83,16 @@ flow_table_new(struct flow_table **out, const struct flow_limits *lim,
 		goto out_nomem;
 	ft->max_slots = index_slots(lim->max_flows);
 	nslots = ft->max_slots < INDEX_START ? ft->max_slots : INDEX_START;
-	/* calloc: pages are touched only as flows are used. */
-	ft->flows = calloc(lim->max_flows, sizeof(*ft->flows));
-	ft->freelist = calloc(lim->max_flows, sizeof(*ft->freelist));
-	ft->slots = calloc(nslots, sizeof(*ft->slots));
+	/* Zero-filled mappings: pages are touched only as flows are used. */
+	ft->flows = zmem_calloc(lim->max_flows, sizeof(*ft->flows));
+	ft->freelist = zmem_calloc(lim->max_flows, sizeof(*ft->freelist));
+	ft->slots = zmem_calloc(nslots, sizeof(*ft->slots));
 	if (!ft->flows || !ft->freelist || !ft->slots)
 		goto out_free;
-	/* Hand out low indexes first so memory use follows the flow count. */
-	for (size_t i = 0; i < lim->max_flows; i++)
-		ft->freelist[i] = (uint32_t)(lim->max_flows - 1 - i);
-	ft->nfree = lim->max_flows;
+	/* Hand out low indexes first so memory use follows the flow count:
+	 * freed records are reused first, then never-used ones in order. */
+	ft->nfree = 0;
+	ft->nfresh = 0;
 	ft->mask = nslots - 1;
 	ft->max = lim->max_flows;
 	ft->lim = *lim;
@@ -117,9 +119,9 @@ flow_table_free(struct flow_table *ft)
 {
 	if (!ft)
 		return;
-	free(ft->flows);
-	free(ft->freelist);
-	free(ft->slots);
+	zmem_free(ft->flows);
+	zmem_free(ft->freelist);
+	zmem_free(ft->slots);
 	free(ft);
 }
 
@@ -264,7 +266,7 @@ flow_grow(struct flow_table *ft)
 
 	if (n > ft->max_slots)
 		return -1;
-	ns = calloc(n, sizeof(*ns));
+	ns = zmem_calloc(n, sizeof(*ns));
 	if (!ns)
 		return -1;
 	for (size_t i = 0; i <= ft->mask; i++) {
@@ -276,7 +278,7 @@ flow_grow(struct flow_table *ft)
 			;
 		ns[j] = ft->slots[i];
 	}
-	free(ft->slots);
+	zmem_free(ft->slots);
 	ft->slots = ns;
 	ft->mask = n - 1;
 	return 0;
@@ -294,7 +296,10 @@ flow_create(struct flow_table *ft, const struct pkt_meta *m, uint16_t sp,
 		flow_evict_one(ft);	/* index cannot grow: keep it <= 3/4 */
 	else if (ft->count >= ft->max)
 		flow_evict_one(ft);
-	f = &ft->flows[ft->freelist[--ft->nfree]];
+	if (ft->nfree)
+		f = &ft->flows[ft->freelist[--ft->nfree]];
+	else
+		f = &ft->flows[ft->nfresh++];
 	memset(f, 0, sizeof(*f));
 	f->addr[0] = m->src;
 	f->addr[1] = m->dst;
@@ -344,13 +349,39 @@ flow_account(struct flow *f, const struct pkt_meta *m, uint32_t wirelen,
 	}
 }
 
+uint32_t
+flow_key_hash(const struct pkt_meta *m)
+{
+	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
+
+	if (m->flags & PKT_PORTS) {
+		sp = m->sport;
+		dp = m->dport;
+	}
+	return flow_hash(m, sp, dp, vlan);
+}
+
+void
+flow_prefetch(const struct flow_table *ft, uint32_t h)
+{
+	__builtin_prefetch(&ft->slots[h & ft->mask]);
+}
+
+void
+flow_prefetch_record(const struct flow_table *ft, uint32_t h)
+{
+	const struct slot *s = &ft->slots[h & ft->mask];
+
+	if (s->idx && s->hash == h)
+		__builtin_prefetch(&ft->flows[s->idx - 1]);
+}
+
 struct flow *
-flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
-	    int64_t ts_us, int *dir)
+flow_update_hashed(struct flow_table *ft, const struct pkt_meta *m,
+		   uint32_t h, uint32_t wirelen, int64_t ts_us, int *dir)
 {
 	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
 	struct flow *f = NULL;
-	uint32_t h;
 	int d = 0;
 
 	if (ts_us > ft->now_us)
@@ -364,7 +395,6 @@ flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
 		sp = m->sport;
 		dp = m->dport;
 	}
-	h = flow_hash(m, sp, dp, vlan);
 	for (size_t i = h & ft->mask; ft->slots[i].idx; i = (i + 1) & ft->mask) {
 		if (ft->slots[i].hash != h)
 			continue;
@@ -387,6 +417,13 @@ flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
 	flow_account(f, m, wirelen, ts_us, d);
 	*dir = d;
 	return f;
+}
+
+struct flow *
+flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
+	    int64_t ts_us, int *dir)
+{
+	return flow_update_hashed(ft, m, flow_key_hash(m), wirelen, ts_us, dir);
 }
 
 void
@@ -423,8 +460,7 @@ flow_flush(struct flow_table *ft)
 		ft->slots[i].hash = 0;
 	}
 	ft->nfree = 0;
-	for (size_t i = 0; i < ft->max; i++)
-		ft->freelist[ft->nfree++] = (uint32_t)(ft->max - 1 - i);
+	ft->nfresh = 0;
 	ft->count = 0;
 }
 
