@@ -399,28 +399,6 @@ conn_hello(struct run *run, struct conn *c)
 	return 0;
 }
 
-static int
-sockaddr_of(const struct addr *a, uint16_t port, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (addr_is_v4(a)) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr.s_addr = htonl(addr_v4(a));
-		*sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		addr_to_v6(a, sin6->sin6_addr.s6_addr);
-		*sl = sizeof(*sin6);
-	}
-	return 0;
-}
-
 static void
 conn_start_io(struct run *run, struct conn *c);
 static void
@@ -439,7 +417,7 @@ conn_open(struct run *run, struct job *j)
 
 	if (cap > RUN_MAX_REPLY)
 		cap = RUN_MAX_REPLY;
-	sockaddr_of(&j->addr, j->port, &ss, &sl);
+	sl = addr_sockaddr(&j->addr, j->port, &ss);
 	fd = socket(ss.ss_family, (j->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		log_warn("probe", "socket: %s", strerror(errno));

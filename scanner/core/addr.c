@@ -2,6 +2,8 @@
  * addr.c - address, CIDR and range parsing and printing (see addr.h).
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,27 @@ int
 addr_cmp(const struct addr *x, const struct addr *y)
 {
 	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+unsigned
+addr_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr_is_v4(a)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = htonl(addr_v4(a));
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		addr_to_v6(a, sin6->sin6_addr.s6_addr);
+		return sizeof(*sin6);
+	}
 }
 
 int

@@ -41,6 +41,9 @@ uint32_t addr_v4(const struct addr *a);	/* host order */
 void addr_from_v6(struct addr *a, const uint8_t b[16]);
 void addr_to_v6(const struct addr *a, uint8_t b[16]);
 int addr_cmp(const struct addr *x, const struct addr *y);
+/* Fill a sockaddr_in/in6 for connect()/sendto(); returns its length. */
+struct sockaddr_storage;
+unsigned addr_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_storage *ss);
 
 /*
  * Parse "a.b.c.d", "a.b.c.d/n", "v6", "v6/n".  Host bits set below the

@@ -84,33 +84,12 @@ conn_can_send(struct sweep *s)
 	return ((struct cstate *)s->be_state)->nfree > 0;
 }
 
-static socklen_t
-sockaddr_of(const struct addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (addr_is_v4(a)) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr.s_addr = htonl(addr_v4(a));
-		return sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		addr_to_v6(a, sin6->sin6_addr.s6_addr);
-		return sizeof(*sin6);
-	}
-}
-
 static int
 conn_send(struct sweep *s, const struct addr *dst, const struct sweep_port *p)
 {
 	struct cstate *cs = s->be_state;
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(dst, p->port, &ss);
+	socklen_t sl = addr_sockaddr(dst, p->port, &ss);
 	struct epoll_event ev = { .events = EPOLLOUT };
 	unsigned ms = s->c->connect_ms ? s->c->connect_ms : 2500;
 	size_t i;
