@@ -2,7 +2,9 @@
  * capture.c - per-packet pipeline of the passive mode and the flow records
  * it writes (see capture.h; the pcap sources are in source.c).
  *
- *   frame -> decode_packet -> ARP table / flow_update -> dissectors
+ *   frame -> decode_packet (+ prefetch of the flow's index slot)
+ *         -> [queue of PEND_DEPTH frames, arrival order kept]
+ *         -> ARP table / flow_update_hashed -> dissectors
  *   flow export -> zones, direction, remote access -> exits, peers, hosts
  *               -> kept records (bounded heaps) -> results "flows"
  *

@@ -1,8 +1,10 @@
 /*
  * flow.c - fixed-size bidirectional flow table (see flow.h).
  *
- * Layout: `flows` is an array of max_flows records; free records are
- * chained through a free list of indexes.  `slots` is the open-addressing
+ * Layout: `flows` is an array of max_flows records; records freed by
+ * expiry or eviction are kept on a stack of indexes and reused first,
+ * then never-used records are handed out in order (nfresh), so nothing
+ * is touched up front.  `slots` is the open-addressing
  * index: each slot holds (flow number + 1, 32-bit hash), 0 meaning empty.
  * Lookup probes linearly from hash & mask and compares the stored hash
  * before touching the flow record, so a miss rarely costs a second cache
