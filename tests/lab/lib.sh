@@ -27,6 +27,7 @@
 #   lab_listen NS PORT [udp]          plain listener (socat) on PORT
 #   lab_sshd NS                       real OpenSSH server on port 22
 #   lab_capture NS IFACE FILE [FILTER]  tcpdump into FILE (stopped at teardown)
+#   lab_nginx NS "server {...}"      nginx with the lab TLS certificate
 #   lab_nsname NAME                   the real namespace name for NAME
 #   lab_hospital                      the demo hospital (see below)
 #   lab_teardown                      kill processes, delete namespaces, remove temp dir
@@ -312,16 +313,17 @@ lab_hospital_real() {
 	pa_telnetd modality
 	mkdir -p "$LAB_DIR/store"
 	lab_bg pacs storescp -od "$LAB_DIR/store" 104
-	lab_hospital_nginx ehr "listen 443 ssl; root /usr/share/nginx/html; index index.html;"
-	lab_hospital_nginx vpngw "listen 443 ssl; root $www/fortigate;
+	lab_nginx ehr "server { listen 443 ssl; root /usr/share/nginx/html; index index.html; }"
+	lab_nginx vpngw "server { listen 443 ssl; root $www/fortigate;
 		location = / { try_files /index.html =404; }
-		location = /remote/login { try_files /login.html =404; }"
+		location = /remote/login { try_files /login.html =404; } }"
 	lab_wait_port ehr 3389; lab_wait_port ehr 443; lab_wait_port vpngw 443
 	lab_wait_port pacs 104; lab_wait_port modality 23
 }
 
-# lab_hospital_nginx NS "server block body": one TLS nginx in NS.
-lab_hospital_nginx() {
+# lab_nginx NS "server {...} ...": an nginx in NS with the lab's TLS
+# certificate ($LAB_DIR/certs, see pa_certs) and the given server blocks.
+lab_nginx() {
 	local ns=$1 dir=$LAB_DIR/nginx-$1
 	mkdir -p "$dir/tmp"
 	cat > "$dir/nginx.conf" <<-EOC
@@ -329,7 +331,7 @@ lab_hospital_nginx() {
 	worker_processes 1;
 	pid $dir/nginx.pid;
 	error_log $dir/error.log;
-	events { worker_connections 256; }
+	events { worker_connections 1024; }
 	http {
 		access_log $dir/access.log;
 		client_body_temp_path $dir/tmp;
@@ -340,7 +342,7 @@ lab_hospital_nginx() {
 		default_type text/html;
 		ssl_certificate $LAB_DIR/certs/cert.pem;
 		ssl_certificate_key $LAB_DIR/certs/key.pem;
-		server { $2 }
+		$2
 	}
 	EOC
 	lab_bg "$ns" /usr/sbin/nginx -c "$dir/nginx.conf"

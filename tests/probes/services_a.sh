@@ -49,24 +49,8 @@ pa_telnetd() {
 
 # WWW: directory with fortigate/, globalprotect/ and admin/ page trees.
 pa_nginx() {
-	local ns=$1 www=$2 dir=$LAB_DIR/nginx-$1
-	mkdir -p "$dir/tmp"
-	cat > "$dir/nginx.conf" <<-EOC
-	daemon off;
-	worker_processes 1;
-	pid $dir/nginx.pid;
-	error_log $dir/error.log;
-	events { worker_connections 1024; }
-	http {
-		access_log $dir/access.log;
-		client_body_temp_path $dir/tmp;
-		proxy_temp_path $dir/tmp;
-		fastcgi_temp_path $dir/tmp;
-		uwsgi_temp_path $dir/tmp;
-		scgi_temp_path $dir/tmp;
-		default_type text/html;
-		ssl_certificate $LAB_DIR/certs/cert.pem;
-		ssl_certificate_key $LAB_DIR/certs/key.pem;
+	local ns=$1 www=$2
+	lab_nginx "$ns" "
 		server { listen 80; root $www/admin; index index.html; }
 		server {
 			listen 443 ssl; root $www/globalprotect;
@@ -78,8 +62,5 @@ pa_nginx() {
 			location = / { try_files /index.html =404; }
 			location = /remote/login { try_files /login.html =404; }
 		}
-		server { listen 8443 ssl; root /usr/share/nginx/html; index index.html; }
-	}
-	EOC
-	lab_bg "$ns" /usr/sbin/nginx -c "$dir/nginx.conf"
+		server { listen 8443 ssl; root /usr/share/nginx/html; index index.html; }"
 }
