@@ -46,6 +46,8 @@ lab_init() {
 	command -v ip >/dev/null || lab_die "iproute2 missing (make deps)"
 	# Short unique prefix: interface names must stay under 16 characters.
 	LAB_ID="h$(printf '%04x' $(( ($$ + RANDOM) % 65536 )))"
+	# run.sh checks afterwards that nothing with this prefix is left
+	[ -n "${LAB_IDS_FILE:-}" ] && echo "$LAB_ID" >> "$LAB_IDS_FILE"
 	LAB_DIR=$(mktemp -d "/tmp/heiiki-lab-$tag-XXXXXX")
 	chmod 755 "$LAB_DIR"
 	trap 'lab_teardown' EXIT
@@ -70,6 +72,11 @@ lab_ns() {
 	local ns; ns=$(lab_nsname "$1")
 	ip netns add "$ns" || lab_die "cannot create namespace $ns"
 	LAB_NS+=("$ns")
+	# Resolver of the namespace (ip netns exec bind-mounts it): the local lo,
+	# so a server's reverse lookup (storescp, sshd) fails at once instead of
+	# waiting for a name server that is not in the lab.
+	mkdir -p "/etc/netns/$ns"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$ns/resolv.conf"
 	ip -n "$ns" link set lo up
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 2>/dev/null || true
 	ip netns exec "$ns" sysctl -qw net.ipv4.ping_group_range="0 2147483647" 2>/dev/null || true
@@ -211,6 +218,7 @@ lab_teardown() {
 	done
 	for ns in "${LAB_NS[@]}"; do
 		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
 	done
 	[ -n "$LAB_DIR" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_DIR"
 	LAB_NS=(); LAB_PIDS=()

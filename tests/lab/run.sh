@@ -17,7 +17,8 @@ logdir=$(mktemp -d /tmp/heiiki-labrun-XXXXXX)
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	start=$(date +%s)
-	before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
+	export LAB_IDS_FILE=$logdir/$name.ids
+	: > "$LAB_IDS_FILE"
 	timeout -k 10 600 bash "$t" > "$logdir/$name.log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
@@ -27,12 +28,16 @@ for t in "${tests[@]}"; do
 	*) fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, ${secs}s)"
 	   sed 's/^/    | /' "$logdir/$name.log" | tail -n 60 ;;
 	esac
-	# A test must tear down every namespace it made, also on failure.
-	left=$(comm -13 <(echo "$before") \
-		<(ip netns list 2>/dev/null | awk '{print $1}' | sort) | grep -E '^h[0-9a-f]{4}-' || true)
+	# A test must tear down every namespace it made, also on failure
+	# (lab_init records each lab prefix the test used).
+	left=""
+	while read -r id; do
+		[ -n "$id" ] && left+=$(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$id-" || true)
+	done < "$LAB_IDS_FILE"
 	if [ -n "$left" ]; then
 		echo "FAIL $name left namespaces behind: $(echo $left)"
 		fail=$((fail + 1)); failed+=("$name")
+		for ns in $left; do ip netns del "$ns" 2>/dev/null; rm -rf "/etc/netns/$ns"; done
 	fi
 done
 rm -rf "$logdir"
