@@ -6,7 +6,8 @@
 #   1. scan      SYN sweep of the policy's zones + read-only probes + findings
 #   2. capture   passive mapping on the border while hosts talk to "outside"
 #   3. check     findings over the capture too
-#   4. report    HTML/Markdown/CSV (English and Japanese), DOT diagram (+SVG), nmap XML
+#   4. report    HTML/Markdown/CSV (English and Japanese), DOT diagrams of the
+#                zones and of the exits (+SVG), nmap XML
 #   5. history   store the run; diff against the previous demo run
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +59,13 @@ done
 "$HEIIKI" report "$out/scan.json" --format csv -o "$out/findings.csv"
 "$HEIIKI" report "$out/scan.json" --format xml -o "$out/scan.nmap.xml"
 "$HEIIKI" report "$out/scan.json" --policy "$policy" --format dot -o "$out/network.dot"
-command -v dot >/dev/null && dot -Tsvg "$out/network.dot" -o "$out/network.svg"
+# the capture's view: exits, external peers and who uses them
+"$HEIIKI" report "$out/capture.json" --policy "$policy" --format dot -o "$out/exits.dot"
+"$HEIIKI" report "$out/capture.json" --policy "$policy" --format md --lang ja -o "$out/capture.ja.md"
+if command -v dot >/dev/null; then
+	dot -Tsvg "$out/network.dot" -o "$out/network.svg"
+	dot -Tsvg "$out/exits.dot" -o "$out/exits.svg"
+fi
 
 step "5. history"
 "$HEIIKI" history add "$out/scan.json"
