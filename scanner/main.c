@@ -6,6 +6,7 @@
  *                                          > results -> check -> report/diff
  *   capture -> decode -> flows ------------/
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@ main(int argc, char **argv)
 		printf("heiiki %s\n", HEIIKI_VERSION);
 		return 0;
 	}
+	opterr = 0;	/* the commands name a bad option themselves (cli_bad_option) */
 	for (const struct command *c = commands; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->run(argc - 1, argv + 1);

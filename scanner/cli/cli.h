@@ -32,6 +32,9 @@ extern const struct command commands[];
  * returns EXIT_USAGE so callers can "return cli_usage(...)". */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?': name the offending option (main() sets
+ * opterr = 0, so this is the only message); returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char *const argv[]);
 /* Runtime error: "heiiki CMD: MESSAGE", returns EXIT_RUNTIME. */
 int cli_fail(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -162,7 +162,7 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 			return -1;
 		}
 		if (c == '?')
-			return cli_usage("capture", "unknown option");
+			return cli_bad_option("capture", argv);
 		if ((rc = cap_opt(a, c, optarg)) != 0)
 			return rc;
 	}

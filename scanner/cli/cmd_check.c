@@ -102,7 +102,7 @@ check_args(int argc, char **argv, struct check_opts *o)
 			check_usage();
 			return -1;
 		default:
-			return cli_usage("check", "unknown option");
+			return cli_bad_option("check", argv);
 		}
 	}
 	if (!o->policy)

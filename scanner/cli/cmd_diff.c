@@ -69,7 +69,7 @@ cmd_diff(int argc, char **argv)
 			diff_usage();
 			return 0;
 		default:
-			return cli_usage("diff", "unknown option");
+			return cli_bad_option("diff", argv);
 		}
 	}
 	if (optind != argc - 2)

@@ -148,6 +148,8 @@ fence_args(int argc, char **argv, struct fence_opts *o)
 			fence_usage();
 			return -1;
 		}
+		if (c == '?')
+			return cli_bad_option("fence", argv);
 		if ((rc = fence_opt(o, c, optarg)) != 0)
 			return rc;
 	}

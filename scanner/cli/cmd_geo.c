@@ -140,7 +140,7 @@ cmd_geo(int argc, char **argv)
 			geo_usage();
 			return 0;
 		default:
-			return cli_usage("geo", "unknown option");
+			return cli_bad_option("geo", argv);
 		}
 	}
 	if (optind >= argc)

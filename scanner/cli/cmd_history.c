@@ -131,7 +131,7 @@ hist_list(struct history *h, int argc, char **argv)
 		else if (c == 'f')
 			json_out = !strcmp(optarg, "json");
 		else if (c != 'n')
-			return cli_usage("history", "unknown option for list");
+			return cli_bad_option("history", argv);
 	}
 	if (optind != argc)
 		return cli_usage("history", "list takes no arguments");
@@ -203,7 +203,7 @@ changes_args(int argc, char **argv, struct changes_opts *o)
 						 optarg);
 			break;
 		default:
-			return cli_usage("history", "unknown option for changes");
+			return cli_bad_option("history", argv);
 		}
 	}
 	if (optind != argc)

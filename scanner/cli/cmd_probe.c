@@ -134,7 +134,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 			usage();
 			return -1;
 		default:
-			return cli_usage("probe", "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option("probe", argv);
 		}
 	}
 	if (pa->only && !probe_by_name(pa->only))

@@ -124,7 +124,7 @@ report_args(int argc, char **argv, struct report_opts *o)
 			report_usage();
 			return -1;
 		default:
-			return cli_usage("report", "unknown option");
+			return cli_bad_option("report", argv);
 		}
 	}
 	if (optind != argc - 1)

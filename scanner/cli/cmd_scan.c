@@ -220,7 +220,7 @@ parse_opts(int argc, char **argv, struct scan_opts *o)
 			return 1;
 		}
 		if (ch == '?' || ch == ':') {
-			cli_usage("scan", "bad option");
+			cli_bad_option("scan", argv);
 			return -1;
 		}
 		if (opt_flag(ch, optarg, o) < 0)

@@ -93,7 +93,7 @@ cmd_targets(int argc, char **argv)
 		case 'B': include_nb = 1; break;
 		case 'L': list = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: return cli_usage("targets", "unknown option");
+		default: return cli_bad_option("targets", argv);
 		}
 	}
 	if (!policy_path)

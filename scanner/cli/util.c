@@ -2,6 +2,7 @@
  * util.c - shared CLI helpers: usage errors and option value parsing.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,4 +84,18 @@ bad:
 	cli_usage(cmd, "invalid value '%s' for %s: expected a duration like 30s, 5m, 2h (max 7 days)",
 		  val ? val : "", opt);
 	return -1;
+}
+
+int
+cli_bad_option(const char *cmd, char *const argv[])
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	/* getopt_long leaves optopt 0 for an unknown long option; otherwise the
+	 * option is unknown or lacks its value, and we cannot tell which. */
+	if (optopt == 0)
+		return cli_usage(cmd, "unknown option '%s'", arg);
+	if (arg && arg[0] == '-' && arg[1] == '-')
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+	return cli_usage(cmd, "unknown option or missing value: '-%c'", optopt);
 }
