@@ -92,7 +92,7 @@ $(BA)/unit-tests: $(AUNIT_OBJ) $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit-asan: $(BA)/unit-tests $(BA)/heiiki
-	HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
+	HEIIKI=$(abspath $(BA)/heiiki) HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BA)/unit-tests --jobs 2
 
 # Every capture of the shared corpus through the ASan build of the decoder.
