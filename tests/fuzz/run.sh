@@ -8,6 +8,8 @@
 set -u
 secs=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
+# third-party leaks only, each explained in the file
+export LSAN_OPTIONS=suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 fail=0 pass=0
 for bin in "$@"; do
 	name=$(basename "$bin"); name=${name#fuzz_}
