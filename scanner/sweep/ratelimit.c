@@ -29,6 +29,14 @@ rl_wait(const struct ratelimit *rl, uint64_t now)
 	return rl->tat - rl->tau - now;
 }
 
+uint64_t
+rl_wait_batch(const struct ratelimit *rl, uint64_t now)
+{
+	uint64_t w = rl_wait(rl, now);
+
+	return w ? w + rl->tau / 2 : 0;
+}
+
 int
 rl_take(struct ratelimit *rl, uint64_t now)
 {

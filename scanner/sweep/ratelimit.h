@@ -35,6 +35,14 @@ struct ratelimit {
 void rl_init(struct ratelimit *rl, uint64_t rate, uint64_t burst);
 /* Nanoseconds until a packet may leave (0: now). */
 uint64_t rl_wait(const struct ratelimit *rl, uint64_t now);
+/*
+ * How long a sender with nothing else to do should sleep: 0 when a packet
+ * may leave now, else the wait plus half the burst tolerance, so it wakes
+ * to about tau/2 worth of packets and sends them back to back (one wake-up
+ * per batch instead of per packet; the sleep's own overshoot is absorbed
+ * by the other half of tau, so no rate is lost and none is exceeded).
+ */
+uint64_t rl_wait_batch(const struct ratelimit *rl, uint64_t now);
 /* Take one packet slot if allowed now: 1, else 0 (nothing changes). */
 int rl_take(struct ratelimit *rl, uint64_t now);
 

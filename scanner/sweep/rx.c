@@ -73,25 +73,22 @@ out_err:
 	return -1;
 }
 
-/* Handle what is queued now; then wait up to wait_ns for more. */
+/* Handle what is queued now; then wait up to wait_ns for more (ppoll:
+ * nanosecond timeouts, woken early by the first frame). */
 int
 rx_poll(struct rx *x, uint64_t wait_ns, pcap_handler cb, u_char *arg)
 {
 	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
+	struct timespec ts = { (time_t)(wait_ns / 1000000000ULL),
+			       (long)(wait_ns % 1000000000ULL) };
 	int n = pcap_dispatch(x->pc, -1, cb, arg);
 
 	if (n < 0)
 		return -1;
 	if (n > 0 || wait_ns == 0)
 		return 0;
-	if (wait_ns < 2000000) {
-		/* below the poll() granularity: sleep, then drain */
-		struct timespec ts = { 0, (long)wait_ns };
-
-		nanosleep(&ts, NULL);
-	} else if (poll(&pfd, 1, (int)(wait_ns / 1000000)) <= 0) {
+	if (ppoll(&pfd, 1, &ts, NULL) <= 0)
 		return 0;
-	}
 	return pcap_dispatch(x->pc, -1, cb, arg) < 0 ? -1 : 0;
 }
 

@@ -514,7 +514,8 @@ loop(struct sweep *s, struct loop *l)
 			break;
 		}
 		housekeeping(s, l, now);
-		if (c->mode != SWEEP_DRYRUN && (wait = rl_wait(&s->rl, now))) {
+		if (c->mode != SWEEP_DRYRUN &&
+		    (wait = rl_wait_batch(&s->rl, now))) {
 			s->be->poll(s, wait);
 			continue;
 		}

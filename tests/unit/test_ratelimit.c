@@ -120,3 +120,51 @@ Test(sweep_ratelimit, per_host_reaches_cap_when_alone)
 	cr_assert(sent >= 399 && sent <= 401, "sent %llu", (unsigned long long)sent);
 	rl_hosts_free(&h);
 }
+
+/* A sender that sleeps rl_wait_batch() and oversleeps by 60 us each time
+ * (timer slack on a busy machine) still gets the full rate, never more,
+ * and wakes once per batch rather than once per packet. */
+static void
+batch_sleeper(uint64_t pps, uint64_t *sent, uint64_t *wakes)
+{
+	struct ratelimit rl;
+	uint64_t now = RL_NS, end = now + 10 * RL_NS, w;
+
+	rl_init(&rl, pps, pps / 500 + 1);
+	*sent = *wakes = 0;
+	while (now < end) {
+		while (rl_take(&rl, now))
+			(*sent)++;
+		w = rl_wait_batch(&rl, now);
+		cr_assert_gt(w, 0);
+		now += w + 60000;
+		(*wakes)++;
+	}
+}
+
+Test(sweep_ratelimit, batched_sleep_keeps_rate_with_fewer_wakeups)
+{
+	uint64_t sent, wakes;
+
+	batch_sleeper(10000, &sent, &wakes);
+	cr_assert_geq(sent, 99900, "10k pps: %llu in 10 s",
+		      (unsigned long long)sent);
+	cr_assert_leq(sent, 100000 + 21);
+	cr_assert_leq(wakes, sent / 8, "%llu wake-ups for %llu packets",
+		      (unsigned long long)wakes, (unsigned long long)sent);
+	batch_sleeper(100000, &sent, &wakes);
+	cr_assert_geq(sent, 999000);
+	cr_assert_leq(sent, 1000000 + 201);
+	cr_assert_leq(wakes, sent / 80);
+}
+
+Test(sweep_ratelimit, wait_batch_is_zero_when_a_packet_may_leave)
+{
+	struct ratelimit rl;
+
+	rl_init(&rl, 1000, 1);
+	cr_assert_eq(rl_wait_batch(&rl, RL_NS), 0);
+	cr_assert(rl_take(&rl, RL_NS));
+	/* burst 1: tau 0, the batch wait is the plain wait */
+	cr_assert_eq(rl_wait_batch(&rl, RL_NS), rl_wait(&rl, RL_NS));
+}
