@@ -2,9 +2,7 @@
  * capture.c - per-packet pipeline of the passive mode and the flow records
  * it writes (see capture.h; the pcap sources are in source.c).
  *
- *   frame -> decode_packet (+ prefetch of the flow's index slot)
- *         -> [queue of PEND_DEPTH frames, arrival order kept]
- *         -> ARP table / flow_update_hashed -> dissectors
+ *   frame -> decode_packet -> ARP table / flow_update -> dissectors
  *   flow export -> zones, direction, remote access -> exits, peers, hosts
  *               -> kept records (bounded heaps) -> results "flows"
  *
@@ -184,11 +182,11 @@ flow_wanted(const struct pkt_meta *m, enum decode_status st)
 	return 1;
 }
 
-/* Everything after decoding, for one frame, in arrival order. */
+/* Everything after decoding, for one frame. */
 static void
-capture_apply(struct capture *c, const struct pending *e)
+capture_apply(struct capture *c, const struct pkt_meta *m, uint32_t wirelen,
+	      int64_t ts_us, int want_flow)
 {
-	const struct pkt_meta *m = &e->m;
 	struct flow *f;
 	int dir;
 
@@ -203,9 +201,9 @@ capture_apply(struct capture *c, const struct pending *e)
 	c->st.ip++;
 	if (m->flags & PKT_FRAG)
 		c->st.fragments++;
-	if (!e->want_flow)
+	if (!want_flow)
 		return;
-	f = flow_update_hashed(c->ft, m, e->hash, e->wirelen, e->ts_us, &dir);
+	f = flow_update(c->ft, m, wirelen, ts_us, &dir);
 	if (m->payload_len == 0)
 		return;
 	if ((m->flags & PKT_PORTS) && (m->sport == 53 || m->sport == 5353))
@@ -214,38 +212,12 @@ capture_apply(struct capture *c, const struct pending *e)
 		dissect_flow_payload(c, f, dir, m);
 }
 
-static void
-pend_apply_oldest(struct capture *c)
-{
-	capture_apply(c, &c->pend[c->pend_head]);
-	c->pend_head = (c->pend_head + 1) & (PEND_DEPTH - 1);
-	c->pend_n--;
-}
-
-static void
-pend_drain(struct capture *c)
-{
-	while (c->pend_n)
-		pend_apply_oldest(c);
-}
-
-static void
-pend_decode(struct capture *c, struct pending *e, int dlt, const uint8_t *data,
-	    uint32_t caplen)
-{
-	enum decode_status st = decode_packet(dlt, data, caplen, &e->m);
-
-	count_status(c, st, &e->m);
-	e->want_flow = (uint8_t)flow_wanted(&e->m, st);
-	if (e->want_flow)
-		e->hash = flow_key_hash(&e->m);
-}
-
 void
 capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 	       uint32_t caplen, uint32_t wirelen)
 {
-	struct pending *e;
+	struct pkt_meta m;
+	enum decode_status st;
 
 	c->st.packets++;
 	c->st.bytes += wirelen;
@@ -253,34 +225,9 @@ capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 		c->st.unsupported_link++;
 		return;
 	}
-	if (caplen > PEND_FRAME_MAX) {	/* rare: no copy, apply now */
-		struct pending big;
-
-		pend_drain(c);
-		big.ts_us = ts_us;
-		big.wirelen = wirelen;
-		pend_decode(c, &big, dlt, data, caplen);
-		capture_apply(c, &big);
-		return;
-	}
-	if (c->pend_n == PEND_DEPTH)
-		pend_apply_oldest(c);
-	e = &c->pend[(c->pend_head + c->pend_n) & (PEND_DEPTH - 1)];
-	memcpy(e->frame, data, caplen);
-	e->ts_us = ts_us;
-	e->wirelen = wirelen;
-	pend_decode(c, e, dlt, e->frame, caplen);
-	if (e->want_flow)
-		flow_prefetch(c->ft, e->hash);
-	c->pend_n++;
-	/* Halfway through the queue the slot is cached: fetch the record. */
-	if (c->pend_n > PEND_DEPTH / 2) {
-		const struct pending *h = &c->pend[(c->pend_head + c->pend_n -
-						    1 - PEND_DEPTH / 2) &
-						   (PEND_DEPTH - 1)];
-		if (h->want_flow)
-			flow_prefetch_record(c->ft, h->hash);
-	}
+	st = decode_packet(dlt, data, caplen, &m);
+	count_status(c, st, &m);
+	capture_apply(c, &m, wirelen, ts_us, flow_wanted(&m, st));
 }
 
 /* ---- zones and classification -------------------------------------------- */
@@ -461,7 +408,6 @@ flow_exported(void *ctx, const struct flow *f, enum flow_reason why)
 int
 capture_finish(struct capture *c, struct results *r, char *err, size_t errlen)
 {
-	pend_drain(c);
 	flow_flush(c->ft);
 	if (recs_write(c, r, err, errlen) < 0)
 		return -1;

@@ -41,29 +41,8 @@ struct capture_stats {
 	int interrupted;
 };
 
-/*
- * Frames decoded but not yet applied: capture_packet() decodes a frame
- * (into its own copy) and prefetches its flow's index slot, and applies
- * it PEND_DEPTH frames later, in arrival order, so the cache misses of
- * several frames overlap.  Larger frames drain the queue and are applied
- * at once.
- */
-#define PEND_DEPTH 8		/* power of two */
-#define PEND_FRAME_MAX 512
-
-struct pending {
-	struct pkt_meta m;
-	int64_t ts_us;
-	uint32_t wirelen;
-	uint32_t hash;
-	uint8_t want_flow;
-	uint8_t frame[PEND_FRAME_MAX];
-};
-
 struct capture {
 	struct capture_opts o;
-	struct pending pend[PEND_DEPTH];
-	unsigned pend_head, pend_n;
 	struct flow_table *ft;
 	struct agg *agg;
 	struct recs ordinary, notable;

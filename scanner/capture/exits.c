@@ -4,9 +4,10 @@
  *
  * All tables share one small open-addressing map (struct amap): a key is
  * an address plus a 32-bit tag, the value is the number of a dense entry
- * in the owning table.  Capacity is fixed at creation; the index has at
- * least twice as many slots as entries, so probes stay short and a full
- * table simply refuses new keys.
+ * in the owning table.  Capacity is fixed at creation; the index starts
+ * small and doubles whenever it is half full (up to twice the capacity),
+ * so probes stay short, memory follows use, and a full table simply
+ * refuses new keys.
  *
  * An exit is keyed by the next-hop MAC (stored in the address field, tag
  * 1); flows seen without link addresses share one exit with no MAC (tag
@@ -103,13 +104,23 @@ agg_limits_default(struct agg_limits *lim, size_t max_flows)
 	lim->max_pairs = cap_at(4 * f, 262144);
 }
 
-static int
-amap_init(struct amap *m, size_t cap)
+#define AMAP_START 1024	/* slots; the index doubles as entries arrive */
+
+static size_t
+amap_max_slots(size_t cap)
 {
 	size_t n = 16;
 
 	while (n < cap * 2)
 		n <<= 1;
+	return n;
+}
+
+static int
+amap_init(struct amap *m, size_t cap)
+{
+	size_t max = amap_max_slots(cap), n = max < AMAP_START ? max : AMAP_START;
+
 	m->slots = zmem_calloc(n, sizeof(*m->slots));
 	m->mask = n - 1;
 	m->cap = cap;
@@ -126,6 +137,36 @@ amap_hash(const struct addr *k, uint32_t tag)
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 29;
 	return x;
+}
+
+/*
+ * Double the index once it is half full (never past twice the capacity),
+ * so its memory follows the entries actually seen: a short capture does
+ * not fault in an index sized for the worst case.  0, or -1 when the
+ * larger index cannot be had (the old one stays, and still works).
+ */
+static int
+amap_grow(struct amap *m)
+{
+	size_t n = (m->mask + 1) * 2;
+	struct aslot *ns;
+
+	if (n > amap_max_slots(m->cap) || !(ns = zmem_calloc(n, sizeof(*ns))))
+		return -1;
+	for (size_t i = 0; i <= m->mask; i++) {
+		size_t j;
+
+		if (!m->slots[i].idx)
+			continue;
+		j = amap_hash(&m->slots[i].key, m->slots[i].tag) & (n - 1);
+		while (ns[j].idx)
+			j = (j + 1) & (n - 1);
+		ns[j] = m->slots[i];
+	}
+	zmem_free(m->slots);
+	m->slots = ns;
+	m->mask = n - 1;
+	return 0;
 }
 
 /*
@@ -148,6 +189,17 @@ amap_get(struct amap *m, const struct addr *k, uint32_t tag, int create,
 	if (m->n >= m->cap) {
 		m->dropped++;
 		return -1;
+	}
+	if ((m->n + 1) * 2 > m->mask + 1) {
+		if (amap_grow(m) == 0) {
+			for (i = amap_hash(k, tag) & m->mask; m->slots[i].idx;
+			     i = (i + 1) & m->mask)
+				;
+		} else if (m->n + 2 > m->mask) {
+			/* no larger index to be had: keep one slot empty */
+			m->dropped++;
+			return -1;
+		}
 	}
 	m->slots[i].key = *k;
 	m->slots[i].tag = tag;

@@ -138,14 +138,20 @@ mix64(uint64_t x)
 	return x;
 }
 
+/* One endpoint in one multiply: a v4-mapped address leaves the top 16
+ * bits of its low word zero, where the port goes; an IPv6 address's high
+ * word is folded in with a second multiply. */
 static inline uint64_t
 endpoint_hash(const struct addr *a, uint16_t port)
 {
 	uint64_t lo = (uint64_t)a->v, hi = (uint64_t)(a->v >> 64);
 
-	return mix64(lo ^ mix64(hi ^ ((uint64_t)port << 1)));
+	return (lo ^ ((uint64_t)port << 48) ^ (hi * 0x9e3779b97f4a7c15ULL)) *
+	       0xff51afd7ed558ccdULL;
 }
 
+/* Direction-free: the two endpoints are combined by addition, then the
+ * sum goes through one full finaliser. */
 static inline uint32_t
 flow_hash(const struct pkt_meta *m, uint16_t sp, uint16_t dp, uint16_t vlan)
 {
@@ -351,38 +357,12 @@ flow_account(struct flow *f, const struct pkt_meta *m, uint32_t wirelen,
 	}
 }
 
-uint32_t
-flow_key_hash(const struct pkt_meta *m)
-{
-	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
-
-	if (m->flags & PKT_PORTS) {
-		sp = m->sport;
-		dp = m->dport;
-	}
-	return flow_hash(m, sp, dp, vlan);
-}
-
-void
-flow_prefetch(const struct flow_table *ft, uint32_t h)
-{
-	__builtin_prefetch(&ft->slots[h & ft->mask]);
-}
-
-void
-flow_prefetch_record(const struct flow_table *ft, uint32_t h)
-{
-	const struct slot *s = &ft->slots[h & ft->mask];
-
-	if (s->idx && s->hash == h)
-		__builtin_prefetch(&ft->flows[s->idx - 1]);
-}
-
 struct flow *
-flow_update_hashed(struct flow_table *ft, const struct pkt_meta *m,
-		   uint32_t h, uint32_t wirelen, int64_t ts_us, int *dir)
+flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
+	    int64_t ts_us, int *dir)
 {
 	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
+	uint32_t h;
 	struct flow *f = NULL;
 	int d = 0;
 
@@ -397,6 +377,7 @@ flow_update_hashed(struct flow_table *ft, const struct pkt_meta *m,
 		sp = m->sport;
 		dp = m->dport;
 	}
+	h = flow_hash(m, sp, dp, vlan);
 	for (size_t i = h & ft->mask; ft->slots[i].idx; i = (i + 1) & ft->mask) {
 		if (ft->slots[i].hash != h)
 			continue;
@@ -419,13 +400,6 @@ flow_update_hashed(struct flow_table *ft, const struct pkt_meta *m,
 	flow_account(f, m, wirelen, ts_us, d);
 	*dir = d;
 	return f;
-}
-
-struct flow *
-flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
-	    int64_t ts_us, int *dir)
-{
-	return flow_update_hashed(ft, m, flow_key_hash(m), wirelen, ts_us, dir);
 }
 
 void

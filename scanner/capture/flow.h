@@ -79,20 +79,6 @@ size_t flow_table_bytes(size_t max_flows);
  */
 struct flow *flow_update(struct flow_table *ft, const struct pkt_meta *m,
 			 uint32_t wirelen, int64_t ts_us, int *dir);
-/*
- * The same in two steps, so a reader can start the memory loads of a
- * packet early: flow_key_hash() of a packet flow_update() would take,
- * flow_prefetch() of that hash (index slot), some packets later
- * flow_prefetch_record() (the record, once the slot is cached) - hints
- * with no effect on the table - then flow_update_hashed() with the hash,
- * exactly as flow_update().
- */
-uint32_t flow_key_hash(const struct pkt_meta *m);
-void flow_prefetch(const struct flow_table *ft, uint32_t h);
-void flow_prefetch_record(const struct flow_table *ft, uint32_t h);
-struct flow *flow_update_hashed(struct flow_table *ft,
-				const struct pkt_meta *m, uint32_t h,
-				uint32_t wirelen, int64_t ts_us, int *dir);
 /* Export every flow idle/active past its limit at now_us. */
 void flow_expire(struct flow_table *ft, int64_t now_us);
 /* Export every flow (FLOW_END) and empty the table. */

@@ -15,7 +15,11 @@
  * pcap_stats() gives the kernel's receive/drop counts at the end.
  */
 #include <pcap/pcap.h>
+#include <errno.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -80,17 +84,57 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 	}
 }
 
+/*
+ * Open a capture file for libpcap with a large stdio buffer: libpcap reads
+ * each record with two fread() calls, and glibc's default 4 KiB buffer
+ * makes that one read() system call per 4 KiB (about 44,000 for a 180 MB
+ * file, most of the reading time on a virtual machine); each fread() also
+ * takes the FILE's lock, which a single reader does not need.  "-" is stdin,
+ * left to libpcap as it is.  *vbuf is freed by the caller after
+ * pcap_close() (which closes the FILE).
+ */
+#define FILE_BUF (1u << 20)
+
+static pcap_t *
+file_open(const char *path, char *ebuf, char **vbuf)
+{
+	FILE *fp;
+	pcap_t *p;
+
+	*vbuf = NULL;
+	if (!strcmp(path, "-"))
+		return pcap_open_offline_with_tstamp_precision(
+			path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	*vbuf = malloc(FILE_BUF);
+	if (*vbuf)
+		(void)setvbuf(fp, *vbuf, _IOFBF, FILE_BUF);
+	/* only this thread reads it: no lock per fread() */
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
+						     ebuf);
+	if (!p) {
+		fclose(fp);
+		free(*vbuf);
+		*vbuf = NULL;
+	}
+	return p;
+}
+
 int
 capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 	     char *err, size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	char ebuf[PCAP_ERRBUF_SIZE] = "", *vbuf;
 	uint64_t before = c->st.packets;
 	pcap_t *p;
 	int rc, nano = 1;
 
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
-						    ebuf);
+	p = file_open(path, ebuf, &vbuf);
 	if (!p) {
 		c->st.files_unreadable++;
 		snprintf(err, errlen, "%s", ebuf);
@@ -113,6 +157,7 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 		c->st.interrupted = 1;
 	}
 	pcap_close(p);
+	free(vbuf);
 	return rc == 1 ? 1 : 0;
 }
 

@@ -4,27 +4,6 @@
 #include "rd.h"
 
 int
-rd_skip(struct rd *r, size_t n)
-{
-	if (r->len < n)
-		return 0;
-	r->p += n;
-	r->len -= n;
-	return 1;
-}
-
-int
-rd_bytes(struct rd *r, const uint8_t **p, size_t n)
-{
-	if (r->len < n)
-		return 0;
-	*p = r->p;
-	r->p += n;
-	r->len -= n;
-	return 1;
-}
-
-int
 rd_copy(struct rd *r, void *dst, size_t n)
 {
 	const uint8_t *p;

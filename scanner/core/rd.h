@@ -39,7 +39,30 @@ rd_ptr(const struct rd *r)
 	return r->p;
 }
 
-int rd_skip(struct rd *r, size_t n);
+/* Advance past n bytes. */
+static inline int
+rd_skip(struct rd *r, size_t n)
+{
+	if (r->len < n)
+		return 0;
+	r->p += n;
+	r->len -= n;
+	return 1;
+}
+
+/* Point *p at the next n bytes and advance past them (inline: every
+ * decoded header goes through here). */
+static inline int
+rd_bytes(struct rd *r, const uint8_t **p, size_t n)
+{
+	if (r->len < n)
+		return 0;
+	*p = r->p;
+	r->p += n;
+	r->len -= n;
+	return 1;
+}
+
 int rd_u8(struct rd *r, uint8_t *v);
 int rd_be16(struct rd *r, uint16_t *v);
 int rd_be24(struct rd *r, uint32_t *v);
@@ -48,8 +71,6 @@ int rd_be64(struct rd *r, uint64_t *v);
 int rd_le16(struct rd *r, uint16_t *v);
 int rd_le32(struct rd *r, uint32_t *v);
 int rd_le64(struct rd *r, uint64_t *v);
-/* Point *p at the next n bytes and advance past them. */
-int rd_bytes(struct rd *r, const uint8_t **p, size_t n);
 /* Copy the next n bytes into dst. */
 int rd_copy(struct rd *r, void *dst, size_t n);
 /* Split the next n bytes off into *sub (a child cursor) and advance; on

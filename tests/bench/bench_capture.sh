@@ -11,7 +11,8 @@
 #      conc.pcap   1,000,000 flows all open at once (SYN, then one more
 #                  frame each: 2,000,000 frames)
 # 2. Times, on churn.pcap: heiiki capture -r, the bare pcap_next_ex loop
-#    (the ceiling), tshark -q -z conv,tcp, argus -r and softflowd -r when
+#    (the ceiling: libpcap as it comes), the same loop with heiiki's file
+#    I/O (ceiling-t: 1 MiB stdio buffer, no stdio locking), tshark -q -z conv,tcp, argus -r and softflowd -r when
 #    installed.  heiiki and the ceiling run 3 times, the slow peers once;
 #    the best wall time and its CPU time are kept.  On a shared machine
 #    compare the CPU columns: wall time includes waiting for the CPU.
@@ -59,6 +60,7 @@ results=$work/results
 best_of heiiki "$HEIIKI" capture -r "$work/churn.pcap" -o "$outdir/out.json" \
 	--no-geoip >>"$results" || exit 1
 best_of ceiling "$work/pcap_ceiling" "$work/churn.pcap" >>"$results"
+best_of ceiling-t "$work/pcap_ceiling" -t "$work/churn.pcap" >>"$results"
 if command -v tshark >/dev/null; then
 	RUNS=1 best_of tshark tshark -q -n -z conv,tcp -r "$work/churn.pcap" >>"$results"
 else
@@ -86,7 +88,9 @@ done <"$results"
 get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$results"; }
 hw=$(get heiiki 2); hc=$(get heiiki 3)
 cw=$(get ceiling 2); cc=$(get ceiling 3)
+tw=$(get ceiling-t 2); tc=$(get ceiling-t 3)
 echo "heiiki / ceiling (wall): $(echo "scale=2; $cw / $hw" | bc)   (cpu): $(echo "scale=2; $cc / $hc" | bc)   target >= 0.50"
+echo "heiiki / ceiling-t, the same loop with heiiki's file I/O (wall): $(echo "scale=2; $tw / $hw" | bc)   (cpu): $(echo "scale=2; $tc / $hc" | bc)"
 for peer in tshark argus softflowd; do
 	pw=$(get $peer 2)
 	[ -n "$pw" ] && echo "heiiki speed-up vs $peer (wall): $(echo "scale=1; $pw / $hw" | bc)x$( [ $peer = tshark ] && echo '   target >= 10x')"
