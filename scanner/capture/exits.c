@@ -484,8 +484,10 @@ exit_match(const struct policy *p, const struct exitp *e,
 	return NULL;
 }
 
+/* A seen exit; *matched is set to the declaration it matches, if any. */
 static json_t *
-exit_json(const struct agg *a, const struct exitp *e, const struct policy *p)
+exit_json(const struct agg *a, const struct exitp *e, const struct policy *p,
+	  const struct exit_decl **matched)
 {
 	struct addr addrs[EXIT_ADDRS];
 	const struct exit_decl *d;
@@ -494,12 +496,14 @@ exit_json(const struct agg *a, const struct exitp *e, const struct policy *p)
 
 	ad = e->has_mac ? exit_addrs(a, e->mac, addrs, &naddrs) : json_array();
 	d = exit_match(p, e, addrs, naddrs);
+	*matched = d;
 	for (uint32_t i = 0; i < e->nlisted; i++)
 		json_array_append_new(hosts, js_addr(&e->hosts[i]));
 	o = json_object();
 	json_object_set_new(o, "mac", e->has_mac ? js_mac(e->mac) : json_null());
 	json_object_set_new(o, "addrs", ad);
 	json_object_set_new(o, "declared", d ? json_string(d->name) : json_null());
+	json_object_set_new(o, "seen", json_true());
 	if (d && d->purpose[0])
 		json_object_set_new(o, "purpose", json_string(d->purpose));
 	json_object_set_new(o, "hosts", hosts);
@@ -511,6 +515,37 @@ exit_json(const struct agg *a, const struct exitp *e, const struct policy *p)
 	json_object_set_new(o, "bytes_in", json_integer((json_int_t)e->bytes_in));
 	json_object_set_new(o, "first_seen", js_time(e->first_us));
 	json_object_set_new(o, "last_seen", js_time(e->last_us));
+	return o;
+}
+
+/*
+ * A declared exit that carried none of the captured traffic: listed with
+ * "seen": false and zero counts, so the report and the diagram show the
+ * policy's exits that this capture could not confirm (an unused link, or
+ * a capture point that does not see it).
+ */
+static json_t *
+exit_unseen_json(const struct exit_decl *d)
+{
+	json_t *o = json_object(), *ad = json_array();
+
+	if (d->has_addr)
+		json_array_append_new(ad, js_addr(&d->gateway));
+	json_object_set_new(o, "mac", d->has_mac ? js_mac(d->mac) : json_null());
+	json_object_set_new(o, "addrs", ad);
+	json_object_set_new(o, "declared", json_string(d->name));
+	json_object_set_new(o, "seen", json_false());
+	if (d->purpose[0])
+		json_object_set_new(o, "purpose", json_string(d->purpose));
+	json_object_set_new(o, "hosts", json_array());
+	json_object_set_new(o, "hosts_count", json_integer(0));
+	json_object_set_new(o, "peers_count", json_integer(0));
+	json_object_set_new(o, "flows", json_integer(0));
+	json_object_set_new(o, "packets", json_integer(0));
+	json_object_set_new(o, "bytes_out", json_integer(0));
+	json_object_set_new(o, "bytes_in", json_integer(0));
+	json_object_set_new(o, "first_seen", json_null());
+	json_object_set_new(o, "last_seen", json_null());
 	return o;
 }
 
@@ -590,9 +625,23 @@ agg_write(struct agg *a, struct results *r, const struct policy *p,
 	  struct geo_db *g, char *err, size_t errlen)
 {
 	const struct peer **order;
+	unsigned char *used = calloc(p && p->nexits ? p->nexits : 1, 1);
 
-	for (size_t i = 0; i < a->exit_map.n; i++)
-		results_append(r, "exits", exit_json(a, &a->exits[i], p));
+	if (!used) {
+		snprintf(err, errlen, "capture: out of memory writing exits");
+		return -1;
+	}
+	for (size_t i = 0; i < a->exit_map.n; i++) {
+		const struct exit_decl *d;
+
+		results_append(r, "exits", exit_json(a, &a->exits[i], p, &d));
+		if (d)
+			used[d - p->exits] = 1;
+	}
+	for (size_t i = 0; p && i < p->nexits; i++)
+		if (!used[i])
+			results_append(r, "exits", exit_unseen_json(&p->exits[i]));
+	free(used);
 	/* Peers in address order, so documents of one capture compare. */
 	order = calloc(a->peer_map.n + 1, sizeof(*order));
 	if (!order) {

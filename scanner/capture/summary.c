@@ -127,9 +127,10 @@ exit_line(json_t *e, char *buf, size_t len)
 
 	join(json_object_get(e, "addrs"), addrs, sizeof(addrs));
 	join(json_object_get(e, "hosts"), hosts, sizeof(hosts));
-	snprintf(buf, len, "exit %s addrs=%s declared=%s hosts=%s "
+	snprintf(buf, len, "exit %s addrs=%s declared=%s%s hosts=%s "
 		 "hosts_count=%lld peers_count=%lld flows=%lld bytes=%lld/%lld",
-		 s(e, "mac"), addrs, s(e, "declared"), hosts,
+		 s(e, "mac"), addrs, s(e, "declared"),
+		 json_is_false(json_object_get(e, "seen")) ? " seen=no" : "", hosts,
 		 i(e, "hosts_count"), i(e, "peers_count"), i(e, "flows"),
 		 i(e, "bytes_out"), i(e, "bytes_in"));
 }

@@ -56,6 +56,8 @@ ident_set(const json_t *arr, ident_fn id)
 	char key[1024];
 
 	json_array_foreach((json_t *)arr, i, o) {
+		if (!report_exit_seen(o))	/* a declared exit with no traffic */
+			continue;
 		id(o, key, sizeof(key));
 		json_object_set_new(set, key, json_true());
 	}
@@ -76,6 +78,8 @@ only_in(json_t *out, const char *name, const json_t *a, const json_t *b, ident_f
 		return -1;
 	}
 	json_array_foreach((json_t *)a, i, o) {
+		if (!report_exit_seen(o))
+			continue;
 		id(o, key, sizeof(key));
 		if (!json_object_get(set, key))
 			json_array_append(list, o);

@@ -123,6 +123,8 @@ static const char *const msgs[MSG_COUNT_][LANG_COUNT] = {
 	[MSG_D_GONE_PEERS] = { "External peers no longer seen",
 			       "見えなくなった外部通信相手" },
 	[MSG_D_NO_CHANGES] = { "No changes.", "変更はありません。" },
+	[MSG_NOT_SEEN] = { "no traffic seen", "通信は観測されず" },
+	[MSG_X_HOSTS] = { "hosts", "台" },
 	[MSG_D_OLD] = { "Old", "前回" },
 	[MSG_D_NEW] = { "New", "今回" },
 	[MSG_D_NEW_PARTIAL] = {

@@ -10,7 +10,11 @@
  *     up to HOSTS_PER_ZONE per zone plus a "+N" node;
  *   - external connection points (exits) as gateway nodes inside their
  *     zone's cluster with an edge to the "outside" cloud (red and dashed
- *     when not declared);
+ *     when not declared, grey and dotted for a declared exit the capture
+ *     saw no traffic through); the inside hosts a capture saw using an
+ *     exit are joined to it: each host when there are at most
+ *     EXIT_HOSTS_DRAWN (the one PC behind a vendor's second link is
+ *     always drawn), else one "N hosts" node;
  *   - the outside cloud holds the external peers, one sub-cluster per
  *     country (at most PEERS_PER_COUNTRY each, plus a "+N" node; peers
  *     that take part in remote-access flows are always drawn);
@@ -27,6 +31,7 @@
 #define PEERS_PER_COUNTRY 20
 #define SERVICES_PER_NODE 8
 #define HOSTS_PER_ZONE 40
+#define EXIT_HOSTS_DRAWN 8
 
 static void
 esc(FILE *f, const char *s)
@@ -65,18 +70,36 @@ svc_risky(const struct report *r, const json_t *s)
 			  report_int(s, "port", -1)) >= RSEV_HIGH;
 }
 
-/* Endpoints of remote-access flows: addr -> true. */
+/* Whether an exit's hosts are drawn one by one (see the header). */
+static int
+exit_hosts_drawn(const json_t *x)
+{
+	size_t n = json_array_size(json_object_get(x, "hosts"));
+
+	return n && n <= EXIT_HOSTS_DRAWN &&
+	       report_int(x, "hosts_count", (long long)n) <= EXIT_HOSTS_DRAWN;
+}
+
+/* Addresses always drawn: endpoints of remote-access flows and the hosts
+ * of exits used by few hosts.  addr -> true. */
 static json_t *
 flow_ends(const struct report *r)
 {
-	json_t *ends = json_object(), *fl;
-	size_t i;
+	json_t *ends = json_object(), *fl, *x, *h;
+	size_t i, j;
 
 	json_array_foreach(r->flows, i, fl) {
 		if (!report_is_remote(fl))
 			continue;
 		json_object_set_new(ends, report_str(fl, "src"), json_true());
 		json_object_set_new(ends, report_str(fl, "dst"), json_true());
+	}
+	json_array_foreach(r->exits, i, x) {
+		if (!exit_hosts_drawn(x))
+			continue;
+		json_array_foreach(json_object_get(x, "hosts"), j, h)
+			if (json_is_string(h))
+				json_object_set_new(ends, json_string_value(h), json_true());
 	}
 	return ends;
 }
@@ -219,7 +242,49 @@ exit_node(FILE *f, const struct report *r, const json_t *x, size_t idx, const ch
 		fputs("\\n", f);
 		esc(f, report_str(x, "mac"));
 	}
+	if (!report_exit_seen(x)) {
+		fputs("\\n(", f);
+		esc(f, i18n(r->lang, MSG_NOT_SEEN));
+		fputs(")\", color=gray50, fontcolor=gray40, style=\"rounded,dotted\"];\n", f);
+		return;
+	}
 	fprintf(f, "\", color=%s];\n", declared ? "blue" : "red, fontcolor=red, penwidth=2");
+}
+
+static const char *
+exit_color(const json_t *x)
+{
+	if (!report_exit_seen(x))
+		return "gray50, style=dotted";
+	return report_exit_declared(x) ? "blue" : "red, style=dashed";
+}
+
+/* Inside hosts to the exit they use (see the header). */
+static void
+exit_host_edges(FILE *f, const struct report *r, const json_t *x, size_t idx)
+{
+	long long n = report_int(x, "hosts_count",
+				 (long long)json_array_size(json_object_get(x, "hosts")));
+	json_t *h;
+	size_t i;
+
+	if (n <= 0)
+		return;
+	if (!exit_hosts_drawn(x)) {
+		fprintf(f, "\t\"x:%zu:hosts\" [shape=plaintext, label=\"%lld ", idx, n);
+		esc(f, i18n(r->lang, MSG_X_HOSTS));
+		fprintf(f, "\"];\n\t\"x:%zu:hosts\" -> \"x:%zu\" [color=%s];\n", idx, idx,
+			exit_color(x));
+		return;
+	}
+	json_array_foreach(json_object_get(x, "hosts"), i, h) {
+		if (!json_is_string(h))
+			continue;
+		fprintf(f, "\t\"%s", json_object_get(r->zone_of, json_string_value(h)) ?
+			"h:" : "p:");
+		esc(f, json_string_value(h));
+		fprintf(f, "\" -> \"x:%zu\" [color=%s];\n", idx, exit_color(x));
+	}
 }
 
 /* Exits whose zone has no cluster, then every exit's edge to outside. */
@@ -232,9 +297,10 @@ exit_edges(FILE *f, const struct report *r)
 	json_array_foreach(r->exits, i, x)
 		if (!*exit_zone(r, x) || !zone_listed(r, exit_zone(r, x)))
 			exit_node(f, r, x, i, "\t");
-	json_array_foreach(r->exits, i, x)
-		fprintf(f, "\t\"x:%zu\" -> \"outside\" [color=%s];\n", i,
-			report_exit_declared(x) ? "blue" : "red, style=dashed");
+	json_array_foreach(r->exits, i, x) {
+		fprintf(f, "\t\"x:%zu\" -> \"outside\" [color=%s];\n", i, exit_color(x));
+		exit_host_edges(f, r, x, i);
+	}
 }
 
 static void

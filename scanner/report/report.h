@@ -91,6 +91,8 @@ int report_has_port(const json_t *o);
 const char *report_exit_addr(const json_t *x);
 const char *report_exit_name(const json_t *x);
 int report_exit_declared(const json_t *x);
+/* 0 for a declared exit the capture saw no traffic through ("seen": false). */
+int report_exit_seen(const json_t *x);
 /*
  * Flow and peer accessors that accept both the capture's split counters
  * ("packets_out"/"packets_in", "bytes_out"/"bytes_in", "first_seen") and

@@ -107,6 +107,12 @@ report_exit_declared(const json_t *x)
 	return json_is_true(d) || (json_is_string(d) && json_string_length(d));
 }
 
+int
+report_exit_seen(const json_t *x)
+{
+	return !json_is_false(json_object_get(x, "seen"));
+}
+
 long long
 report_total(const json_t *o, const char *key)
 {
@@ -574,9 +580,10 @@ report_overview(const struct report *r, struct report_overview *o)
 	o->open = json_array_size(r->open);
 	json_array_foreach(r->open, i, v)
 		o->remote += report_is_remote(v) != 0;
-	o->exits = json_array_size(r->exits);
-	json_array_foreach(r->exits, i, v)
+	json_array_foreach(r->exits, i, v) {
+		o->exits += report_exit_seen(v) != 0;
 		o->undeclared += !report_exit_declared(v);
+	}
 	o->peers = json_array_size(r->peers);
 	json_array_foreach(r->peers, i, v)
 		if (*report_str(v, "country"))

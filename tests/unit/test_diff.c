@@ -197,3 +197,33 @@ Test(diff_cli, exit_status_follows_fail_on)
 	cr_expect_eq(df_run("diff --help"), 0);
 	cr_expect_eq(df_run("diff scan-hospital.json missing.json"), 2);
 }
+
+/* A declared exit listed with "seen": false (a capture saw no traffic
+ * through it) is not an exit of that run: last night's exit that goes
+ * quiet tonight is "gone", and a quiet one is never "new". */
+Test(diff, declared_exit_without_traffic_counts_as_gone)
+{
+	json_t *a = df_load("capture-partial.json"), *b = json_deep_copy(a), *d, *x, *g;
+	char err[256];
+	size_t i;
+
+	json_array_foreach(json_object_get(b, "exits"), i, x)
+		if (json_is_string(json_object_get(x, "declared")) &&
+		    !strcmp(json_string_value(json_object_get(x, "declared")), "ntt-line"))
+			json_object_set_new(x, "seen", json_false());
+	d = diff_results(a, b, err, sizeof(err));
+	cr_assert_not_null(d, "%s", err);
+	g = json_object_get(d, "gone_exits");
+	cr_assert_eq(json_array_size(g), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(g, 0), "declared")),
+			 "ntt-line");
+	cr_expect_eq(json_array_size(json_object_get(d, "new_exits")), 0);
+	json_decref(d);
+	d = diff_results(b, a, err, sizeof(err));
+	cr_assert_not_null(d, "%s", err);
+	cr_expect_eq(json_array_size(json_object_get(d, "new_exits")), 1);
+	cr_expect_eq(json_array_size(json_object_get(d, "gone_exits")), 0);
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+}
