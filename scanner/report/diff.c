@@ -88,6 +88,70 @@ only_in(json_t *out, const char *name, const json_t *a, const json_t *b, ident_f
 	return json_object_set_new(out, name, list);
 }
 
+/* "service product version" of an open service, for comparison and text. */
+static void
+svc_what(const json_t *o, char *buf, size_t len)
+{
+	const char *parts[3] = { report_str(o, "service"), report_str(o, "product"),
+				 report_str(o, "version") };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < 3 && n < len; k++) {
+		int w;
+
+		if (!*parts[k])
+			continue;
+		w = snprintf(buf + n, len - n, "%s%s", n ? " " : "", parts[k]);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/*
+ * Services open in both runs whose service, product or version changed
+ * (an appliance upgraded, or downgraded, or something else answering on
+ * the port): each new service object, with "was" = the old description.
+ */
+static int
+changed_services(json_t *out, const json_t *newl, const json_t *oldl)
+{
+	json_t *old = json_object(), *list = json_array(), *o, *prev;
+	size_t i;
+	char key[1024], a[512], b[512];
+
+	if (!old || !list)
+		goto out_oom;
+	json_array_foreach((json_t *)oldl, i, o) {
+		id_service(o, key, sizeof(key));
+		json_object_set(old, key, o);
+	}
+	json_array_foreach((json_t *)newl, i, o) {
+		id_service(o, key, sizeof(key));
+		prev = json_object_get(old, key);
+		if (!prev)
+			continue;
+		svc_what(prev, a, sizeof(a));
+		svc_what(o, b, sizeof(b));
+		/* nothing known before (or now) is not a change of product */
+		if (!*a || !*b || !strcmp(a, b))
+			continue;
+		o = json_deep_copy(o);
+		if (!o || json_object_set_new(o, "was", json_string(a)) < 0 ||
+		    json_array_append_new(list, o) < 0) {
+			json_decref(o);
+			goto out_oom;
+		}
+	}
+	json_decref(old);
+	return json_object_set_new(out, "changed_services", list);
+out_oom:
+	json_decref(old);
+	json_decref(list);
+	return -1;
+}
+
 static json_t *
 run_summary(const struct report *r)
 {
@@ -117,6 +181,7 @@ diff_results(json_t *old_root, json_t *new_root, char *err, size_t errlen)
 	rc |= only_in(d, "resolved_findings", o.findings, n.findings, id_finding);
 	rc |= only_in(d, "new_services", n.open, o.open, id_service);
 	rc |= only_in(d, "closed_services", o.open, n.open, id_service);
+	rc |= changed_services(d, n.open, o.open);
 	rc |= only_in(d, "new_hosts", n.hosts, o.hosts, id_addr);
 	rc |= only_in(d, "gone_hosts", o.hosts, n.hosts, id_addr);
 	rc |= only_in(d, "new_exits", n.exits, o.exits, id_exit);
@@ -160,6 +225,7 @@ static const struct {
 	{ "resolved_findings", MSG_D_RESOLVED_FINDINGS, '-' },
 	{ "new_services", MSG_D_NEW_SERVICES, '+' },
 	{ "closed_services", MSG_D_CLOSED_SERVICES, '-' },
+	{ "changed_services", MSG_D_CHANGED_SERVICES, '~' },
 	{ "new_hosts", MSG_D_NEW_HOSTS, '+' },
 	{ "gone_hosts", MSG_D_GONE_HOSTS, '-' },
 	{ "new_exits", MSG_D_NEW_EXITS, '+' },
@@ -204,10 +270,23 @@ item_line(FILE *f, const char *list, const json_t *o, enum report_lang lang)
 		snprintf(buf, sizeof(buf), "%s %s/%lld", report_str(o, "addr"),
 			 report_str(o, "proto"), report_int(o, "port", -1));
 		text(f, buf);
-		snprintf(buf, sizeof(buf), "%s%s%s%s", *report_str(o, "service") ? " " : "",
-			 report_str(o, "service"), *report_str(o, "product") ? " " : "",
-			 report_str(o, "product"));
-		text(f, buf);
+		if (*report_str(o, "was")) {
+			svc_what(o, buf, sizeof(buf));
+			fputs(" ", f);
+			text(f, buf);
+			fputs(" (", f);
+			text(f, i18n(lang, MSG_D_WAS));
+			fputs(" ", f);
+			text(f, report_str(o, "was"));
+			fputs(")", f);
+		} else {
+			snprintf(buf, sizeof(buf), "%s%s%s%s",
+				 *report_str(o, "service") ? " " : "",
+				 report_str(o, "service"),
+				 *report_str(o, "product") ? " " : "",
+				 report_str(o, "product"));
+			text(f, buf);
+		}
 	} else if (strstr(list, "exits")) {
 		const char *parts[3] = { report_exit_name(o), report_exit_addr(o),
 					 report_str(o, "mac") };

@@ -2,7 +2,9 @@
  * diff.h - what changed between two results documents.
  *
  * Items are matched by stable identities, never by position:
- *   services  "addr/proto/port" among open (and open|filtered) services
+ *   services  "addr/proto/port" among open (and open|filtered) services;
+ *             one open in both runs whose "service product version" text
+ *             changed is listed in changed_services with "was"
  *   findings  the finding's "key" (rule|addr|proto|port|extra)
  *   hosts     "addr";  peers "addr"
  *   exits     gateway address and MAC (or the declared name)
@@ -21,7 +23,8 @@
 
 /*
  * {"old": {run summary}, "new": {...}, "new_findings": [...],
- *  "resolved_findings", "new_services", "closed_services", "new_hosts",
+ *  "resolved_findings", "new_services", "closed_services",
+ *  "changed_services", "new_hosts",
  *  "gone_hosts", "new_exits", "gone_exits", "new_peers", "gone_peers"}
  * Returns NULL with err set on failure.
  */

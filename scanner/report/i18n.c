@@ -125,6 +125,9 @@ static const char *const msgs[MSG_COUNT_][LANG_COUNT] = {
 	[MSG_D_NO_CHANGES] = { "No changes.", "変更はありません。" },
 	[MSG_NOT_SEEN] = { "no traffic seen", "通信は観測されず" },
 	[MSG_X_HOSTS] = { "hosts", "台" },
+	[MSG_D_CHANGED_SERVICES] = { "Services whose product or version changed",
+				     "製品またはバージョンが変わったサービス" },
+	[MSG_D_WAS] = { "was:", "前回:" },
 	[MSG_D_OLD] = { "Old", "前回" },
 	[MSG_D_NEW] = { "New", "今回" },
 	[MSG_D_NEW_PARTIAL] = {

@@ -227,3 +227,48 @@ Test(diff, declared_exit_without_traffic_counts_as_gone)
 	json_decref(a);
 	json_decref(b);
 }
+
+static json_t *
+df_svc_at(json_t *root, const char *addr, long long port)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "services"), i, s)
+		if (!strcmp(json_string_value(json_object_get(s, "addr")), addr) &&
+		    json_integer_value(json_object_get(s, "port")) == port)
+			return s;
+	return NULL;
+}
+
+/* Same open port, other product or version: listed once, with "was";
+ * a product learned only now (nothing known before) is not a change. */
+Test(diff, product_or_version_change_is_listed)
+{
+	json_t *a = df_load("scan-hospital.json"), *b = json_deep_copy(a), *d, *c;
+	char err[256];
+
+	cr_assert_not_null(df_svc_at(b, "198.18.10.10", 443));
+	json_object_set_new(df_svc_at(b, "198.18.10.10", 443), "version",
+			    json_string("1.25.3"));
+	d = diff_results(a, b, err, sizeof(err));
+	cr_assert_not_null(d, "%s", err);
+	c = json_object_get(d, "changed_services");
+	cr_assert_eq(json_array_size(c), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(c, 0), "was")),
+			 "https nginx 1.18.0");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(c, 0), "version")),
+			 "1.25.3");
+	cr_expect_eq(diff_total(d), 1);
+	json_decref(d);
+	/* before: nothing identified on that port; now: nginx 1.25.3 */
+	json_object_del(df_svc_at(a, "198.18.10.10", 443), "service");
+	json_object_del(df_svc_at(a, "198.18.10.10", 443), "product");
+	json_object_del(df_svc_at(a, "198.18.10.10", 443), "version");
+	d = diff_results(a, b, err, sizeof(err));
+	cr_assert_not_null(d, "%s", err);
+	cr_expect_eq(json_array_size(json_object_get(d, "changed_services")), 0);
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+}
