@@ -8,6 +8,9 @@
  * U+FFFD in every syntax, so nothing can reach a terminal or an XML
  * parser as a control; TAB and LF become a space where a line break would
  * change the structure.
+ *
+ * One walker does the control characters; a syntax is only a table of
+ * what its special ASCII characters become.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,33 @@
 #include "report.h"
 
 #define REPL "\xEF\xBF\xBD"	/* U+FFFD for control characters */
+
+/* What each special ASCII byte becomes; NULL: the byte as it is. */
+static const char *const html_map[128] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\''] = "&#39;", ['\t'] = " ", ['\n'] = " ",
+};
+
+/* Table pipes, emphasis and links escaped; no raw HTML. */
+static const char *const md_map[128] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+	['\\'] = "\\\\", ['`'] = "\\`", ['*'] = "\\*", ['_'] = "\\_",
+	['['] = "\\[", [']'] = "\\]", ['|'] = "\\|", ['~'] = "\\~",
+	['\t'] = " ", ['\n'] = " ",
+};
+
+static const char *const text_map[128] = {
+	['\t'] = " ", ['\n'] = " ",
+};
+
+static const char *const dot_map[128] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\t'] = " ", ['\n'] = " ",
+};
+
+/* TAB and LF stay: a quoted CSV field may hold them. */
+static const char *const csv_map[128] = {
+	['"'] = "\"\"",
+};
 
 static int
 is_ctl(unsigned char c)
@@ -30,8 +60,8 @@ is_c1(const char *s)
 	       (unsigned char)s[1] <= 0x9F;
 }
 
-void
-report_esc_html(FILE *f, const char *s)
+static void
+esc_walk(FILE *f, const char *s, const char *const map[128])
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -39,67 +69,8 @@ report_esc_html(FILE *f, const char *s)
 		if (is_c1(s)) {
 			fputs(REPL, f);
 			s++;
-			continue;
-		}
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		case '\t':
-		case '\n': fputc(' ', f); break;
-		default:
-			if (is_ctl(c))
-				fputs(REPL, f);
-			else
-				fputc(c, f);
-		}
-	}
-}
-
-void
-report_esc_md(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (is_c1(s)) {
-			fputs(REPL, f);
-			s++;
-			continue;
-		}
-		if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '\t' || c == '\n')
-			fputc(' ', f);
-		else if (is_ctl(c))
-			fputs(REPL, f);
-		else if (strchr("\\`*_[]|~", c)) {
-			fputc('\\', f);
-			fputc(c, f);
-		} else
-			fputc(c, f);
-	}
-}
-
-void
-report_esc_text(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (is_c1(s)) {
-			fputs(REPL, f);
-			s++;
-			continue;
-		}
-		if (c == '\t' || c == '\n')
-			fputc(' ', f);
+		} else if (c < 0x80 && map[c])
+			fputs(map[c], f);
 		else if (is_ctl(c))
 			fputs(REPL, f);
 		else
@@ -108,27 +79,27 @@ report_esc_text(FILE *f, const char *s)
 }
 
 void
+report_esc_html(FILE *f, const char *s)
+{
+	esc_walk(f, s, html_map);
+}
+
+void
+report_esc_md(FILE *f, const char *s)
+{
+	esc_walk(f, s, md_map);
+}
+
+void
+report_esc_text(FILE *f, const char *s)
+{
+	esc_walk(f, s, text_map);
+}
+
+void
 report_esc_dot(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (is_c1(s)) {
-			fputs(REPL, f);
-			s++;
-			continue;
-		}
-		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
-		} else if (c == '\t' || c == '\n') {
-			fputc(' ', f);
-		} else if (is_ctl(c)) {
-			fputs(REPL, f);
-		} else {
-			fputc(c, f);
-		}
-	}
+	esc_walk(f, s, dot_map);
 }
 
 void
@@ -137,22 +108,6 @@ report_csv_cell(FILE *f, const char *s)
 	fputc('"', f);
 	if (s && strchr("=+-@\t\r", *s) && *s)
 		fputc('\'', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (is_c1(s)) {
-			fputs(REPL, f);
-			s++;
-			continue;
-		}
-		if (c == '"')
-			fputs("\"\"", f);
-		else if (c == '\n' || c == '\t')
-			fputc(c, f);
-		else if (is_ctl(c))
-			fputs(REPL, f);
-		else
-			fputc(c, f);
-	}
+	esc_walk(f, s, csv_map);
 	fputc('"', f);
 }
