@@ -7,16 +7,20 @@
  *   heiiki history [--db FILE] changes [--since-last] [--kind K]
  *                  [--from ID --to ID] [--format text|json] [--lang en|ja]
  *                  [--fail-on SEV]
+ *   heiiki history [--db FILE] prune [--keep N] [--older-than DAYS]
  *
  * The database is --db, else $HEIIKI_HISTORY, else
  * /var/lib/heiiki/history.sqlite.  'changes' compares the newest run with
  * the newest earlier COMPLETE run of the same kind and site (a partial run
  * is never the baseline) and exits 1 when a new finding is at or above
  * --fail-on (default high): a cron job or systemd unit can alert on that.
+ * 'prune' bounds the store for years of nightly runs; the newest run of
+ * each kind and site is never removed.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "scanner/core/results.h"
@@ -32,6 +36,7 @@ history_usage(void)
 	       "       heiiki history [--db FILE] changes [--since-last] [--kind KIND]\n"
 	       "                      [--from ID --to ID] [--format text|json]\n"
 	       "                      [--lang en|ja] [--fail-on SEV]\n"
+	       "       heiiki history [--db FILE] prune [--keep N] [--older-than DAYS]\n"
 	       "\n"
 	       "Store runs in an SQLite history and show what changed since the last one.\n"
 	       "\n"
@@ -43,6 +48,9 @@ history_usage(void)
 	       "  --from ID --to ID   compare two stored runs by id\n"
 	       "  --fail-on SEV       exit 1 when a new finding is at or above SEV:\n"
 	       "                      critical, high (default), medium, low, info, none\n"
+	       "  --keep N            prune: keep the newest N runs of each kind and site\n"
+	       "  --older-than DAYS   prune: remove runs that started more than DAYS days\n"
+	       "                      ago (the newest run of each kind and site stays)\n"
 	       "  -h, --help          this text\n");
 }
 
@@ -145,6 +153,52 @@ hist_list(struct history *h, int argc, char **argv)
 		list_text(runs);
 	}
 	json_decref(runs);
+	return fflush(stdout) ? cli_fail("history", "stdout: write error") : 0;
+}
+
+/* ISO 8601 UTC of now minus days, as runs' start times are written. */
+static void
+cutoff(unsigned long long days, char *buf, size_t len)
+{
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+hist_prune(struct history *h, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keep", required_argument, NULL, 'k' },
+		{ "older-than", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long keep = 0, days = 0;
+	char err[1024], before[32] = "";
+	long long removed;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'k' && cli_uint("history", "--keep", optarg, 1, 1000000, &keep) < 0)
+			return EXIT_USAGE;
+		else if (c == 'o' && cli_uint("history", "--older-than", optarg, 1, 100000,
+					     &days) < 0)
+			return EXIT_USAGE;
+		else if (c != 'k' && c != 'o')
+			return cli_bad_option("history", argv);
+	}
+	if (optind != argc)
+		return cli_usage("history", "prune takes no arguments");
+	if (!keep && !days)
+		return cli_usage("history", "prune needs --keep N and/or --older-than DAYS");
+	if (days)
+		cutoff(days, before, sizeof(before));
+	if (history_prune(h, keep, before, &removed, err, sizeof(err)) < 0)
+		return cli_fail("history", "%s", err);
+	printf("removed %lld run%s\n", removed, removed == 1 ? "" : "s");
 	return fflush(stdout) ? cli_fail("history", "stdout: write error") : 0;
 }
 
@@ -287,12 +341,15 @@ cmd_history(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("history", "missing subcommand: add, list or changes");
+		return cli_usage("history", "missing subcommand: add, list, changes or prune");
 	sub = argv[optind];
-	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "changes"))
-		return cli_usage("history", "unknown subcommand '%s' (expected add, list or "
-				 "changes)", sub);
-	if (history_open(history_path(dbpath), !strcmp(sub, "add"), &h, err, sizeof(err)) < 0)
+	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "changes") &&
+	    strcmp(sub, "prune"))
+		return cli_usage("history", "unknown subcommand '%s' (expected add, list, "
+				 "changes or prune)", sub);
+	if (history_open(history_path(dbpath), !strcmp(sub, "add") ? HISTORY_CREATE :
+			 !strcmp(sub, "prune") ? HISTORY_WRITE : HISTORY_READ, &h, err,
+			 sizeof(err)) < 0)
 		return cli_fail("history", "%s", err);
 	argc -= optind;
 	argv += optind;
@@ -300,6 +357,8 @@ cmd_history(int argc, char **argv)
 		rc = hist_add(h, argc, argv);
 	else if (!strcmp(sub, "list"))
 		rc = hist_list(h, argc, argv);
+	else if (!strcmp(sub, "prune"))
+		rc = hist_prune(h, argc, argv);
 	else
 		rc = hist_changes(h, argc, argv);
 	history_close(h);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,11 +140,12 @@ make_parent(const char *path)
 }
 
 int
-history_open(const char *path, int create, struct history **out, char *err, size_t errlen)
+history_open(const char *path, int mode, struct history **out, char *err, size_t errlen)
 {
 	struct history *h = calloc(1, sizeof(*h));
-	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-	int fd;
+	int flags = mode == HISTORY_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
+		    mode == HISTORY_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	int create = mode == HISTORY_CREATE, fd;
 
 	*out = NULL;
 	if (!h) {
@@ -493,4 +495,41 @@ history_last_pair(struct history *h, const char *kind, long long *newer, long lo
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_err(h, "previous run", err, errlen);
 	return *older ? 0 : 1;
+}
+
+/* Runs numbered newest first within their (kind, site). */
+#define RANKED \
+	"SELECT id, start, ROW_NUMBER() OVER (PARTITION BY kind, site " \
+	"ORDER BY start DESC, id DESC) AS rn FROM runs"
+
+int
+history_prune(struct history *h, unsigned long long keep, const char *before,
+	      long long *removed, char *err, size_t errlen)
+{
+	static const char sql[] =
+		"DELETE FROM runs WHERE id IN (SELECT id FROM (" RANKED ") "
+		"WHERE (?1 > 0 AND rn > ?1) OR (?2 != '' AND start < ?2 AND rn > 1))";
+	sqlite3_stmt *st = NULL;
+	char ignored[8];
+
+	*removed = 0;
+	if (exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out_db;
+	sqlite3_bind_int64(st, 1, keep > INT64_MAX ? INT64_MAX : (sqlite3_int64)keep);
+	bind_text(st, 2, before);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out_db;
+	*removed = sqlite3_changes(h->db);
+	sqlite3_finalize(st);
+	if (exec(h, "COMMIT", err, errlen) < 0)
+		return -1;
+	/* give the space back to the file system (outside the transaction) */
+	return exec(h, "VACUUM", err, errlen);
+out_db:
+	db_err(h, "prune", err, errlen);
+	sqlite3_finalize(st);
+	exec(h, "ROLLBACK", ignored, sizeof(ignored));	/* keep the first error */
+	return -1;
 }

@@ -25,11 +25,16 @@ struct history;
 
 /* The database path: explicit, else $HEIIKI_HISTORY, else the default. */
 const char *history_path(const char *explicit_path);
-/*
- * Open (creating the file with mode 0600 and the schema when create is
- * set).  A database with a newer schema is refused.  0, or -1 with err.
- */
-int history_open(const char *path, int create, struct history **out,
+/* How history_open() opens the file. */
+enum history_mode {
+	HISTORY_READ = 0,	/* read only; the file must exist */
+	HISTORY_CREATE = 1,	/* read-write, created with mode 0600 and the schema */
+	HISTORY_WRITE = 2,	/* read-write; the file must exist */
+};
+
+/* Open in mode (enum history_mode).  A database with a newer schema is
+ * refused.  0, or -1 with err. */
+int history_open(const char *path, int mode, struct history **out,
 		 char *err, size_t errlen);
 void history_close(struct history *h);
 /*
@@ -53,5 +58,14 @@ json_t *history_document(struct history *h, long long id, char *err, size_t errl
  */
 int history_last_pair(struct history *h, const char *kind, long long *newer,
 		      long long *older, char *err, size_t errlen);
+/*
+ * Remove old runs (with their findings and services), then VACUUM: per
+ * (kind, site), every run after the newest `keep` (keep 0 = no limit), and
+ * every run that started before `before` (ISO 8601 UTC, "" = no limit)
+ * except the newest of its kind and site, which is always kept.  *removed
+ * is the number of runs removed.  0, or -1 with err (nothing removed).
+ */
+int history_prune(struct history *h, unsigned long long keep, const char *before,
+		  long long *removed, char *err, size_t errlen);
 
 #endif

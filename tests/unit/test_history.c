@@ -262,3 +262,81 @@ Test(history_cli, night_after_night)
 	cr_expect_eq(hs_run("frobnicate"), 2);
 	cr_expect_eq(hs_run("--help"), 0);
 }
+
+/* Starts of the stored runs of one kind and site, newest first, joined. */
+static void
+hs_starts(struct history *h, const char *site, char *out, size_t len)
+{
+	char err[256];
+	json_t *runs = history_runs(h, 0, err, sizeof(err)), *r;
+	size_t i, n = 0;
+
+	cr_assert_not_null(runs, "%s", err);
+	out[0] = '\0';
+	json_array_foreach(runs, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "site")), site))
+			continue;
+		n += (size_t)snprintf(out + n, len - n, "%s%.10s", n ? " " : "",
+				      json_string_value(json_object_get(r, "start")));
+	}
+	json_decref(runs);
+}
+
+Test(history, prune_keeps_newest_per_kind_and_site)
+{
+	struct history *h = hs_open(1);
+	long long removed = -1;
+	char err[256], got[256];
+
+	for (int d = 10; d <= 14; d++) {
+		char start[32];
+
+		snprintf(start, sizeof(start), "2026-11-%02dT16:00:00Z", d);
+		hs_add(h, hs_doc("scan", "A", start, "complete", NULL), 0);
+	}
+	hs_add(h, hs_doc("scan", "B", "2026-01-01T16:00:00Z", "complete", NULL), 0);
+	hs_add(h, hs_doc("capture", "A", "2026-01-01T16:00:00Z", "complete", NULL), 0);
+	/* keep 2 per (kind, site): 3 old scans of A go; B and the capture stay */
+	cr_assert_eq(history_prune(h, 2, "", &removed, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(removed, 3);
+	hs_starts(h, "A", got, sizeof(got));
+	cr_expect_str_eq(got, "2026-11-14 2026-11-13 2026-01-01");
+	/* older than Nov 14: the 13th goes, the lone B and capture runs are the
+	 * newest of their kind and site and stay */
+	cr_assert_eq(history_prune(h, 0, "2026-11-14T00:00:00Z", &removed, err,
+				   sizeof(err)), 0, "%s", err);
+	cr_expect_eq(removed, 1);
+	hs_starts(h, "A", got, sizeof(got));
+	cr_expect_str_eq(got, "2026-11-14 2026-01-01");
+	hs_starts(h, "B", got, sizeof(got));
+	cr_expect_str_eq(got, "2026-01-01");
+	/* their findings and services went with them (ON DELETE CASCADE) */
+	history_close(h);
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		cr_assert_eq(sqlite3_open(hs_db, &db), SQLITE_OK);
+		cr_assert_eq(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM services", -1, &st,
+						NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+		cr_expect_eq(sqlite3_column_int(st, 0), 3);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+}
+
+Test(history_cli, prune_options)
+{
+	cr_expect_eq(hs_run("prune --keep 1"), 3, "prune on a missing database");
+	cr_expect_eq(hs_run("add scan-hospital.json"), 0);
+	cr_expect_eq(hs_run("add scan-hospital-next.json"), 0);
+	cr_expect_eq(hs_run("prune"), 2, "prune needs --keep or --older-than");
+	cr_expect_eq(hs_run("prune --keep 0"), 2);
+	cr_expect_eq(hs_run("prune --keep x"), 2);
+	cr_expect_eq(hs_run("prune --older-than -3"), 2);
+	cr_expect_eq(hs_run("prune --keep 1"), 0);
+	cr_expect_eq(hs_run("changes"), 0, "one run left: nothing to compare");
+	cr_expect_eq(hs_run("prune --older-than 1"), 0, "the newest run always stays");
+	cr_expect_eq(hs_run("list --format json"), 0);
+}
