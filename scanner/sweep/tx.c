@@ -153,6 +153,48 @@ ln6(const struct addr *a)
 	return r;
 }
 
+/*
+ * Every target must leave through the same route as the first one of its
+ * family: probes carry one source address and replies are read on one
+ * interface, so a target behind another interface would be reported
+ * filtered while its replies go unseen.  Each range's first and last
+ * address are checked (a range split between two routes is missed when
+ * both ends agree).  --source-ip/--iface take the responsibility.
+ */
+static int
+same_route(struct sweep *s, const struct raw *w, const char *ifn)
+{
+	const struct tset *t = s->c->targets;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct addr ends[2] = { { t->r[i].lo }, { t->r[i].hi } };
+
+		for (int k = 0; k < 2; k++) {
+			const struct addr *want = addr_is_v4(&ends[k]) ? &w->src4 : &w->src6;
+			char ifo[IF_NAMESIZE] = "", b1[ADDR_STRLEN], b2[ADDR_STRLEN],
+			     b3[ADDR_STRLEN];
+			struct addr src;
+
+			if (route_source(&ends[k], &src, ifo, sizeof(ifo)) < 0) {
+				snprintf(s->err, s->errlen, "no route to %s: %s",
+					 addr_fmt(&ends[k], b1), strerror(errno));
+				return -1;
+			}
+			/* same route, or the scanner's own address */
+			if (addr_cmp(&src, want) == 0 || addr_cmp(&src, &ends[k]) == 0)
+				continue;
+			snprintf(s->err, s->errlen,
+				 "targets leave through more than one route: %s from %s "
+				 "(%s), but the scan sends from %s (%s); scan each part in "
+				 "its own run, or give --source-ip and --iface",
+				 addr_fmt(&ends[k], b1), addr_fmt(&src, b2),
+				 ifo[0] ? ifo : "?", addr_fmt(want, b3), ifn);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 pick_sources(struct sweep *s, struct raw *w)
 {
@@ -177,6 +219,8 @@ pick_sources(struct sweep *s, struct raw *w)
 	}
 	snprintf(w->ifname, sizeof(w->ifname), "%s",
 		 c->iface ? c->iface : (ifn[0] ? ifn : "any"));
+	if (!c->iface && !c->src4 && !c->src6)
+		return same_route(s, w, w->ifname);
 	return 0;
 out_noroute:
 	{
