@@ -175,7 +175,7 @@ same_route(struct sweep *s, const struct raw *w, const char *ifn)
 			     b3[ADDR_STRLEN];
 			struct addr src;
 
-			if (route_source(&ends[k], &src, ifo, sizeof(ifo)) < 0) {
+			if (route_source(&ends[k], &src, NULL, 0) < 0) {
 				snprintf(s->err, s->errlen, "no route to %s: %s",
 					 addr_fmt(&ends[k], b1), strerror(errno));
 				return -1;
@@ -183,6 +183,7 @@ same_route(struct sweep *s, const struct raw *w, const char *ifn)
 			/* same route, or the scanner's own address */
 			if (addr_cmp(&src, want) == 0 || addr_cmp(&src, &ends[k]) == 0)
 				continue;
+			(void)route_source(&ends[k], &src, ifo, sizeof(ifo));
 			snprintf(s->err, s->errlen,
 				 "targets leave through more than one route: %s from %s "
 				 "(%s), but the scan sends from %s (%s); scan each part in "
