@@ -51,7 +51,7 @@ FUZZFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
 FLIB_OBJ  := $(LIB_SRC:%.c=$(BF)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
 
-.PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus demo install \
+.PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus valgrind-corpus demo install \
 	uninstall clean bench geoip lint
 
 all: $(BIN)
@@ -103,6 +103,11 @@ pcap-corpus: $(BA)/heiiki
 
 asan: unit-asan pcap-corpus
 
+# The same corpus through the plain build under valgrind memcheck (invalid
+# accesses, uninitialised values, definite/indirect leaks).
+valgrind-corpus: $(BIN)
+	VALGRIND=1 HEIIKI=$(abspath $(BIN)) bash tests/pcap/corpus.sh || [ $$? = 77 ]
+
 # --- fuzzing (clang + libFuzzer) -------------------------------------------
 $(BF)/%.o: %.c
 	@mkdir -p $(@D)
@@ -132,6 +137,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) asan
+	$(MAKE) valgrind-corpus
 	$(MAKE) fuzz FUZZ_SECONDS=5
 	$(MAKE) lab
 

@@ -3,6 +3,7 @@
 # `heiiki capture` (normally the ASan/UBSan build: make pcap-corpus).
 #
 #   HEIIKI=build/asan/heiiki bash tests/pcap/corpus.sh [DIR]
+#   VALGRIND=1 HEIIKI=./heiiki bash tests/pcap/corpus.sh [DIR]
 #
 # DIR defaults to $HEIIKI_SHARED/pcaps, else ../shared/pcaps next to the
 # repository.  Every file (captures, and the odd text file, which must be
@@ -13,6 +14,11 @@
 # report.  Files go eight to a process (a failing batch is re-run file by
 # file to name the culprit), two processes at a time (xargs -P2).  Exit 0
 # when none failed.
+#
+# VALGRIND=1 runs the plain (non-ASan) binary under valgrind memcheck
+# instead, 64 files to a process (valgrind's start-up is the cost): any
+# invalid read or write, use of uninitialised memory, or definite/indirect
+# leak makes the process exit 97 and the file fail.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -31,6 +37,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HEIIKI work
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+VG= per=8
+if [ "${VALGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "corpus: valgrind missing" >&2; exit 1; }
+	VG="valgrind -q --error-exitcode=97 --leak-check=full"
+	VG="$VG --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+	per=64
+fi
+export VG
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
 
 # run FILE...: one heiiki process over the files; prints its exit status
@@ -41,7 +55,7 @@ run() {
 	local args=() f rc
 	for f in "$@"; do args+=(-r "$f"); done
 	for _ in 1 2; do
-		"$HEIIKI" capture "${args[@]}" --summary --no-geoip --max-flows 4096 \
+		$VG "$HEIIKI" capture "${args[@]}" --summary --no-geoip --max-flows 4096 \
 			>/dev/null 2>"$work/$id.err"
 		rc=$?
 		case $rc in 130|137|143) continue ;; esac
@@ -52,7 +66,7 @@ run() {
 
 bad() {
 	[ "$1" -ne 0 ] && [ "$1" -ne 2 ] && [ "$1" -ne 3 ] ||
-		grep -qE 'Sanitizer|runtime error:' "$work/$id.err"
+		grep -qE 'Sanitizer|runtime error:|ERROR SUMMARY: [1-9]' "$work/$id.err"
 }
 
 # batch FILE...: the files in one process (start-up of an ASan binary
@@ -87,7 +101,7 @@ export -f run bad batch
 
 n=$(find "$dir" -type f | wc -l)
 start=$(date +%s)
-find "$dir" -type f -print0 | sort -z | xargs -0 -P2 -n8 bash -c 'batch "$@"' _
+find "$dir" -type f -print0 | sort -z | xargs -0 -P2 -n$per bash -c 'batch "$@"' _
 failed=$(find "$work" -name '*.fail' | wc -l)
-echo "corpus: $n files in $(( $(date +%s) - start ))s, $failed failed"
+echo "corpus${VG:+ (valgrind)}: $n files in $(( $(date +%s) - start ))s, $failed failed"
 [ "$failed" -eq 0 ]
