@@ -16,13 +16,6 @@
 #define EACH_SERVICE(c, i, svc) \
 	json_array_foreach(json_object_get((c)->root, "services"), i, svc)
 
-/* A service (identified, or by port) is RDP. */
-static int
-svc_is_rdp(const json_t *s)
-{
-	return rj_svc_is(s, "rdp", "tcp", 3389);
-}
-
 static void
 rule_rdp_not_allowed(const struct rule *self, struct fctx *c)
 {
@@ -39,7 +32,7 @@ rule_rdp_not_allowed(const struct rule *self, struct fctx *c)
 		const char *a = rj_str(s, "addr"), *zone = finding_zone_of(c, a);
 		long long port = rj_int(s, "port");
 
-		if (!rj_svc_open(s) || !svc_is_rdp(s))
+		if (!rj_svc_open(s) || !rj_svc_is(s, "rdp", "tcp", 3389))
 			continue;
 		if (rp_allowed(c->p, zone, "tcp", port, "rdp", src, c->vantage_zone, 1))
 			continue;
@@ -52,147 +45,104 @@ rule_rdp_not_allowed(const struct rule *self, struct fctx *c)
 	}
 }
 
-/* Rules that fire on one risk flag of an open (or answering) service. */
+/* The match of rows with a per-service function: run it on every service. */
 static void
-risk_rule(const struct rule *self, struct fctx *c, const char *flag, const char *what)
+each_service(const struct rule *self, struct fctx *c)
 {
 	json_t *s;
 	size_t i;
 
-	EACH_SERVICE(c, i, s) {
-		const char *a = rj_str(s, "addr");
-
-		if (!rj_has_risk(s, flag) || !strcmp(rj_str(s, "state"), "closed"))
-			continue;
-		finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-			     finding_zone_of(c, a), "", "%s on %s %s/%lld (risk flag %s)",
-			     what, a, rj_str(s, "proto"), rj_int(s, "port"), flag);
-	}
+	EACH_SERVICE(c, i, s)
+		self->svc(self, c, s);
 }
 
+/* Rows whose risk flag (arg) is set on an open (or answering) service. */
 static void
-rule_rdp_no_nla(const struct rule *self, struct fctx *c)
+risk_rule(const struct rule *self, struct fctx *c, const json_t *s)
 {
-	risk_rule(self, c, "rdp-no-nla", "RDP accepts logons without Network Level Authentication");
+	const char *a = rj_str(s, "addr");
+
+	if (!rj_has_risk(s, self->arg) || !strcmp(rj_str(s, "state"), "closed"))
+		return;
+	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+		     finding_zone_of(c, a), "", "%s on %s %s/%lld (risk flag %s)",
+		     self->what, a, rj_str(s, "proto"), rj_int(s, "port"), self->arg);
 }
 
+/* Rows whose service (arg, or its well-known tcp port) is open. */
 static void
-rule_smb1(const struct rule *self, struct fctx *c)
+named_rule(const struct rule *self, struct fctx *c, const json_t *s)
 {
-	risk_rule(self, c, "smb1-enabled", "SMB1 is enabled");
-}
+	const char *a = rj_str(s, "addr");
 
-static void
-rule_vnc_no_auth(const struct rule *self, struct fctx *c)
-{
-	risk_rule(self, c, "vnc-no-auth", "VNC offers the 'None' security type");
-}
-
-static void
-rule_snmp_public(const struct rule *self, struct fctx *c)
-{
-	risk_rule(self, c, "snmp-public", "SNMP answers to community 'public'");
-}
-
-static void
-rule_dicom_any_ae(const struct rule *self, struct fctx *c)
-{
-	risk_rule(self, c, "dicom-any-ae-title", "DICOM accepts an association from any AE title");
-}
-
-/* A service identified by name (or by its well-known port). */
-static void
-named_rule(const struct rule *self, struct fctx *c, const char *name, long long port)
-{
-	json_t *s;
-	size_t i;
-
-	EACH_SERVICE(c, i, s) {
-		const char *a = rj_str(s, "addr");
-
-		if (!rj_svc_open(s) || !rj_svc_is(s, name, "tcp", port))
-			continue;
-		finding_emit(c, self, a, "tcp", rj_int(s, "port"), finding_zone_of(c, a), "",
-			     "%s answers on %s:%lld%s%s", name, a, rj_int(s, "port"),
-			     *rj_str(s, "product") ? ", product " : "", rj_str(s, "product"));
-	}
-}
-
-static void
-rule_telnet(const struct rule *self, struct fctx *c)
-{
-	named_rule(self, c, "telnet", 23);
-}
-
-static void
-rule_ftp(const struct rule *self, struct fctx *c)
-{
-	named_rule(self, c, "ftp", 21);
+	if (!rj_svc_open(s) || !rj_svc_is(s, self->arg, "tcp", self->port))
+		return;
+	finding_emit(c, self, a, "tcp", rj_int(s, "port"), finding_zone_of(c, a), "",
+		     "%s answers on %s:%lld%s%s", self->arg, a, rj_int(s, "port"),
+		     *rj_str(s, "product") ? ", product " : "", rj_str(s, "product"));
 }
 
 /* "vpn": {"product", "vendor", "kev_cves": ["CVE-...", ...]} from probe_http. */
 static void
-rule_vpn_exposed(const struct rule *self, struct fctx *c)
+rule_vpn_exposed(const struct rule *self, struct fctx *c, const json_t *s)
 {
-	json_t *s, *v, *cve;
-	size_t i, j;
+	const char *a = rj_str(s, "addr"), *prod;
+	json_t *v = json_object_get(s, "vpn"), *list, *cve;
+	char kev[512] = "";
+	size_t j, o = 0;
 
-	EACH_SERVICE(c, i, s) {
-		const char *a = rj_str(s, "addr"), *prod;
-		char kev[512] = "";
-		size_t o = 0;
-		json_t *list;
+	if (!v || json_is_null(v) || json_is_false(v) || !rj_svc_open(s))
+		return;
+	prod = json_is_string(v) ? json_string_value(v) : rj_str(v, "product");
+	if (!*prod)
+		prod = *rj_str(s, "product") ? rj_str(s, "product") : "unknown product";
+	list = json_object_get(v, "kev_cves");
+	if (!list)
+		list = json_object_get(v, "kev");
+	if (!list)
+		list = json_object_get(v, "cves");
+	json_array_foreach(list, j, cve) {
+		int w;
 
-		v = json_object_get(s, "vpn");
-		if (!v || json_is_null(v) || json_is_false(v) || !rj_svc_open(s))
+		if (!json_is_string(cve) || o >= sizeof(kev))
 			continue;
-		prod = json_is_string(v) ? json_string_value(v) : rj_str(v, "product");
-		if (!*prod)
-			prod = *rj_str(s, "product") ? rj_str(s, "product") : "unknown product";
-		list = json_object_get(v, "kev_cves");
-		if (!list)
-			list = json_object_get(v, "kev");
-		if (!list)
-			list = json_object_get(v, "cves");
-		json_array_foreach(list, j, cve) {
-			int w;
-
-			if (!json_is_string(cve) || o >= sizeof(kev))
-				continue;
-			w = snprintf(kev + o, sizeof(kev) - o, "%s%s", o ? ", " : "",
-				     json_string_value(cve));
-			o += w > 0 ? (size_t)w : 0;
-		}
-		finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-			     finding_zone_of(c, a), "",
-			     "VPN portal (%s) reachable on %s:%lld; %s%s", prod, a,
-			     rj_int(s, "port"), *kev ? "verify these known-exploited "
-			     "vulnerabilities are patched: " : "no known-exploited "
-			     "vulnerability listed for this product", kev);
+		w = snprintf(kev + o, sizeof(kev) - o, "%s%s", o ? ", " : "",
+			     json_string_value(cve));
+		o += w > 0 ? (size_t)w : 0;
 	}
+	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+		     finding_zone_of(c, a), "",
+		     "VPN portal (%s) reachable on %s:%lld; %s%s", prod, a,
+		     rj_int(s, "port"), *kev ? "verify these known-exploited "
+		     "vulnerabilities are patched: " : "no known-exploited "
+		     "vulnerability listed for this product", kev);
 }
 
 static void
-rule_admin_tls(const struct rule *self, struct fctx *c)
+rule_admin_tls(const struct rule *self, struct fctx *c, const json_t *s)
 {
-	json_t *s;
-	size_t i;
+	const char *a = rj_str(s, "addr");
+	int ss = rj_has_risk(s, "tls-self-signed"), ex = rj_has_risk(s, "tls-expired");
+	int admin = rj_has_risk(s, "http-admin-interface");
+	json_t *v = json_object_get(s, "vpn");
 
-	EACH_SERVICE(c, i, s) {
-		const char *a = rj_str(s, "addr");
-		int ss = rj_has_risk(s, "tls-self-signed"), ex = rj_has_risk(s, "tls-expired");
-		int admin = rj_has_risk(s, "http-admin-interface");
-		json_t *v = json_object_get(s, "vpn");
+	if (!(ss || ex) || !(admin || (v && !json_is_null(v) && !json_is_false(v))))
+		return;
+	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+		     finding_zone_of(c, a), ex ? "expired" : "self-signed",
+		     "%s interface on %s:%lld presents a %s%s%s certificate",
+		     admin ? "administration" : "VPN", a, rj_int(s, "port"),
+		     ss ? "self-signed" : "", ss && ex ? " and " : "",
+		     ex ? "expired" : "");
+}
 
-		if (!(ss || ex) || !(admin || (v && !json_is_null(v) && !json_is_false(v))))
-			continue;
-		finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-			     finding_zone_of(c, a), ex ? "expired" : "self-signed",
-			     "%s interface on %s:%lld presents a %s%s%s certificate",
-			     admin ? "administration" : "VPN", a, rj_int(s, "port"),
-			     ss ? "self-signed" : "", ss && ex ? " and " : "",
-			     ex ? "expired" : "");
-	}
+/* An open service in zone that the policy's service rule sr covers. */
+static int
+svc_in_rule(const json_t *s, const char *zone, const struct service_rule *sr)
+{
+	return rj_svc_open(s) && rp_rule_zone(sr, zone) &&
+	       rp_rule_port(sr, rj_str(s, "proto"), rj_int(s, "port"),
+			    rj_str(s, "service"));
 }
 
 static void
@@ -208,9 +158,7 @@ rule_vendor_expired(const struct rule *self, struct fctx *c)
 		EACH_SERVICE(c, i, s) {
 			const char *a = rj_str(s, "addr"), *zone = finding_zone_of(c, a);
 
-			if (!rj_svc_open(s) || !rp_rule_zone(sr, zone) ||
-			    !rp_rule_port(sr, rj_str(s, "proto"), rj_int(s, "port"),
-					  rj_str(s, "service")))
+			if (!svc_in_rule(s, zone, sr))
 				continue;
 			finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"), zone,
 				     sr->name, "rule '%s'%s%s allowed %s until %s (policy line %d); "
@@ -234,9 +182,7 @@ rule_denied_service(const struct rule *self, struct fctx *c)
 		EACH_SERVICE(c, i, s) {
 			const char *a = rj_str(s, "addr"), *zone = finding_zone_of(c, a);
 
-			if (!rj_svc_open(s) || !rp_rule_zone(sr, zone) ||
-			    !rp_rule_port(sr, rj_str(s, "proto"), rj_int(s, "port"),
-					  rj_str(s, "service")))
+			if (!svc_in_rule(s, zone, sr))
 				continue;
 			finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"), zone,
 				     sr->name, "rule '%s' (policy line %d) forbids %s in zone %s; "
@@ -285,47 +231,30 @@ rule_not_expected(const struct rule *self, struct fctx *c)
 	}
 }
 
-/* "fence": results of 'heiiki fence' on a protected service. */
+/* Rows whose kind (arg) of 'heiiki fence' probe got answers ("fence"). */
 static void
-fence_rule(const struct rule *self, struct fctx *c, const char *kind, const char *what)
+fence_rule(const struct rule *self, struct fctx *c, const json_t *s)
 {
-	json_t *s;
-	size_t i;
+	json_t *k = json_object_get(json_object_get(s, "fence"), self->arg);
+	json_t *got = json_object_get(k, "through"), *v;
+	const char *a = rj_str(s, "addr");
+	char list[256] = "";
+	size_t j, o = 0;
 
-	EACH_SERVICE(c, i, s) {
-		json_t *k = json_object_get(json_object_get(s, "fence"), kind);
-		json_t *got = json_object_get(k, "through"), *v;
-		const char *a = rj_str(s, "addr");
-		char list[256] = "";
-		size_t j, o = 0;
+	if (rj_int(k, "open") <= 0)
+		return;
+	json_array_foreach(got, j, v) {
+		int w = snprintf(list + o, sizeof(list) - o, "%s%s", o ? ", " : "",
+				 json_is_string(v) ? json_string_value(v) : "?");
 
-		if (rj_int(k, "open") <= 0)
-			continue;
-		json_array_foreach(got, j, v) {
-			int w = snprintf(list + o, sizeof(list) - o, "%s%s", o ? ", " : "",
-					 json_is_string(v) ? json_string_value(v) : "?");
-
-			if (w < 0 || (size_t)w >= sizeof(list) - o)
-				break;
-			o += (size_t)w;
-		}
-		finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-			     finding_zone_of(c, a), "", "%lld of %lld SYNs from %s were "
-			     "answered by %s:%lld (sources: %s)", rj_int(k, "open"),
-			     rj_int(k, "sent"), what, a, rj_int(s, "port"), *list ? list : "-");
+		if (w < 0 || (size_t)w >= sizeof(list) - o)
+			break;
+		o += (size_t)w;
 	}
-}
-
-static void
-rule_fence_source(const struct rule *self, struct fctx *c)
-{
-	fence_rule(self, c, "not_allowed", "sources the policy does not allow");
-}
-
-static void
-rule_fence_geo(const struct rule *self, struct fctx *c)
-{
-	fence_rule(self, c, "geo", "addresses in countries the policy does not allow");
+	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+		     finding_zone_of(c, a), "", "%lld of %lld SYNs from %s were "
+		     "answered by %s:%lld (sources: %s)", rj_int(k, "open"),
+		     rj_int(k, "sent"), self->what, a, rj_int(s, "port"), *list ? list : "-");
 }
 
 #define CL_SRC "接続元制限"
@@ -336,121 +265,129 @@ rule_fence_geo(const struct rule *self, struct fctx *c)
 #define CL_PATCH "セキュリティパッチの適用"
 #define CL_VENDOR "委託事業者の接続管理"
 
+/* Row tails for the service functions that several rules share. */
+#define RISK(flag, text) \
+	.match = each_service, .svc = risk_rule, .arg = (flag), .what = (text)
+#define NAMED(name, wkport) \
+	.match = each_service, .svc = named_rule, .arg = (name), .port = (wkport)
+#define FENCE(kind, text) \
+	.match = each_service, .svc = fence_rule, .arg = (kind), .what = (text)
+
 const struct rule rules[] = {
 	{ "RDP_NOT_ALLOWED_SOURCE", SEV_CRITICAL,
 	  "RDP reachable from a source the policy does not allow",
 	  "ポリシーで許可されていない接続元から RDP に到達可能",
 	  "Restrict RDP at the firewall to the sources and zones listed in the policy, or add a service rule if this access is intended.",
 	  "ファイアウォールで RDP の接続元をポリシー記載の送信元・ゾーンに限定してください。意図した接続であればサービスルールを追加してください。",
-	  CL_SRC, rule_rdp_not_allowed },
+	  CL_SRC, .match = rule_rdp_not_allowed },
 	{ "RDP_NO_NLA", SEV_HIGH,
 	  "RDP without Network Level Authentication",
 	  "RDP でネットワークレベル認証 (NLA) が無効",
 	  "Require Network Level Authentication (NLA) on this host so that no logon screen is shown before authentication.",
 	  "このホストでネットワークレベル認証 (NLA) を必須にし、認証前にログオン画面が表示されないようにしてください。",
-	  CL_AUTH, rule_rdp_no_nla },
+	  CL_AUTH, RISK("rdp-no-nla", "RDP accepts logons without Network Level Authentication") },
 	{ "VPN_PORTAL_EXPOSED", SEV_HIGH,
 	  "VPN portal exposed; product has known-exploited vulnerabilities to check",
 	  "VPN ポータルが公開されている (既知の悪用済み脆弱性の確認が必要)",
 	  "Confirm the installed version is patched against the listed known-exploited vulnerabilities, restrict the portal to expected sources, and enforce multi-factor authentication.",
 	  "記載の悪用が確認された脆弱性に対して修正版が適用されているか確認し、ポータルへの接続元を限定し、多要素認証を必須にしてください。",
-	  CL_PATCH, rule_vpn_exposed },
+	  CL_PATCH, .match = each_service, .svc = rule_vpn_exposed },
 	{ "VENDOR_EXCEPTION_EXPIRED", SEV_HIGH,
 	  "Vendor exception past its end date, service still reachable",
 	  "期限切れのベンダー例外が残り、サービスに到達可能",
 	  "Close the access at the firewall now, or renew the exception in the policy with a new 'until:' date after review with the vendor.",
 	  "直ちにファイアウォールで接続を閉じるか、ベンダーと確認のうえポリシーの例外に新しい 'until:' の日付を設定してください。",
-	  CL_VENDOR, rule_vendor_expired },
+	  CL_VENDOR, .match = rule_vendor_expired },
 	{ "TELNET_PRESENT", SEV_HIGH,
 	  "Telnet service present",
 	  "Telnet サービスが稼働している",
 	  "Disable Telnet and use SSH; if the device only supports Telnet, isolate it and allow only the management zone.",
 	  "Telnet を停止して SSH を使用してください。Telnet しか使えない機器は隔離し、管理ゾーンからの接続のみ許可してください。",
-	  CL_SVC, rule_telnet },
+	  CL_SVC, NAMED("telnet", 23) },
 	{ "SMB1_ENABLED", SEV_HIGH,
 	  "SMB1 enabled",
 	  "SMB1 が有効",
 	  "Disable SMBv1 on this host; ask the vendor for an update if a medical device still requires it.",
 	  "このホストで SMBv1 を無効にしてください。医療機器が SMBv1 を必要とする場合はベンダーに更新を依頼してください。",
-	  CL_SVC, rule_smb1 },
+	  CL_SVC, RISK("smb1-enabled", "SMB1 is enabled") },
 	{ "VNC_NO_AUTH", SEV_CRITICAL,
 	  "VNC without authentication",
 	  "認証なしの VNC",
 	  "Set a VNC password or disable the VNC server; allow VNC only from the management zone.",
 	  "VNC にパスワードを設定するか VNC サーバを停止し、管理ゾーンからの接続のみ許可してください。",
-	  CL_AUTH, rule_vnc_no_auth },
+	  CL_AUTH, RISK("vnc-no-auth", "VNC offers the 'None' security type") },
 	{ "SNMP_PUBLIC", SEV_HIGH,
 	  "SNMP answers to the default community 'public'",
 	  "SNMP が既定のコミュニティ名 'public' に応答する",
 	  "Change the SNMP community or move to SNMPv3 with authentication; restrict SNMP to the monitoring servers.",
 	  "SNMP のコミュニティ名を変更するか認証付きの SNMPv3 に移行し、監視サーバからの接続のみ許可してください。",
-	  CL_SVC, rule_snmp_public },
+	  CL_SVC, RISK("snmp-public", "SNMP answers to community 'public'") },
 	{ "FTP_PRESENT", SEV_MEDIUM,
 	  "FTP service present (clear-text credentials)",
 	  "FTP サービスが稼働している (認証情報が平文)",
 	  "Disable FTP or replace it with SFTP/FTPS; if a device needs FTP, restrict it to the hosts that use it.",
 	  "FTP を停止するか SFTP/FTPS に置き換えてください。機器が FTP を必要とする場合は利用するホストからの接続のみ許可してください。",
-	  CL_SVC, rule_ftp },
+	  CL_SVC, NAMED("ftp", 21) },
 	{ "POLICY_DENIED_SERVICE", SEV_HIGH,
 	  "Service the policy forbids is reachable",
 	  "ポリシーで禁止されたサービスに到達可能",
 	  "Stop the service or block it at the firewall as the policy requires.",
 	  "ポリシーに従いサービスを停止するか、ファイアウォールで遮断してください。",
-	  CL_SVC, rule_denied_service },
+	  CL_SVC, .match = rule_denied_service },
 	{ "SERVICE_NOT_EXPECTED", SEV_MEDIUM,
 	  "Open service not expected in its zone",
 	  "ゾーン内で想定されていないサービスが開いている",
 	  "Stop the service if it is not needed; if it is, add a service rule for it so that the network documentation stays complete.",
 	  "不要であればサービスを停止してください。必要であればサービスルールを追加し、ネットワーク構成の記録を最新に保ってください。",
-	  CL_MAP, rule_not_expected },
+	  CL_MAP, .match = rule_not_expected },
 	{ "DICOM_ANY_AE_TITLE", SEV_HIGH,
 	  "DICOM accepts any calling AE title",
 	  "DICOM が任意の AE タイトルからの接続を受け付ける",
 	  "Configure the DICOM node to accept associations only from known AE titles and addresses.",
 	  "DICOM ノードが既知の AE タイトルとアドレスからの接続のみを受け付けるよう設定してください。",
-	  CL_SRC, rule_dicom_any_ae },
+	  CL_SRC, RISK("dicom-any-ae-title", "DICOM accepts an association from any AE title") },
 	{ "ADMIN_TLS_CERT_INVALID", SEV_MEDIUM,
 	  "Self-signed or expired certificate on an administration or VPN interface",
 	  "管理画面または VPN に自己署名または期限切れの証明書",
 	  "Install a certificate from the hospital's CA (or a public CA) and renew it before it expires; staff should never learn to click through certificate warnings.",
 	  "院内 CA (または公的 CA) の証明書を導入し、期限前に更新してください。証明書の警告を無視する運用は避けてください。",
-	  CL_AUTH, rule_admin_tls },
+	  CL_AUTH, .match = each_service, .svc = rule_admin_tls },
 	{ "UNDECLARED_EXIT", SEV_HIGH,
 	  "Undeclared exit to outside networks",
 	  "申告されていない外部接続点",
 	  "Identify the device and line behind this gateway; remove it or declare it under 'exits:' in the policy with its purpose.",
 	  "このゲートウェイの先にある機器と回線を特定し、撤去するか、目的を添えてポリシーの 'exits:' に記載してください。",
-	  CL_EXT, rule_undeclared_exit },
+	  CL_EXT, .match = rule_undeclared_exit },
 	{ "CLOSED_ZONE_EGRESS", SEV_CRITICAL,
 	  "Traffic between a closed zone and the outside",
 	  "閉域ゾーンと外部との間に通信がある",
 	  "Find the route that lets this zone reach outside networks and block it; a closed zone must have no path out.",
 	  "このゾーンから外部へ到達できる経路を特定し遮断してください。閉域ゾーンには外部への経路があってはなりません。",
-	  CL_EXT, rule_closed_zone_egress },
+	  CL_EXT, .match = rule_closed_zone_egress },
 	{ "GEO_COUNTRY_NOT_ALLOWED", SEV_HIGH,
 	  "Traffic with a peer in a country the policy does not allow",
 	  "ポリシーで許可されていない国の通信相手との通信",
 	  "Check what this connection is; block the country at the firewall if it is not needed, or add it to the policy's geo rules.",
 	  "この通信の内容を確認し、不要であればファイアウォールでその国を遮断するか、必要であればポリシーの geo ルールに追加してください。",
-	  CL_SRC, rule_geo_not_allowed },
+	  CL_SRC, .match = rule_geo_not_allowed },
 	{ "INBOUND_NOT_ALLOWED", SEV_HIGH,
 	  "Inbound connection from a source the policy does not allow",
 	  "ポリシーで許可されていない接続元からの着信",
 	  "Restrict the firewall to the sources in the policy's service rules, or add a rule if this access is intended.",
 	  "ファイアウォールの接続元をポリシーのサービスルールに記載された送信元に限定するか、意図した接続であればルールを追加してください。",
-	  CL_SRC, rule_inbound_not_allowed },
+	  CL_SRC, .match = rule_inbound_not_allowed },
 	{ "FENCE_SOURCE_NOT_ENFORCED", SEV_CRITICAL,
 	  "Firewall lets sources the policy does not allow reach a protected service",
 	  "ファイアウォールが許可外の接続元から保護対象サービスへの到達を許している",
 	  "Fix the firewall's source restriction for this service and rerun 'heiiki fence'.",
 	  "このサービスに対するファイアウォールの接続元制限を修正し、'heiiki fence' を再実行してください。",
-	  CL_SRC, rule_fence_source },
+	  CL_SRC, FENCE("not_allowed", "sources the policy does not allow") },
 	{ "FENCE_GEO_NOT_ENFORCED", SEV_HIGH,
 	  "Firewall lets addresses from disallowed countries reach a protected service",
 	  "ファイアウォールが許可外の国のアドレスから保護対象サービスへの到達を許している",
 	  "Fix the firewall's country restriction (GeoIP list) for this service and rerun 'heiiki fence'.",
 	  "このサービスに対するファイアウォールの国別制限 (GeoIP) を修正し、'heiiki fence' を再実行してください。",
-	  CL_SRC, rule_fence_geo },
+	  CL_SRC, FENCE("geo", "addresses in countries the policy does not allow") },
 };
 
 const size_t nrules = sizeof(rules) / sizeof(rules[0]);
