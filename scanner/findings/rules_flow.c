@@ -50,34 +50,47 @@ inside_zone(const struct fctx *c, const struct addr *a)
 	return (z && z->role != ZONE_EXTERNAL) ? z : NULL;
 }
 
+/* A flow across the perimeter: one end inside a zone, the other outside. */
+struct xflow {
+	struct rflow r;
+	const struct zone *z;		/* zone of the inside end */
+	int outbound;			/* the inside end initiated it */
+	const char *in, *out;		/* the inside and the outside end */
+};
+
+/* 1 when f crosses the perimeter (never without a policy), filling x. */
+static int
+perimeter_flow(const struct fctx *c, const json_t *f, struct xflow *x)
+{
+	const struct zone *zs, *zd;
+
+	if (!rj_flow(f, &x->r))
+		return 0;
+	zs = inside_zone(c, &x->r.src);
+	zd = inside_zone(c, &x->r.dst);
+	if ((zs && zd) || (!zs && !zd))
+		return 0;
+	x->z = zs ? zs : zd;
+	x->outbound = zs != NULL;
+	x->in = zs ? x->r.src_s : x->r.dst_s;
+	x->out = zs ? x->r.dst_s : x->r.src_s;
+	return 1;
+}
+
 void
 rule_closed_zone_egress(const struct rule *self, struct fctx *c)
 {
+	struct xflow x;
 	json_t *f;
 	size_t i;
 
-	if (!c->p)
-		return;
 	EACH_FLOW(c, i, f) {
-		const struct zone *zs, *zd, *z;
-		const char *in, *out;
-		struct rflow r;
-
-		if (!rj_flow(f, &r))
+		if (!perimeter_flow(c, f, &x) || !x.z->closed)
 			continue;
-		zs = inside_zone(c, &r.src);
-		zd = inside_zone(c, &r.dst);
-		if ((zs && zd) || (!zs && !zd))
-			continue;
-		z = zs ? zs : zd;
-		if (!z->closed)
-			continue;
-		in = zs ? r.src_s : r.dst_s;
-		out = zs ? r.dst_s : r.src_s;
-		finding_emit(c, self, in, r.proto, r.dport, z->name, out,
-			     "%s in closed zone %s %s %s (%s port %lld)", in, z->name,
-			     zs ? "sent traffic to" : "received traffic from", out,
-			     r.proto, r.dport);
+		finding_emit(c, self, x.in, x.r.proto, x.r.dport, x.z->name, x.out,
+			     "%s in closed zone %s %s %s (%s port %lld)", x.in, x.z->name,
+			     x.outbound ? "sent traffic to" : "received traffic from", x.out,
+			     x.r.proto, x.r.dport);
 	}
 }
 
@@ -108,41 +121,32 @@ geo_refuses(const struct policy *p, const char *zone, enum geo_dir dir, const ch
 static void
 geo_flows(const struct rule *self, struct fctx *c, json_t *seen)
 {
+	struct xflow x;
 	json_t *f;
 	size_t i;
 
 	EACH_FLOW(c, i, f) {
-		const struct zone *zs, *zd, *z;
 		const struct geo_rule *gr;
-		const char *in, *out;
 		struct geo g;
-		struct rflow r;
-		enum geo_dir dir;
 		char extra[ADDR_STRLEN + 8];
 
-		if (!rj_flow(f, &r))
+		if (!perimeter_flow(c, f, &x))
 			continue;
-		zs = inside_zone(c, &r.src);
-		zd = inside_zone(c, &r.dst);
-		if ((zs && zd) || (!zs && !zd))
-			continue;
-		z = zs ? zs : zd;
-		dir = zs ? GEO_OUTBOUND : GEO_INBOUND;
-		if (geo_lookup(c->geo, zs ? &r.dst : &r.src, &g) != 0 || !g.country[0])
+		if (geo_lookup(c->geo, x.outbound ? &x.r.dst : &x.r.src, &g) != 0 ||
+		    !g.country[0])
 			continue;	/* unknown country: no claim either way */
-		in = zs ? r.src_s : r.dst_s;
-		out = zs ? r.dst_s : r.src_s;
-		json_object_set_new(seen, out, json_true());
-		gr = geo_refuses(c->p, z->name, dir, g.country);
+		json_object_set_new(seen, x.out, json_true());
+		gr = geo_refuses(c->p, x.z->name, x.outbound ? GEO_OUTBOUND : GEO_INBOUND,
+				 g.country);
 		if (!gr)
 			continue;
-		snprintf(extra, sizeof(extra), "%s|%s", out, dir == GEO_INBOUND ? "in" : "out");
-		finding_emit(c, self, in, r.proto, r.dport, z->name, extra,
+		snprintf(extra, sizeof(extra), "%s|%s", x.out, x.outbound ? "out" : "in");
+		finding_emit(c, self, x.in, x.r.proto, x.r.dport, x.z->name, extra,
 			     "%s %s %s (country %s%s%s) over %s port %lld; geo rule at "
-			     "policy line %d does not allow %s for zone %s", in,
-			     dir == GEO_INBOUND ? "accepted traffic from" : "sent traffic to",
-			     out, g.country, g.as_org[0] ? ", " : "", g.as_org, r.proto,
-			     r.dport, gr->line, g.country, z->name);
+			     "policy line %d does not allow %s for zone %s", x.in,
+			     x.outbound ? "sent traffic to" : "accepted traffic from",
+			     x.out, g.country, g.as_org[0] ? ", " : "", g.as_org, x.r.proto,
+			     x.r.dport, gr->line, g.country, x.z->name);
 	}
 }
 
@@ -201,26 +205,23 @@ rule_geo_not_allowed(const struct rule *self, struct fctx *c)
 void
 rule_inbound_not_allowed(const struct rule *self, struct fctx *c)
 {
+	struct xflow x;
 	json_t *f;
 	size_t i;
 
-	if (!c->p)
-		return;
 	EACH_FLOW(c, i, f) {
-		const struct zone *zd, *zsrc;
-		struct rflow r;
+		const struct rflow *r = &x.r;
+		const struct zone *zsrc;
 
-		if (!rj_flow(f, &r) || inside_zone(c, &r.src))
+		if (!perimeter_flow(c, f, &x) || x.outbound || !r->dport ||
+		    (strcmp(r->proto, "tcp") && strcmp(r->proto, "udp")))
 			continue;
-		zd = inside_zone(c, &r.dst);
-		if (!zd || !r.dport || (strcmp(r.proto, "tcp") && strcmp(r.proto, "udp")))
-			continue;
-		zsrc = policy_zone_of(c->p, &r.src);
-		if (rp_allowed(c->p, zd->name, r.proto, r.dport, NULL, &r.src,
+		zsrc = policy_zone_of(c->p, &r->src);
+		if (rp_allowed(c->p, x.z->name, r->proto, r->dport, NULL, &r->src,
 			       zsrc ? zsrc->name : "", 1))
 			continue;
-		finding_emit(c, self, r.dst_s, r.proto, r.dport, zd->name, r.src_s,
+		finding_emit(c, self, x.in, r->proto, r->dport, x.z->name, x.out,
 			     "%s connected to %s %s/%lld in zone %s; no service rule allows "
-			     "that source", r.src_s, r.dst_s, r.proto, r.dport, zd->name);
+			     "that source", x.out, x.in, r->proto, r->dport, x.z->name);
 	}
 }
