@@ -3,46 +3,19 @@
  * tickets and e-mail.  Same sections and order as the HTML report.  Cell
  * text goes through report_esc_md(): table pipes, emphasis and link
  * characters are backslash-escaped and <, >, & become entities, so a
- * banner cannot add columns, links or raw HTML.
+ * banner cannot add columns, links or raw HTML.  The sections shared with
+ * HTML are written by table.c against md_table.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "report.h"
+#include "table.h"
 
 static void
 esc(FILE *f, const char *s)
 {
 	report_esc_md(f, s);
-}
-
-static void
-cell(FILE *f, const char *s)
-{
-	fputs(" ", f);
-	esc(f, s);
-	fputs(" |", f);
-}
-
-static void
-cell_num(FILE *f, long long v)
-{
-	if (v < 0)
-		fputs("  |", f);
-	else
-		fprintf(f, " %lld |", v);
-}
-
-static void
-header(FILE *f, const struct report *r, const enum msg *cols, size_t n)
-{
-	fputs("|", f);
-	for (size_t i = 0; i < n; i++)
-		cell(f, i18n(r->lang, cols[i]));
-	fputs("\n|", f);
-	for (size_t i = 0; i < n; i++)
-		fputs("---|", f);
-	fputs("\n", f);
 }
 
 static void
@@ -54,33 +27,67 @@ heading(FILE *f, const struct report *r, const char *level, enum msg m)
 }
 
 static void
-para(FILE *f, const struct report *r, enum msg m)
+md_section(FILE *f, const struct report *r, const char *id, enum msg title)
 {
-	fputs("_", f);
-	esc(f, i18n(r->lang, m));
-	fputs("_\n", f);
+	(void)id;
+	heading(f, r, "##", title);
 }
 
 static void
-kv(FILE *f, const struct report *r, const char *label, const char *value)
+md_subheading(FILE *f, const struct report *r, enum msg title)
 {
-	(void)r;
-	if (!value || !*value)
-		return;
+	heading(f, r, "###", title);
+}
+
+static void
+header(FILE *f, const struct report *r, const enum msg *cols, size_t n)
+{
 	fputs("|", f);
-	cell(f, label);
-	cell(f, value);
+	for (size_t i = 0; i < n; i++) {
+		fputs(" ", f);
+		esc(f, i18n(r->lang, cols[i]));
+		fputs(" |", f);
+	}
+	fputs("\n|", f);
+	for (size_t i = 0; i < n; i++)
+		fputs("---|", f);
 	fputs("\n", f);
 }
 
 static void
-md_run(FILE *f, const struct report *r)
+sev_label(FILE *f, const struct report *r, const char *sev)
 {
-	const char *status = report_str(r->run, "status"), *w = i18n_word(r->lang, status);
-	json_t *counters = json_object_get(r->run, "counters"), *keys, *k;
-	char vant[256], num[32], warn[1024];
-	size_t i;
+	esc(f, report_sev_label(r, sev));
+}
 
+static const struct table_syntax md_table = {
+	.esc = report_esc_md,
+	.section = md_section,
+	.subheading = md_subheading,
+	.header = header,
+	.sev = sev_label,
+	.section_end = "",
+	.none = "_", .none_end = "_\n",
+	.kv_table = "| | |\n|---|---|\n",
+	.table_end = "",
+	.row = "|", .row_end = "\n",
+	.th = " ", .th_end = " |",
+	.total = " **", .total_end = "** |",
+	.td = " ", .td_risk = " ", .td_end = " |",
+	.num = " ", .num_risk = " ",
+	.zone_ends = 0,
+};
+
+static void
+cell(FILE *f, const char *s)
+{
+	table_cell(f, &md_table, s);
+}
+
+/* Title, site and a partial run's warning, before the run table. */
+static void
+md_title(FILE *f, const struct report *r)
+{
 	fputs("# ", f);
 	esc(f, i18n(r->lang, MSG_TITLE));
 	fputs("\n", f);
@@ -89,100 +96,13 @@ md_run(FILE *f, const struct report *r)
 		esc(f, report_site(r));
 		fputs("**\n", f);
 	}
-	if (strcmp(status, "complete")) {
+	if (strcmp(report_str(r->run, "status"), "complete")) {
 		fputs("\n> **", f);
 		esc(f, i18n(r->lang, MSG_PARTIAL));
 		fputs("**: ", f);
 		esc(f, i18n(r->lang, MSG_PARTIAL_WARN));
 		fputs("\n", f);
 	}
-	heading(f, r, "##", MSG_RUN);
-	fputs("| | |\n|---|---|\n", f);
-	kv(f, r, i18n(r->lang, MSG_SITE), report_site(r));
-	kv(f, r, i18n(r->lang, MSG_KIND), i18n_word(r->lang, report_str(r->run, "kind")) ?
-	   i18n_word(r->lang, report_str(r->run, "kind")) : report_str(r->run, "kind"));
-	kv(f, r, i18n(r->lang, MSG_START), report_str(r->run, "start"));
-	kv(f, r, i18n(r->lang, MSG_END), report_str(r->run, "end"));
-	kv(f, r, i18n(r->lang, MSG_STATUS), w ? w : (*status ? status : i18n(r->lang, MSG_PARTIAL)));
-	kv(f, r, i18n(r->lang, MSG_VANTAGE), report_vantage(r, vant, sizeof(vant)));
-	kv(f, r, i18n(r->lang, MSG_POLICY_HASH), report_str(r->run, "policy_hash"));
-	kv(f, r, i18n(r->lang, MSG_HVERSION), report_str(r->run, "heiiki_version"));
-	keys = report_counter_keys(r);
-	json_array_foreach(keys, i, k) {
-		const char *name = json_string_value(k), *label = i18n_counter(r->lang, name);
-
-		snprintf(num, sizeof(num), "%lld", report_int(counters, name, 0));
-		kv(f, r, label ? label : name, num);
-	}
-	json_decref(keys);
-	kv(f, r, i18n(r->lang, MSG_WARNINGS), report_join(json_object_get(r->run, "warnings"),
-							   "; ", warn, sizeof(warn)));
-}
-
-static void
-md_overview(FILE *f, const struct report *r)
-{
-	static const enum msg labels[] = { MSG_N_HOSTS, MSG_N_OPEN, MSG_N_REMOTE, MSG_N_EXITS,
-					   MSG_N_UNDECLARED, MSG_N_PEERS, MSG_N_COUNTRIES,
-					   MSG_N_RA_FLOWS };
-	struct report_overview o;
-	size_t v[8];
-
-	report_overview(r, &o);
-	v[0] = o.hosts, v[1] = o.open, v[2] = o.remote, v[3] = o.exits;
-	v[4] = o.undeclared, v[5] = o.peers, v[6] = o.countries, v[7] = o.ra_flows;
-	heading(f, r, "###", MSG_OVERVIEW);
-	fputs("| | |\n|---|---|\n", f);
-	for (size_t i = 0; i < 8; i++) {
-		fputs("|", f);
-		cell(f, i18n(r->lang, labels[i]));
-		cell_num(f, (long long)v[i]);
-		fputs("\n", f);
-	}
-}
-
-static void
-md_checklist(FILE *f, const struct report *r)
-{
-	static const enum msg cols[] = { MSG_CHECKLIST, MSG_COUNT, MSG_WORST };
-	json_t *items = report_checklist(r), *it;
-	size_t i;
-
-	if (json_array_size(items)) {
-		heading(f, r, "###", MSG_CHECKLIST_SUMMARY);
-		header(f, r, cols, 3);
-	}
-	json_array_foreach(items, i, it) {
-		fputs("|", f);
-		cell(f, *report_str(it, "item") ? report_str(it, "item") : "-");
-		cell_num(f, report_int(it, "count", 0));
-		cell(f, report_sev_label(r, report_rank_word((int)report_int(it, "worst", -1))));
-		fputs("\n", f);
-	}
-	json_decref(items);
-}
-
-static void
-md_summary(FILE *f, const struct report *r)
-{
-	static const enum msg cols[] = { MSG_SEVERITY, MSG_COUNT };
-	size_t counts[5], total = report_sev_counts(r, counts);
-
-	heading(f, r, "##", MSG_SUMMARY);
-	header(f, r, cols, 2);
-	for (int rank = RSEV_CRITICAL; rank >= RSEV_INFO; rank--) {
-		fputs("|", f);
-		cell(f, report_sev_label(r, report_rank_word(rank)));
-		cell_num(f, (long long)counts[rank]);
-		fputs("\n", f);
-	}
-	fputs("| **", f);
-	esc(f, i18n(r->lang, MSG_TOTAL));
-	fputs("** |", f);
-	cell_num(f, (long long)total);
-	fputs("\n", f);
-	md_checklist(f, r);
-	md_overview(f, r);
 }
 
 static void
@@ -194,11 +114,9 @@ md_findings(FILE *f, const struct report *r)
 	size_t i;
 	char target[256];
 
-	heading(f, r, "##", MSG_FINDINGS);
-	if (!json_array_size(r->findings)) {
-		para(f, r, MSG_NO_FINDINGS);
+	if (!table_section(f, r, &md_table, "findings", MSG_FINDINGS, r->findings,
+			   MSG_NO_FINDINGS))
 		return;
-	}
 	header(f, r, cols, 7);
 	json_array_foreach(r->findings, i, fd) {
 		const char *a = report_str(fd, "addr"), *z = report_str(fd, "zone");
@@ -270,9 +188,9 @@ md_hosts(FILE *f, const struct report *r)
 	size_t i, j;
 	char desc[600];
 
-	heading(f, r, "##", MSG_HOSTS);
+	md_section(f, r, "hosts", MSG_HOSTS);
 	if (!json_array_size(r->hosts))
-		para(f, r, MSG_NO_HOSTS);
+		table_none(f, r, &md_table, MSG_NO_HOSTS);
 	json_array_foreach(r->zones, i, z) {
 		const char *zone = json_string_value(z);
 		int any = 0;
@@ -296,116 +214,21 @@ md_hosts(FILE *f, const struct report *r)
 	}
 }
 
-static void
-md_exits(FILE *f, const struct report *r)
-{
-	static const enum msg cols[] = { MSG_NAME, MSG_ADDR, MSG_MAC, MSG_ZONE,
-					 MSG_DECLARED, MSG_FLOWS_N, MSG_PURPOSE };
-	json_t *x;
-	size_t i;
-
-	heading(f, r, "##", MSG_EXITS);
-	if (!json_array_size(r->exits)) {
-		para(f, r, MSG_NO_EXITS);
-		return;
-	}
-	header(f, r, cols, 7);
-	json_array_foreach(r->exits, i, x) {
-		int declared = report_exit_declared(x);
-
-		fputs("|", f);
-		cell(f, report_exit_name(x));
-		cell(f, report_exit_addr(x));
-		cell(f, report_str(x, "mac"));
-		cell(f, *report_str(x, "zone") ? report_str(x, "zone") :
-		     report_zone(r, report_exit_addr(x)));
-		cell(f, i18n(r->lang, declared ? MSG_YES : MSG_NO));
-		cell_num(f, report_int(x, "flows", -1));
-		cell(f, *report_str(x, "purpose") ? report_str(x, "purpose") :
-		     report_str(x, "evidence"));
-		fputs("\n", f);
-	}
-}
-
-static void
-md_peers(FILE *f, const struct report *r)
-{
-	static const enum msg cols[] = { MSG_COUNTRY, MSG_ADDR, MSG_ASN, MSG_ASORG,
-					 MSG_NAMES, MSG_REMOTE, MSG_FLOWS_N, MSG_BYTES };
-	json_t *p;
-	size_t i;
-	char buf[512];
-
-	heading(f, r, "##", MSG_PEERS);
-	if (!json_array_size(r->peers)) {
-		para(f, r, MSG_NO_PEERS);
-		return;
-	}
-	header(f, r, cols, 8);
-	json_array_foreach(r->peers, i, p) {
-		long long asn = report_int(p, "asn", 0);
-
-		fputs("|", f);
-		cell(f, *report_str(p, "country") ? report_str(p, "country") : "?");
-		cell(f, report_str(p, "addr"));
-		buf[0] = '\0';
-		if (asn > 0)
-			snprintf(buf, sizeof(buf), "AS%lld", asn);
-		cell(f, buf);
-		cell(f, report_str(p, "as_org"));
-		cell(f, report_join(json_object_get(p, "names"), ", ", buf, sizeof(buf)));
-		cell(f, report_str(p, "remote_access"));
-		cell_num(f, report_int(p, "flows", -1));
-		cell_num(f, report_total(p, "bytes"));
-		fputs("\n", f);
-	}
-}
-
-static void
-md_flows(FILE *f, const struct report *r)
-{
-	static const enum msg cols[] = { MSG_SRC, MSG_DST, MSG_SERVICE, MSG_PACKETS,
-					 MSG_BYTES, MSG_FIRST, MSG_LAST };
-	json_t *fl;
-	size_t i, n = 0;
-	char buf[256];
-
-	heading(f, r, "##", MSG_RA_FLOWS);
-	json_array_foreach(r->flows, i, fl) {
-		if (!report_is_remote(fl))
-			continue;
-		if (!n++)
-			header(f, r, cols, 7);
-		fputs("|", f);
-		cell(f, report_str(fl, "src"));
-		cell(f, report_str(fl, "dst"));
-		snprintf(buf, sizeof(buf), "%s %s/%lld", report_flow_service(fl),
-			 report_proto(fl), report_int(fl, "dport", -1));
-		cell(f, buf[0] == ' ' ? buf + 1 : buf);
-		cell_num(f, report_total(fl, "packets"));
-		cell_num(f, report_total(fl, "bytes"));
-		cell(f, report_first(fl));
-		cell(f, report_last(fl));
-		fputs("\n", f);
-	}
-	if (!n)
-		para(f, r, MSG_NO_RA);
-}
-
 static int
 md_write(FILE *f, const struct report *r, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
-	md_run(f, r);
-	md_summary(f, r);
+	md_title(f, r);
+	table_run(f, r, &md_table);
+	table_summary(f, r, &md_table);
 	md_findings(f, r);
 	md_hosts(f, r);
-	md_exits(f, r);
-	md_peers(f, r);
-	md_flows(f, r);
+	table_exits(f, r, &md_table);
+	table_peers(f, r, &md_table);
+	table_flows(f, r, &md_table);
 	fputs("\n---\n\n", f);
-	para(f, r, MSG_GENERATED);
+	table_none(f, r, &md_table, MSG_GENERATED);
 	return 0;
 }
 
