@@ -49,6 +49,15 @@ int cli_uint(const char *cmd, const char *opt, const char *val,
 int cli_duration(const char *cmd, const char *opt, const char *val,
 		 unsigned long long *seconds);
 
+/*
+ * --user: once the raw handles are open, become the user named by arg
+ * (a const char *) for good: supplementary groups, gid, uid, each
+ * checked, then verified by trying to get root back (tcpdump's
+ * droproot()).  0, or -1 with err.  The signature fits
+ * sweep_conf.after_open and fence_io.after_open.
+ */
+int cli_drop_privileges(void *arg, char *err, size_t errlen);
+
 int cmd_scan(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_capture(int argc, char **argv);

@@ -35,7 +35,7 @@ fence_on_signal(int sig)
 }
 
 struct fence_opts {
-	const char *policy, *iface, *out, *results;
+	const char *policy, *iface, *out, *results, *user;
 	const char *targets[FENCE_MAX_ARGS], *outside[FENCE_MAX_ARGS];
 	const char *exclude[FENCE_MAX_ARGS], *db[GEO_MAX_DB];
 	size_t ntargets, noutside, nexclude, ndb;
@@ -69,6 +69,7 @@ fence_usage(void)
 	       "  --dry-run            print the SYNs that would be sent; send nothing\n"
 	       "  -o, --output FILE    write the results document here\n"
 	       "  --fail-on SEV        exit 1 at or above SEV (default high; 'none')\n"
+	       "  --user NAME          as root: switch to NAME once the raw handles are open\n"
 	       "  -h, --help           this text\n");
 }
 
@@ -90,6 +91,7 @@ fence_opt(struct fence_opts *o, int c, const char *arg)
 	case 'p': o->policy = arg; return 0;
 	case 'i': o->iface = arg; return 0;
 	case 'o': o->out = arg; return 0;
+	case 'u': o->user = arg; return 0;
 	case 'T': return fence_push(o->targets, &o->ntargets, arg, "--target");
 	case 'O': return fence_push(o->outside, &o->noutside, arg, "--outside");
 	case 'X': return fence_push(o->exclude, &o->nexclude, arg, "--exclude");
@@ -138,6 +140,7 @@ fence_args(int argc, char **argv, struct fence_opts *o)
 		{ "rate", required_argument, NULL, 'r' }, { "tries", required_argument, NULL, 't' },
 		{ "wait", required_argument, NULL, 'w' }, { "gateway-mac", required_argument, NULL, 'm' },
 		{ "db", required_argument, NULL, 'd' }, { "fail-on", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -417,6 +420,10 @@ cmd_fence(int argc, char **argv)
 	signal(SIGINT, fence_on_signal);
 	signal(SIGTERM, fence_on_signal);
 	o.io.stop = &fence_stop;
+	if (o.user) {
+		o.io.after_open = cli_drop_privileges;
+		o.io.ao_arg = (void *)o.user;
+	}
 	rc = fence_run(&pl, &o.io, err, sizeof(err));
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

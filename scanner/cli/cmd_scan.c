@@ -15,8 +15,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,34 +356,6 @@ connect_budget(unsigned in_flight)
 	return n;
 }
 
-/*
- * --user: once pcap and libnet hold their handles, become NAME for good
- * (supplementary groups, gid, uid, in that order, each checked, then
- * verified by trying to get root back), as tcpdump's droproot() does.
- */
-static int
-drop_privileges(void *arg, char *err, size_t errlen)
-{
-	const char *name = arg;
-	struct passwd *pw = getpwnam(name);
-
-	if (!pw) {
-		snprintf(err, errlen, "--user %s: no such user", name);
-		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0) {
-		snprintf(err, errlen, "--user %s: %s", name, strerror(errno));
-		return -1;
-	}
-	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-		snprintf(err, errlen, "--user %s: root could be regained", name);
-		return -1;
-	}
-	log_info("scan", "running as %s from now on", name);
-	return 0;
-}
-
 static void
 fill_conf(struct scan *s)
 {
@@ -420,7 +390,7 @@ fill_conf(struct scan *s)
 	c->src6 = s->o.have_src6 ? &s->o.src6 : NULL;
 	c->udp_payload = udp_payload;
 	if (s->o.user && geteuid() == 0) {
-		c->after_open = drop_privileges;
+		c->after_open = cli_drop_privileges;
 		c->ao_arg = (void *)s->o.user;
 	}
 	c->stop = &stop_flag;

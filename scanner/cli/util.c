@@ -3,12 +3,16 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "scanner/core/log.h"
 
 int
 cli_usage(const char *cmd, const char *fmt, ...)
@@ -98,4 +102,27 @@ cli_bad_option(const char *cmd, char *const argv[])
 	if (arg && arg[0] == '-' && arg[1] == '-')
 		return cli_usage(cmd, "option '%s' needs a value", arg);
 	return cli_usage(cmd, "unknown option or missing value: '-%c'", optopt);
+}
+
+int
+cli_drop_privileges(void *arg, char *err, size_t errlen)
+{
+	const char *name = arg;
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw) {
+		snprintf(err, errlen, "--user %s: no such user", name);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
+		snprintf(err, errlen, "--user %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		snprintf(err, errlen, "--user %s: root could be regained", name);
+		return -1;
+	}
+	log_info("heiiki", "running as %s from now on", name);
+	return 0;
 }

@@ -87,6 +87,10 @@ struct fence_io {
 	unsigned wait_ms;		/* listen after the last SYN */
 	int answer_arp;			/* answer ARP for the spoofed sources */
 	volatile sig_atomic_t *stop;	/* set (by a signal handler) to stop early */
+	/* called once the raw handles are open, before anything is sent
+	 * (privilege drop); non-zero stops the run with err */
+	int (*after_open)(void *arg, char *err, size_t errlen);
+	void *ao_arg;
 };
 
 /* Send and capture; fills probe.sent/answered.  0 done, 1 stopped early

@@ -178,6 +178,8 @@ fence_run(struct fence_plan *pl, const struct fence_io *io, char *err, size_t er
 
 	if (fnet_open(&n, io->iface, err, errlen) < 0)
 		goto out;
+	if (io->after_open && io->after_open(io->ao_arg, err, errlen) != 0)
+		goto out;
 	libnet_seed_prand(n.l);
 	seed = libnet_get_prand(LIBNET_PRu32);
 	base = (uint16_t)(32768 + (seed % 16384));

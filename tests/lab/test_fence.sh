@@ -126,8 +126,15 @@ sys.exit(1 if fail else 0)
 PY
 }
 
-# 1. The firewall routes the spoofed ranges back to the sensor.
+# 1. The firewall routes the spoofed ranges back to the sensor.  Run as
+#    root, then again dropping to nobody once the raw handles are open
+#    (the results file is then written as nobody).
 run_fence routed
+mkdir -p "$LAB_DIR/nobody" && chmod 777 "$LAB_DIR/nobody"
+chmod 644 "$LAB_DIR/policy.yaml"
+run_fence nobody/routed --user nobody
+[ "$(stat -c %U "$LAB_DIR/nobody/routed.json")" = nobody ] ||
+	{ echo "FAIL: fence --user nobody did not write its results as nobody"; exit 1; }
 
 # 2. The spoofed 198.51.100.0/24 sources are on the sensor's segment: the
 #    firewall ARPs for them and only --answer-arp brings the replies back.
