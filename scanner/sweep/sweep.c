@@ -628,7 +628,9 @@ setup_tables(struct sweep *s)
 		if (!s->answered)
 			return -1;
 	}
-	rl_init(&s->rl, c->pps ? c->pps : 1, c->pps / 500 + 1);
+	/* burst tolerance 10 ms: the sender sleeps ~5 ms between batches, and
+	 * a late wake-up of up to 5 ms more (a busy machine) costs no rate */
+	rl_init(&s->rl, c->pps ? c->pps : 1, c->pps / 100 + 1);
 	return 0;
 }
 
