@@ -10,13 +10,11 @@
  * capture stops after --duration or on SIGINT/SIGTERM; the document is
  * then written atomically with status "partial" and the exit status is 4.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "geoip/geo.h"
@@ -230,32 +228,6 @@ cap_files(struct capture *cap, struct cap_args *a)
 	return 0;
 }
 
-/*
- * An existing non-regular target (/dev/null, a FIFO) is written in place:
- * the atomic temporary-file-and-rename would replace the device node.
- */
-static int
-cap_write(struct results *r, const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-	FILE *f;
-	int rc;
-
-	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || S_ISREG(st.st_mode))
-		return results_write(r, path, err, errlen);
-	f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = json_dumpf(results_root(r), f, JSON_INDENT(2) | JSON_SORT_KEYS);
-	if (fclose(f) != 0 || rc < 0) {
-		snprintf(err, errlen, "%s: write error", path);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 cap_output(struct cap_args *a, struct results *r, int interrupted)
 {
@@ -265,7 +237,7 @@ cap_output(struct cap_args *a, struct results *r, int interrupted)
 	if (a->summary)
 		capture_summary(r, stdout);
 	if (a->out || !a->summary)
-		if (cap_write(r, a->out ? a->out : "-", err, sizeof(err)) < 0)
+		if (results_write(r, a->out ? a->out : "-", err, sizeof(err)) < 0)
 			return cli_fail("capture", "%s", err);
 	return interrupted ? EXIT_PARTIAL : 0;
 }

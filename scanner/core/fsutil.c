@@ -28,6 +28,23 @@ fsync_dir_of(const char *path)
 	free(copy);
 }
 
+/* All of p, retrying after signals; -1 with errno on failure. */
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Write to something that is not a regular file (/dev/null, a FIFO, a
  * terminal): renaming over it would replace the device node. */
 static int
@@ -35,22 +52,11 @@ write_in_place(const char *path, const char *p, size_t len, char *err, size_t er
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
-	if (fd < 0) {
+	if (fd < 0 || write_all(fd, p, len) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
 			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
+		return -1;
 	}
 	close(fd);
 	return 0;
@@ -83,17 +89,9 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		return -1;
 	}
 	(void)fchmod(fd, mode);	/* umask must not widen or narrow it */
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-			goto out_unlink;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (write_all(fd, p, len) < 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out_unlink;
 	}
 	if (fsync(fd) < 0) {
 		snprintf(err, errlen, "%s: fsync: %s", tmp, strerror(errno));
