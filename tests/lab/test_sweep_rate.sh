@@ -5,6 +5,7 @@
 # A capture inside the host's namespace counts the SYNs that arrive; in
 # every one-second window there must be at most 25, and the average must
 # come close to the cap (so a limiter that is merely slow cannot pass).
+# lab: serial (counts SYNs per second window: another lab's CPU load would perturb it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
