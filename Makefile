@@ -267,4 +267,4 @@ lint:
 clean:
 	rm -rf build heiiki demo-out
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
