@@ -1,6 +1,7 @@
 # heiiki - network exposure scanner for hospitals.  Plain make.
 #
 #   make deps     install every Debian package the build, tests and lab need (root)
+#   make deps-build  only what building and running heiiki needs (a hospital machine)
 #   make          build ./heiiki
 #   make test     deps + build + unit tests (plain and ASan/UBSan) + pcap corpus + lab tests
 #   make asan     unit tests and pcap corpus under AddressSanitizer + UBSan
@@ -59,7 +60,7 @@ FLIB_OBJ  := $(LIB_SRC:%.c=$(BF)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
 
 .PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus valgrind-corpus demo install \
-	uninstall clean bench geoip lint install-files install-state install-system deb
+	uninstall clean bench geoip lint install-files install-state install-system deb deps-build
 
 all: $(BIN)
 
@@ -164,6 +165,9 @@ DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	openssl
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
+# Building and running heiiki only (README quick start): no test tools, no lab services.
+DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
+	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev graphviz
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
@@ -171,6 +175,10 @@ deps:
 	@# npm fetches the CC0 GeoIP database; a machine with Node.js from elsewhere has it.
 	command -v npm >/dev/null 2>&1 || bash tests/lab/install-deps.sh npm
 	$(MAKE) geoip
+
+deps-build:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps-build: run as root (apt-get install)" >&2; exit 1; fi
+	bash tests/lab/install-deps.sh $(DEB_MIN)
 
 # CC0 country database from the npm registry into the data directory.
 geoip:
