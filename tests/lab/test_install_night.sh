@@ -29,6 +29,16 @@ dpkg -s heiiki >/dev/null 2>&1 && { echo "a heiiki package is already installed;
 lab_init night-unit
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# dpkg, waiting (at most 10 minutes) while another apt/dpkg holds the lock
+dpkg_w() {
+	local out i
+	for i in $(seq 1 120); do
+		out=$(dpkg "$@" 2>&1) && { printf '%s\n' "$out"; return 0; }
+		printf '%s' "$out" | grep -q 'lock' || { printf '%s\n' "$out"; return 1; }
+		sleep 5
+	done
+	printf '%s\n' "$out"; return 1
+}
 ok() { echo "ok: $*"; }
 
 make -s -C "$SRC" deb >"$LAB_DIR/deb.log" 2>&1 || { tail -20 "$LAB_DIR/deb.log"; fail "make deb"; }
@@ -38,21 +48,21 @@ user_before=$(getent passwd heiiki >/dev/null && echo yes || echo no)
 state_before=$( [ -d /var/lib/heiiki ] && stat -c '%a %u %g' /var/lib/heiiki || echo none)
 geoip_before=$( [ -d /var/lib/heiiki/geoip ] && stat -c '%a %u %g' /var/lib/heiiki/geoip || echo none)
 restore() {
-	dpkg -s heiiki >/dev/null 2>&1 && dpkg --purge heiiki >/dev/null 2>&1
+	dpkg -s heiiki >/dev/null 2>&1 && dpkg_w --purge heiiki >/dev/null 2>&1
 	if [ "$state_before" != none ] && [ -d /var/lib/heiiki ]; then
 		read -r m u g <<<"$state_before"; chown "$u:$g" /var/lib/heiiki; chmod "$m" /var/lib/heiiki
 	fi
 	if [ "$geoip_before" != none ] && [ -d /var/lib/heiiki/geoip ]; then
 		read -r m u g <<<"$geoip_before"; chown "$u:$g" /var/lib/heiiki/geoip; chmod "$m" /var/lib/heiiki/geoip
 	fi
-	if [ "$user_before" = no ] && getent passwd heiiki >/dev/null; then
+	if [ "$user_before" = no ] && getent passwd heiiki >/dev/null && ! dpkg -s heiiki >/dev/null 2>&1; then
 		userdel heiiki 2>/dev/null; getent group heiiki >/dev/null && groupdel heiiki 2>/dev/null
 	fi
 	true
 }
 trap 'restore; lab_teardown' EXIT
 
-dpkg -i "$DEB" >"$LAB_DIR/dpkg-i.log" 2>&1 || { cat "$LAB_DIR/dpkg-i.log"; fail "dpkg -i"; }
+dpkg_w -i "$DEB" >"$LAB_DIR/dpkg-i.log" 2>&1 || { cat "$LAB_DIR/dpkg-i.log"; fail "dpkg -i"; }
 install -m 0640 -o root -g heiiki "$here/demo-policy.yaml" /etc/heiiki/policy.yaml
 
 NU=/usr/lib/systemd/system/heiiki-night.service
