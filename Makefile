@@ -203,7 +203,11 @@ DIST_SUBST = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR
 	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 DIST_UNITS := heiiki-night.service heiiki-night.timer heiiki-capture@.service
 
-install: install-files install-state install-system
+install: install-system
+
+# in this order, also under make -j
+install-state: install-files
+install-system: install-state
 
 install-files: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
