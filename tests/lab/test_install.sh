@@ -16,7 +16,10 @@
 #      from the installed unit): a SYN scan (mode "syn") finding the open
 #      ports, results owned by heiiki, 0600.  The same user without the
 #      capabilities falls back to connect(): the capabilities are what
-#      made it a raw scan.
+#      made it a raw scan.  The capture unit's ExecStart, run the same way
+#      on the scanner's interface and stopped with SIGTERM, exits 4 and
+#      leaves a partial period document, 0600 heiiki, in its state dir.
+#   5. The README quick start, verbatim (systemctl lines aside), then undone.
 #   4. dpkg -r leaves only the conffile; dpkg --purge leaves nothing of
 #      the package (a GeoIP database present before is kept).
 #
@@ -207,6 +210,36 @@ ip netns exec "$NS" setpriv --reuid="$user" --regid="$user" --init-groups --no-n
 grep -q '"mode": *"connect"' "$LAB_DIR/out/nocaps.json" ||
 	fail "without capabilities the scan was not a connect() scan: $(cat "$LAB_DIR/nocaps.err")"
 ok "the same user without the capabilities: connect() scan (the capabilities made the raw scan)"
+
+# the capture unit's ExecStart, as heiiki with its capabilities, on the scanner's eth0
+CU=/usr/lib/systemd/system/heiiki-capture@.service
+mapfile -t ccmd < <(python3 - "$CU" <<'PY'
+import sys, shlex
+text = open(sys.argv[1]).read().replace("\\\n", " ")
+line = [l for l in text.splitlines() if l.startswith("ExecStart=")][0][len("ExecStart="):]
+for w in shlex.split(line.replace("%I", "eth0").replace("%i", "eth0")):
+    if w != "$HEIIKI_CAPTURE_OPTS":
+        print(w)
+PY
+)
+[ "${ccmd[0]}" = /usr/bin/heiiki ] && [ "${ccmd[1]}" = capture ] || fail "capture unit ExecStart: ${ccmd[*]}"
+( umask "$(sed -n 's/^UMask=//p' "$CU")"
+  exec ip netns exec "$NS" setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
+	--inh-caps=-all,+$caps --ambient-caps=+$caps --bounding-set=-all,+$bset "${ccmd[@]}" ) \
+	2>"$LAB_DIR/cap.err" &
+cpid=$!
+lab_exec scanner ping -c 5 -i 0.2 -W 1 198.18.0.1 >/dev/null 2>&1
+sleep 1
+kill -TERM $cpid; wait $cpid; rc=$?
+grep -qx 'SuccessExitStatus=4' "$CU" || fail "capture unit does not accept exit 4"
+[ $rc = 4 ] || fail "capture unit command: exit $rc after SIGTERM: $(cat "$LAB_DIR/cap.err")"
+expect_mode /var/lib/heiiki/capture/eth0 "750 heiiki:heiiki"
+doc=$(ls /var/lib/heiiki/capture/eth0/ | grep -E '^flows-[0-9]{8}T[0-9]{6}Z\.json$' | head -1)
+[ -n "$doc" ] || fail "capture unit wrote no period document: $(ls -la /var/lib/heiiki/capture/eth0)"
+expect_mode "/var/lib/heiiki/capture/eth0/$doc" "600 heiiki:heiiki"
+pk=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["run"]["status"], d["run"]["counters"].get("packets", 0))' "/var/lib/heiiki/capture/eth0/$doc")
+[ "${pk%% *}" = partial ] && [ "${pk##* }" -ge 5 ] || fail "capture unit document: status/packets '$pk'"
+ok "capture unit's command as heiiki with its capabilities: SIGTERM -> exit 4, $doc (0600 heiiki, partial, ${pk##* } packets)"
 
 # --- 4. remove and purge ------------------------------------------------------
 systemctl_wants=/etc/systemd/system/timers.target.wants
