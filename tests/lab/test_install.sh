@@ -19,13 +19,14 @@
 #      made it a raw scan.  The capture unit's ExecStart, run the same way
 #      on the scanner's interface and stopped with SIGTERM, exits 4 and
 #      leaves a partial period document, 0600 heiiki, in its state dir.
-#   5. The README quick start, verbatim (systemctl lines aside), then undone.
 #   4. dpkg -r leaves only the conffile; dpkg --purge leaves nothing of
 #      the package (a GeoIP database present before is kept).
+#   5. The README quick start, verbatim (systemctl lines aside), then undone.
 #
 # The machine is left as found: /var/lib/heiiki's owner and mode are
 # restored, and the heiiki user is removed again if it did not exist.  If a
-# heiiki package is already installed the .deb part is skipped (exit 77).
+# heiiki package is already installed the .deb part is skipped (exit 77);
+# another apt/dpkg holding the lock is waited for.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
