@@ -249,6 +249,9 @@ install-system:
 			$(LOCALSTATEDIR)/lib/heiiki/runs $(LOCALSTATEDIR)/lib/heiiki/capture; fi; \
 		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
 		echo "install: edit $(SYSCONFDIR)/heiiki/policy.yaml, then: systemctl enable --now heiiki-night.timer"; \
+	elif [ -z "$(DESTDIR)" ]; then \
+		echo "install: not root: the heiiki user and the owners of $(SYSCONFDIR)/heiiki and" \
+			"$(LOCALSTATEDIR)/lib/heiiki were not set (run 'make install-system' as root)"; \
 	fi
 
 uninstall:
