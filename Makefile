@@ -1,12 +1,14 @@
 # heiiki - network exposure scanner for hospitals.  Plain make.
 #
 #   make deps     install every Debian package the build, tests and lab need (root)
+#   make deps-build  only what building and running heiiki needs (a hospital machine)
 #   make          build ./heiiki
 #   make test     deps + build + unit tests (plain and ASan/UBSan) + pcap corpus + lab tests
 #   make asan     unit tests and pcap corpus under AddressSanitizer + UBSan
 #   make fuzz     short libFuzzer runs of every fuzz target
 #   make demo     build the demo hospital in network namespaces, scan it, report, tear down
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR=  (binary, man page, /etc/heiiki, units)
+#   make deb      Debian package build/heiiki_VERSION-1_ARCH.deb of the same
 #   make bench    benchmark scripts against the peer tools (slow; not part of test)
 #
 # Sources are found by wildcard: a new probe or module is a new file, and
@@ -17,6 +19,12 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR   ?= $(PREFIX)/lib/tmpfiles.d
+DOCDIR        ?= $(PREFIX)/share/doc/heiiki
 CC        ?= cc
 CLANG     ?= clang
 V         ?= 0
@@ -52,7 +60,7 @@ FLIB_OBJ  := $(LIB_SRC:%.c=$(BF)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
 
 .PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus valgrind-corpus demo install \
-	uninstall clean bench geoip lint
+	uninstall clean bench geoip lint install-files install-state install-system deb deps-build
 
 all: $(BIN)
 
@@ -147,14 +155,19 @@ test: deps
 # namespaces, never on this machine's own interfaces.
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
-	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3
+	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3 \
+	dpkg-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
-	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3
+	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
+	systemd
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
+# Building and running heiiki only (README quick start): no test tools, no lab services.
+DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
+	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev graphviz
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
@@ -162,6 +175,10 @@ deps:
 	@# npm fetches the CC0 GeoIP database; a machine with Node.js from elsewhere has it.
 	command -v npm >/dev/null 2>&1 || bash tests/lab/install-deps.sh npm
 	$(MAKE) geoip
+
+deps-build:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps-build: run as root (apt-get install)" >&2; exit 1; fi
+	bash tests/lab/install-deps.sh $(DEB_MIN)
 
 # CC0 country database from the npm registry into the data directory.
 geoip:
@@ -177,17 +194,85 @@ bench: $(BIN)
 	bash tests/bench/run-all.sh
 
 # --- install --------------------------------------------------------------------
-install: $(BIN)
+# make install: the binary, man page, docs, /etc/heiiki (0750) with the example
+# policy (never overwritten), the state directory, the systemd units and
+# the sysusers.d/tmpfiles.d entries.  With DESTDIR= empty and as root it also
+# creates the heiiki user, gives its group /etc/heiiki and creates the state
+# directory with its owners (systemd-sysusers, systemd-tmpfiles).
+DIST_SUBST = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+DIST_UNITS := heiiki-night.service heiiki-night.timer heiiki-capture@.service
+
+install: install-system
+
+# in this order, also under make -j
+install-state: install-files
+install-system: install-state
+
+install-files: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/heiiki
+		$(DESTDIR)$(PREFIX)/share/heiiki $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heiiki
 	install -m 0644 docs/heiiki.8 $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
-	cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/ 2>/dev/null || true
+	if [ -d probes/data ]; then cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/; fi
 	install -m 0644 docs/example-policy.yaml $(DESTDIR)$(PREFIX)/share/heiiki/
+	install -m 0644 README.md docs/user-guide.md docs/policy.md docs/geoip.md \
+		docs/capture.md docs/example-policy.yaml $(DESTDIR)$(DOCDIR)/
+	for u in $(DIST_UNITS); do \
+		$(DIST_SUBST) dist/systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	$(DIST_SUBST) dist/sysusers.d/heiiki.conf > $(DESTDIR)$(SYSUSERSDIR)/heiiki.conf
+	$(DIST_SUBST) dist/tmpfiles.d/heiiki.conf > $(DESTDIR)$(TMPFILESDIR)/heiiki.conf
+	chmod 0644 $(DESTDIR)$(SYSUSERSDIR)/heiiki.conf $(DESTDIR)$(TMPFILESDIR)/heiiki.conf
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/heiiki
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/heiiki/policy.yaml ]; then \
+		echo "install: kept the existing $(SYSCONFDIR)/heiiki/policy.yaml"; \
+	else install -m 0640 docs/example-policy.yaml $(DESTDIR)$(SYSCONFDIR)/heiiki/policy.yaml; fi
+
+install-state:
+	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/heiiki \
+		$(DESTDIR)$(LOCALSTATEDIR)/lib/heiiki/runs $(DESTDIR)$(LOCALSTATEDIR)/lib/heiiki/capture
+	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/lib/heiiki/geoip
+
+install-system:
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		if command -v systemd-sysusers >/dev/null; then \
+			systemd-sysusers $(SYSUSERSDIR)/heiiki.conf; \
+		elif ! getent passwd heiiki >/dev/null; then \
+			useradd --system --user-group --home-dir $(LOCALSTATEDIR)/lib/heiiki \
+				--no-create-home --shell /usr/sbin/nologin heiiki; fi; \
+		chgrp heiiki $(SYSCONFDIR)/heiiki $(SYSCONFDIR)/heiiki/policy.yaml; \
+		if command -v systemd-tmpfiles >/dev/null; then \
+			systemd-tmpfiles --create $(TMPFILESDIR)/heiiki.conf; \
+		else chown heiiki:heiiki $(LOCALSTATEDIR)/lib/heiiki \
+			$(LOCALSTATEDIR)/lib/heiiki/runs $(LOCALSTATEDIR)/lib/heiiki/capture; fi; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+		echo "install: edit $(SYSCONFDIR)/heiiki/policy.yaml, then: systemctl enable --now heiiki-night.timer"; \
+	elif [ -z "$(DESTDIR)" ]; then \
+		echo "install: not root: the heiiki user and the owners of $(SYSCONFDIR)/heiiki and" \
+			"$(LOCALSTATEDIR)/lib/heiiki were not set (run 'make install-system' as root)"; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/heiiki $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
-	rm -rf $(DESTDIR)$(PREFIX)/share/heiiki
+	rm -rf $(DESTDIR)$(PREFIX)/share/heiiki $(DESTDIR)$(DOCDIR)
+	for u in $(DIST_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/heiiki.conf $(DESTDIR)$(TMPFILESDIR)/heiiki.conf
+	@echo "uninstall: kept $(SYSCONFDIR)/heiiki (your policy), $(LOCALSTATEDIR)/lib/heiiki (results, history) and the heiiki user"
+
+# --- Debian package ---------------------------------------------------------------
+# The same tree as 'make install PREFIX=/usr', built in $(B)/deb (the data
+# directory is compiled in), staged in $(B)/deb/root, packaged by
+# dist/debian/build-deb.sh.  State directories come from tmpfiles.d in postinst.
+DEB_VERSION := $(VERSION)-1
+DEB_FILE     = $(B)/heiiki_$(DEB_VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+
+deb:
+	$(MAKE) B=$(B)/deb BIN=$(B)/deb/heiiki PREFIX=/usr $(B)/deb/heiiki
+	rm -rf $(B)/deb/root
+	$(MAKE) B=$(B)/deb BIN=$(B)/deb/heiiki PREFIX=/usr DESTDIR=$(abspath $(B)/deb/root) install-files
+	bash dist/debian/build-deb.sh $(B)/deb/root $(DEB_VERSION) $(DEB_FILE)
 
 lint:
 	@! grep -nE '\b(sprintf|strcat|strncpy|sscanf|atoi|strtok|gets)\s*\(' \
@@ -197,4 +282,4 @@ lint:
 clean:
 	rm -rf build heiiki demo-out
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

@@ -39,7 +39,7 @@ if [ "$FORCE" = 0 ] && [ -s "$DEST" ] && [ -f "$STAMP" ] &&
 fi
 
 command -v npm >/dev/null 2>&1 ||
-	die "npm is not installed; install it (apt-get install npm, or 'make deps') or put a GeoLite2/DB-IP country .mmdb at $DEST yourself"
+	die "npm is not installed; install it (apt-get install npm, or 'make deps'), or fetch a GeoLite2/DB-IP country .mmdb elsewhere and run 'heiiki geo install FILE.mmdb' (docs/geoip.md)"
 command -v tar >/dev/null 2>&1 || die "tar is not installed"
 
 mkdir -p "$DIR" || die "cannot create $DIR (run as root, or set HEIIKI_GEOIP_DIR)"

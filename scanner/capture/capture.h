@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
@@ -58,6 +59,22 @@ int capture_file(struct capture *c, const char *path,
 int capture_live(struct capture *c, const char *iface, const char *bpf,
 		 unsigned duration_s, volatile sig_atomic_t *stop, char *err,
 		 size_t errlen);
+
+/*
+ * The same live capture split in steps, for a handle that outlives one
+ * struct capture (rotation: one capture per period, see rotate.h).
+ * open: warnings go into c.  read: into c until time(NULL) >= deadline
+ * (0 = none) or *stop; 0 deadline, 1 stopped, -1 read error (err filled);
+ * c gets the kernel receive/drop counts since the previous read.
+ */
+struct capture_live;
+int capture_live_open(struct capture_live **out, struct capture *c,
+		      const char *iface, const char *bpf, char *err,
+		      size_t errlen);
+int capture_live_read(struct capture_live *l, struct capture *c,
+		      time_t deadline, volatile sig_atomic_t *stop, char *err,
+		      size_t errlen);
+void capture_live_close(struct capture_live *l);
 
 /* Export every flow and write flows/exits/peers/hosts and counters. */
 int capture_finish(struct capture *c, struct results *r, char *err,

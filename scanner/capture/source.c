@@ -209,36 +209,97 @@ out_close:
 	return NULL;
 }
 
+/* A live handle that outlives one struct capture (rotation, rotate.c). */
+struct capture_live {
+	pcap_t *p;
+	char iface[64];
+	struct pcap_stat last;	/* kernel counters at the previous period's end */
+};
+
+int
+capture_live_open(struct capture_live **out, struct capture *c,
+		  const char *iface, const char *bpf, char *err, size_t errlen)
+{
+	struct capture_live *l;
+
+	*out = NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		snprintf(err, errlen, "capture: out of memory");
+		return -1;
+	}
+	l->p = live_open(c, iface, bpf, err, errlen);
+	if (!l->p) {
+		free(l);
+		return -1;
+	}
+	snprintf(l->iface, sizeof(l->iface), "%s", iface);
+	if (!decode_supported(pcap_datalink(l->p)))
+		capture_warn(c, "%s: link type %d is not decoded", iface,
+			     pcap_datalink(l->p));
+	*out = l;
+	return 0;
+}
+
+/* Kernel receive/drop counts since the previous call into c. */
+static void
+live_stats(struct capture_live *l, struct capture *c)
+{
+	struct pcap_stat ps;
+	unsigned drop, ifdrop;
+
+	if (pcap_stats(l->p, &ps) != 0)
+		return;
+	c->st.pcap_recv = ps.ps_recv - l->last.ps_recv;
+	drop = ps.ps_drop - l->last.ps_drop;
+	ifdrop = ps.ps_ifdrop - l->last.ps_ifdrop;
+	c->st.pcap_drop = drop;
+	c->st.pcap_ifdrop = ifdrop;
+	if (drop || ifdrop)
+		capture_warn(c, "%s: %u packets dropped by the kernel, "
+			     "%u by the interface", l->iface, drop, ifdrop);
+	l->last = ps;
+}
+
+int
+capture_live_read(struct capture_live *l, struct capture *c, time_t deadline,
+		  volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	int rc = pcap_drain(c, l->p, 0, stop, deadline);
+
+	if (rc == 2)
+		c->st.interrupted = 1;
+	if (rc == 1) {
+		snprintf(err, errlen, "%s: read error: %s", l->iface,
+			 pcap_geterr(l->p));
+		capture_warn(c, "%s", err);
+	}
+	live_stats(l, c);
+	return rc == 1 ? -1 : rc == 2 ? 1 : 0;
+}
+
+void
+capture_live_close(struct capture_live *l)
+{
+	if (!l)
+		return;
+	pcap_close(l->p);
+	free(l);
+}
+
 int
 capture_live(struct capture *c, const char *iface, const char *bpf,
 	     unsigned duration_s, volatile sig_atomic_t *stop, char *err,
 	     size_t errlen)
 {
-	struct pcap_stat ps;
-	pcap_t *p;
-	int rc;
+	struct capture_live *l;
+	char rerr[PCAP_ERRBUF_SIZE + 64];
 
-	p = live_open(c, iface, bpf, err, errlen);
-	if (!p)
+	if (capture_live_open(&l, c, iface, bpf, err, errlen) < 0)
 		return -1;
-	if (!decode_supported(pcap_datalink(p)))
-		capture_warn(c, "%s: link type %d is not decoded", iface,
-			     pcap_datalink(p));
-	rc = pcap_drain(c, p, 0, stop,
-			duration_s ? time(NULL) + (time_t)duration_s : 0);
-	if (rc == 2)
-		c->st.interrupted = 1;
-	if (rc == 1)
-		capture_warn(c, "%s: read error: %s", iface, pcap_geterr(p));
-	if (pcap_stats(p, &ps) == 0) {
-		c->st.pcap_recv = ps.ps_recv;
-		c->st.pcap_drop = ps.ps_drop;
-		c->st.pcap_ifdrop = ps.ps_ifdrop;
-		if (ps.ps_drop || ps.ps_ifdrop)
-			capture_warn(c, "%s: %u packets dropped by the kernel, "
-				     "%u by the interface", iface, ps.ps_drop,
-				     ps.ps_ifdrop);
-	}
-	pcap_close(p);
+	/* a read error is a warning in the document, as before */
+	(void)capture_live_read(l, c, duration_s ? time(NULL) + (time_t)duration_s : 0,
+				stop, rerr, sizeof(rerr));
+	capture_live_close(l);
 	return 0;
 }

@@ -5,6 +5,7 @@
  *
  *   heiiki capture -i IFACE [--duration D] [--bpf FILTER] [-o OUT]
  *   heiiki capture -r FILE [-r FILE]... [FILE...] [-o OUT] [--summary]
+ *   heiiki capture -i IFACE --rotate D --out-dir DIR [--keep N] [--max-bytes B]
  *
  * Options are parsed here; everything else is scanner/capture/.  Live
  * capture stops after --duration or on SIGINT/SIGTERM; the document is
@@ -19,6 +20,7 @@
 #include "cli.h"
 #include "geoip/geo.h"
 #include "scanner/capture/capture.h"
+#include "scanner/capture/rotate.h"
 #include "scanner/core/log.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
@@ -44,6 +46,7 @@ struct cap_args {
 	int summary;
 	int no_geoip;
 	struct capture_opts o;
+	struct capture_rotate_opts rot;	/* --rotate: rotate.h */
 };
 
 static void
@@ -71,6 +74,13 @@ capture_usage(void)
 	       "      --max-notable N     remote-access/inbound/cross-zone flows written (default 10000)\n"
 	       "      --snaplen N         live: bytes kept per packet (default 1600)\n"
 	       "      --no-promisc        live: do not put the interface in promiscuous mode\n"
+	       "      --rotate D          live, as a service: one document per period D\n"
+	       "                          (5s, 10m, 1h, 24h) in --out-dir, named\n"
+	       "                          flows-YYYYmmddTHHMMSSZ.json (UTC); SIGTERM writes the\n"
+	       "                          current period as partial (exit 4)\n"
+	       "      --out-dir DIR       with --rotate: where the documents go (created 0750)\n"
+	       "      --keep N            with --rotate: keep the newest N documents\n"
+	       "      --max-bytes B       with --rotate: keep at most B bytes (suffix K, M, G)\n"
 	       "  -h, --help              this text\n");
 }
 
@@ -83,13 +93,68 @@ cap_num(const char *opt, const char *val, unsigned long long min,
 
 /* Long-only options are numbered from 256. */
 enum { O_DURATION = 256, O_BPF, O_SUMMARY, O_POLICY, O_GEOIP, O_MAXFLOWS,
-       O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP };
+       O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP,
+       O_ROTATE = 320, O_OUTDIR, O_KEEP, O_MAXBYTES };
+
+/* --max-bytes: digits with an optional K, M or G (powers of 1024). */
+static int
+cap_bytes(const char *val, uint64_t *out)
+{
+	unsigned long long v = 0, mul = 1;
+	size_t n = strlen(val), i;
+
+	if (n && (val[n - 1] == 'K' || val[n - 1] == 'k'))
+		mul = 1ULL << 10, n--;
+	else if (n && (val[n - 1] == 'M' || val[n - 1] == 'm'))
+		mul = 1ULL << 20, n--;
+	else if (n && (val[n - 1] == 'G' || val[n - 1] == 'g'))
+		mul = 1ULL << 30, n--;
+	for (i = 0; i < n && i < 12; i++) {
+		if (val[i] < '0' || val[i] > '9')
+			break;
+		v = v * 10 + (unsigned long long)(val[i] - '0');
+	}
+	if (n == 0 || i != n || v == 0)
+		return cli_usage("capture", "invalid value '%s' for --max-bytes: "
+				 "expected a size such as 500M", val);
+	*out = v * mul;
+	return 0;
+}
+
+/* The --rotate options; 1 when c is not one of them. */
+static int
+cap_rotate_opt(struct cap_args *a, int c, const char *arg)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case O_ROTATE:
+		if (cli_duration("capture", "--rotate", arg, &v))
+			return EXIT_USAGE;
+		if (v < CAPTURE_ROTATE_MIN_S || v > CAPTURE_ROTATE_MAX_S)
+			return cli_usage("capture", "invalid value '%s' for --rotate: "
+					 "expected 1s to 7 days", arg);
+		a->rot.period_s = (unsigned)v;
+		return 0;
+	case O_OUTDIR: a->rot.out_dir = arg; return 0;
+	case O_KEEP:
+		if (cap_num("--keep", arg, 1, 1000000, &v))
+			return EXIT_USAGE;
+		a->rot.keep = (unsigned)v;
+		return 0;
+	case O_MAXBYTES: return cap_bytes(arg, &a->rot.max_bytes);
+	}
+	return 1;
+}
 
 static int
 cap_opt(struct cap_args *a, int c, const char *arg)
 {
 	unsigned long long v;
+	int rc;
 
+	if ((rc = cap_rotate_opt(a, c, arg)) != 1)
+		return rc;
 	switch (c) {
 	case 'i': a->iface = arg; return 0;
 	case 'o': a->out = arg; return 0;
@@ -148,6 +213,10 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "no-geoip", no_argument, NULL, O_NOGEOIP },
+		{ "rotate", required_argument, NULL, O_ROTATE },
+		{ "out-dir", required_argument, NULL, O_OUTDIR },
+		{ "keep", required_argument, NULL, O_KEEP },
+		{ "max-bytes", required_argument, NULL, O_MAXBYTES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,6 +244,10 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		return cli_usage("capture", "-i and -r cannot be combined");
 	if (!a->iface && (a->duration || a->bpf))
 		return cli_usage("capture", "--duration and --bpf apply to -i only");
+	if ((a->rot.period_s || a->rot.keep || a->rot.max_bytes) && !a->rot.out_dir)
+		return cli_usage("capture", "--rotate, --keep and --max-bytes need --out-dir");
+	if (a->rot.out_dir && (!a->rot.period_s || !a->iface || a->out || a->summary))
+		return cli_usage("capture", "--out-dir needs --rotate and -i, and no -o or --summary");
 	return 0;
 }
 
@@ -242,6 +315,29 @@ cap_output(struct cap_args *a, struct results *r, int interrupted)
 	return interrupted ? EXIT_PARTIAL : 0;
 }
 
+/* --rotate: rotate.c runs periods until --duration or SIGTERM. */
+static int
+cap_rotate(struct cap_args *a)
+{
+	struct capture_rotate_stats st;
+	char err[512];
+	int rc;
+
+	a->rot.iface = a->iface;
+	a->rot.bpf = a->bpf;
+	a->rot.duration_s = (unsigned)a->duration;
+	rc = capture_rotate_run(&a->o, &a->rot, &cap_stop, &st, err, sizeof(err));
+	if (rc >= 0 || st.written)
+		fprintf(stderr, "heiiki capture: %u period documents written to %s, %u failed, "
+			"%u old ones removed\n", st.written, a->rot.out_dir, st.failed,
+			st.removed);
+	if (rc < 0)
+		return cli_fail("capture", "%s", err);
+	if (st.failed)
+		return EXIT_RUNTIME;
+	return rc == 1 ? EXIT_PARTIAL : 0;
+}
+
 static int
 cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 {
@@ -252,6 +348,11 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 
 	a->o.policy = have_policy ? pol : NULL;
 	a->o.geo = a->no_geoip ? NULL : cap_geo(a->geoip, a->ngeoip);
+	if (a->rot.out_dir) {
+		cap_signals();
+		rc = cap_rotate(a);
+		goto out;
+	}
 	if (capture_new(&cap, &a->o, err, sizeof(err)) < 0) {
 		rc = cli_fail("capture", "%s", err);
 		goto out;
