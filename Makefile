@@ -30,7 +30,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
 BASEFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -I. -DHEIIKI_VERSION='"$(VERSION)"' \
 	     -DHEIIKI_DATADIR='"$(PREFIX)/share/heiiki"'
-LDLIBS    := $(PKG_LIBS) -lm -lpthread
+LDLIBS    := $(PKG_LIBS) -lcsv -lm -lpthread
 
 LIB_SRC   := $(sort $(shell find scanner probes geoip -name '*.c' ! -path scanner/main.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -147,7 +147,7 @@ test: deps
 # namespaces, never on this machine's own interfaces.
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
-	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3
+	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
@@ -184,6 +184,8 @@ install: $(BIN)
 	install -m 0644 docs/heiiki.8 $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
 	cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/ 2>/dev/null || true
 	install -m 0644 docs/example-policy.yaml $(DESTDIR)$(PREFIX)/share/heiiki/
+	install -D -m 0644 scanner/inventory/data/support-end.yaml \
+		$(DESTDIR)$(PREFIX)/share/heiiki/data/support-end.yaml
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/heiiki $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
