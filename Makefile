@@ -149,7 +149,8 @@ DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-de
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
 	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
-	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3
+	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
+	libreoffice-calc-nogui
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl

@@ -425,8 +425,7 @@ cmd_inventory(int argc, char **argv)
 out:
 	json_decref(doc);
 	json_decref(rec);
-	if (!doc)
-		json_decref(devices);
+	json_decref(devices);	/* doc held its own reference */
 	eos_free(&t);
 	if (have_ledger)
 		ledger_free(&l);

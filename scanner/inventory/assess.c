@@ -235,6 +235,9 @@ path_row(json_t *rows, json_t *findings, const struct policy *p, time_t today,
 		if (!r)
 			v = vendor_for_zone(p, &a);
 	}
+	for (size_t i = 0; r && !v && r->vendor[0] && i < p->nvendors; i++)
+		if (!strcmp(p->vendors[i].name, r->vendor))
+			v = &p->vendors[i];	/* the rule's vendor: its window */
 	if (r && r->until && r->until < today)
 		expired = 1;
 	row = json_pack("{s:s, s:s*, s:s, s:s, s:s, s:s, s:b, s:s*, s:s*}", "device", device,
