@@ -38,7 +38,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
 BASEFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -I. -DHEIIKI_VERSION='"$(VERSION)"' \
 	     -DHEIIKI_DATADIR='"$(PREFIX)/share/heiiki"'
-LDLIBS    := $(PKG_LIBS) -lm -lpthread
+LDLIBS    := $(PKG_LIBS) -lcsv -lm -lpthread
 
 LIB_SRC   := $(sort $(shell find scanner probes geoip -name '*.c' ! -path scanner/main.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -155,11 +155,11 @@ test: deps
 # namespaces, never on this machine's own interfaces.
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
-	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3 \
+	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3 \
 	dpkg-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
-	systemd
+	systemd libreoffice-calc-nogui
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl
@@ -167,7 +167,7 @@ DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.
 DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
-	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev graphviz
+	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
@@ -217,6 +217,8 @@ install-files: $(BIN)
 	install -m 0644 docs/heiiki.8 $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
 	if [ -d probes/data ]; then cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/; fi
 	install -m 0644 docs/example-policy.yaml $(DESTDIR)$(PREFIX)/share/heiiki/
+	install -D -m 0644 scanner/inventory/data/support-end.yaml \
+		$(DESTDIR)$(PREFIX)/share/heiiki/data/support-end.yaml
 	install -m 0644 README.md docs/user-guide.md docs/policy.md docs/geoip.md \
 		docs/capture.md docs/example-policy.yaml $(DESTDIR)$(DOCDIR)/
 	for u in $(DIST_UNITS); do \

@@ -69,5 +69,6 @@ int cmd_targets(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
 
 #endif
