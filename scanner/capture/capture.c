@@ -397,6 +397,8 @@ flow_exported(void *ctx, const struct flow *f, enum flow_reason why)
 	r.why = (uint8_t)why;
 	classify(c, f, &r);
 	c->st.flow_records++;
+	if (flow_is_attempt(f))
+		c->st.attempts++;
 	fold_flow(c, f, &r);
 	if (r.remote_access || r.dir == DIR_INBOUND ||
 	    (r.crossing && r.dir == DIR_INTERNAL))

@@ -34,7 +34,7 @@ struct recs {
 
 struct capture_stats {
 	uint64_t packets, bytes, ip, arp, non_ip, truncated, invalid;
-	uint64_t unsupported_link, fragments, flow_records;
+	uint64_t unsupported_link, fragments, flow_records, attempts;
 	uint64_t dns_answers, tls_sni, http_host, app_malformed;
 	uint64_t files, files_damaged, files_unreadable;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;

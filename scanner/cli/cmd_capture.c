@@ -6,11 +6,17 @@
  *   heiiki capture -i IFACE [--duration D] [--bpf FILTER] [-o OUT]
  *   heiiki capture -r FILE [-r FILE]... [FILE...] [-o OUT] [--summary]
  *
+ * With --policy the document is judged by findings_apply() - the same
+ * rules as 'heiiki check' - before it is written, and --fail-on makes the
+ * exit status 1 when findings at or above a severity exist.
  * Options are parsed here; everything else is scanner/capture/.  Live
  * capture stops after --duration or on SIGINT/SIGTERM; the document is
  * then written atomically with status "partial" and the exit status is 4.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +27,7 @@
 #include "scanner/capture/capture.h"
 #include "scanner/core/log.h"
 #include "scanner/core/results.h"
+#include "scanner/findings/findings.h"
 #include "scanner/input/policy.h"
 
 #define MAX_FILES 256
@@ -43,6 +50,7 @@ struct cap_args {
 	unsigned long long duration;
 	int summary;
 	int no_geoip;
+	int fail_on;		/* severity, or SEV_CRITICAL + 1 = never */
 	struct capture_opts o;
 };
 
@@ -60,7 +68,10 @@ capture_usage(void)
 	       "      --bpf FILTER        live: BPF capture filter\n"
 	       "  -o, --output FILE       results document (default: stdout, or none with --summary)\n"
 	       "      --summary           print a sorted text summary to stdout\n"
-	       "      --policy FILE       zones and declared exits (default: private ranges = internal)\n"
+	       "      --policy FILE       zones and declared exits (default: private ranges = internal);\n"
+	       "                          the document gets the policy's findings, as 'heiiki check'\n"
+	       "      --fail-on SEV       with --policy: exit 1 when findings at or above SEV exist\n"
+	       "                          (critical, high, medium, low, info; default none)\n"
 	       "      --geoip DB          country/ASN database, repeatable (default:\n"
 	       "                          $HEIIKI_GEOIP_DB or the installed one)\n"
 	       "      --no-geoip          do not look up countries\n"
@@ -83,7 +94,8 @@ cap_num(const char *opt, const char *val, unsigned long long min,
 
 /* Long-only options are numbered from 256. */
 enum { O_DURATION = 256, O_BPF, O_SUMMARY, O_POLICY, O_GEOIP, O_MAXFLOWS,
-       O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP };
+       O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP,
+       O_FAILON };
 
 static int
 cap_opt(struct cap_args *a, int c, const char *arg)
@@ -109,6 +121,12 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 		return 0;
 	case O_NOPROMISC: a->o.promisc = 0; return 0;
 	case O_NOGEOIP: a->no_geoip = 1; return 0;
+	case O_FAILON:
+		a->fail_on = !strcmp(arg, "none") ? SEV_CRITICAL + 1 : severity_parse(arg);
+		if (a->fail_on < 0)
+			return cli_usage("capture", "invalid value '%s' for --fail-on: expected "
+					 "critical, high, medium, low, info or none", arg);
+		return 0;
 	case O_IDLE:
 	case O_ACTIVE:
 		if (cli_duration("capture", c == O_IDLE ? "--idle-timeout" :
@@ -148,6 +166,7 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "no-geoip", no_argument, NULL, O_NOGEOIP },
+		{ "fail-on", required_argument, NULL, O_FAILON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,20 +194,31 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		return cli_usage("capture", "-i and -r cannot be combined");
 	if (!a->iface && (a->duration || a->bpf))
 		return cli_usage("capture", "--duration and --bpf apply to -i only");
+	if (a->fail_on <= SEV_CRITICAL && !a->policy)
+		return cli_usage("capture", "--fail-on needs --policy (findings come from its rules)");
 	return 0;
 }
 
+/*
+ * GeoIP databases: --geoip, else the policy's geoip_db/asn_db, else the
+ * default.  The database that judged the document is recorded in
+ * run.geoip by findings_apply().
+ */
 static struct geo_db *
-cap_geo(const char *const *paths, size_t n)
+cap_geo(const char *const *given, size_t n, const struct policy *pol)
 {
-	const char *def = geo_default_path();
+	const char *paths[GEO_MAX_DB];
 	struct geo_db *db = NULL;
 	char err[512];
 
-	if (n == 0) {
-		paths = &def;
-		n = 1;
-	}
+	for (size_t i = 0; i < n && i < GEO_MAX_DB; i++)
+		paths[i] = given[i];
+	if (n == 0 && pol && pol->geoip_db[0])
+		paths[n++] = pol->geoip_db;
+	if (pol && pol->asn_db[0] && n > 0 && n < GEO_MAX_DB && paths[0] == pol->geoip_db)
+		paths[n++] = pol->asn_db;
+	if (n == 0)
+		paths[n++] = geo_default_path();
 	if (geo_open(&db, paths, n, err, sizeof(err)) < 0) {
 		log_warn("capture", "no GeoIP database (%s); peers get no country", err);
 		return NULL;
@@ -242,6 +272,52 @@ cap_output(struct cap_args *a, struct results *r, int interrupted)
 	return interrupted ? EXIT_PARTIAL : 0;
 }
 
+/*
+ * run.vantage of a live capture: the interface, its addresses, and the
+ * policy zone of the first address that has one.
+ */
+static void
+cap_vantage(struct results *r, const char *iface, const struct policy *pol)
+{
+	json_t *v = json_pack("{s:s, s:s}", "iface", iface, "role", "capture");
+	json_t *addrs = json_array();
+	struct ifaddrs *ifa = NULL;
+	const char *zone = NULL;
+
+	if (!v || !addrs) {
+		json_decref(v);
+		json_decref(addrs);
+		return;
+	}
+	if (getifaddrs(&ifa) == 0) {
+		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+			char buf[INET6_ADDRSTRLEN];
+			const void *src;
+			struct addr a;
+
+			if (!i->ifa_addr || !i->ifa_name || strcmp(i->ifa_name, iface))
+				continue;
+			if (i->ifa_addr->sa_family == AF_INET)
+				src = &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
+			else if (i->ifa_addr->sa_family == AF_INET6)
+				src = &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+			else
+				continue;
+			if (!inet_ntop(i->ifa_addr->sa_family, src, buf, sizeof(buf)) ||
+			    addr_parse(buf, &a) < 0)
+				continue;
+			json_array_append_new(addrs, json_string(buf));
+			if (!zone && pol && policy_zone_of(pol, &a))
+				zone = policy_zone_of(pol, &a)->name;
+		}
+		freeifaddrs(ifa);
+	}
+	json_object_set_new(v, "addrs", addrs);
+	if (zone)
+		json_object_set_new(v, "zone", json_string(zone));
+	json_object_set_new(results_run(r), "vantage", v);
+}
+
 static int
 cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 {
@@ -251,7 +327,8 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	int rc;
 
 	a->o.policy = have_policy ? pol : NULL;
-	a->o.geo = a->no_geoip ? NULL : cap_geo(a->geoip, a->ngeoip);
+	a->o.geo = a->no_geoip ? NULL : cap_geo(a->geoip, a->ngeoip,
+						 have_policy ? pol : NULL);
 	if (capture_new(&cap, &a->o, err, sizeof(err)) < 0) {
 		rc = cli_fail("capture", "%s", err);
 		goto out;
@@ -271,14 +348,23 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 		rc = cli_fail("capture", "%s", r ? err : "out of memory");
 		goto out;
 	}
+	if (a->iface)
+		cap_vantage(r, a->iface, have_policy ? pol : NULL);
 	if (have_policy) {
 		json_object_set_new(results_run(r), "policy_hash",
 				    json_string(pol->hash));
 		if (pol->site[0])
 			json_object_set_new(results_run(r), "site",
 					    json_string(pol->site));
+		if (findings_apply(r, pol, a->o.geo, 0, err, sizeof(err)) < 0) {
+			rc = cli_fail("capture", "%s", err);
+			goto out;
+		}
 	}
 	rc = cap_output(a, r, cap_stop != 0);
+	if (rc == 0 && have_policy && a->fail_on <= SEV_CRITICAL &&
+	    findings_count_at(r, (enum severity)a->fail_on) > 0)
+		rc = EXIT_FINDINGS;
 out:
 	results_free(r);
 	capture_free(cap);
@@ -297,6 +383,7 @@ cmd_capture(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	memset(&pol, 0, sizeof(pol));
 	capture_opts_default(&a.o);
+	a.fail_on = SEV_CRITICAL + 1;
 	rc = cap_parse(&a, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;

@@ -123,7 +123,7 @@ static const char *const tested[] = {
 	"SNMP_PUBLIC", "FTP_PRESENT", "POLICY_DENIED_SERVICE", "SERVICE_NOT_EXPECTED",
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
-	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED", NULL
+	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED", NULL
 };
 
 static int
@@ -137,7 +137,7 @@ has_non_ascii(const char *s)
 
 Test(rules, table_is_complete_and_bilingual)
 {
-	cr_assert_geq(nrules, 19);
+	cr_assert_geq(nrules, 20);
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *r = &rules[i];
 		int covered = 0;
@@ -379,6 +379,63 @@ Test(rules, inbound_not_allowed)
 	flow("203.0.113.77", "198.18.10.5", "tcp", 3389);
 	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, &f), 1);
 	cr_assert_str_eq(fstr(f, "key"), "INBOUND_NOT_ALLOWED|198.18.10.5|tcp|3389|203.0.113.77");
+}
+
+/* A flow as heiiki capture writes it: state, attempt and packet counts. */
+static void
+cflow(const char *src, const char *dst, unsigned dport, const char *state,
+      int attempt, int out, int in)
+{
+	json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i}", "src", src,
+			      "dst", dst, "proto", "tcp", "sport", 51000, "dport",
+			      (int)dport, "state", state, "packets_out", out, "packets_in", in);
+
+	if (attempt)
+		json_object_set_new(f, "attempt", json_true());
+	results_append(rres, "flows", f);
+}
+
+/* The false positive: 3 SYNs out, nothing back, firewall dropped them. */
+Test(rules, syn_only_attempt_is_not_a_connection)
+{
+	json_t *f;
+
+	cflow("203.0.113.77", "198.18.10.5", 3389, "syn_sent", 1, 3, 0);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "info");
+	cr_assert_str_eq(fstr(f, "key"), "BLOCKED_ATTEMPT|198.18.10.5|tcp|3389|in");
+	cr_assert(strstr(fstr(f, "evidence"), "block works"), "%s", fstr(f, "evidence"));
+	/* without the attempt member, the state and counters say the same */
+	results_free(rres);
+	rres = results_new("capture");
+	cflow("203.0.113.77", "198.18.10.5", 3389, "syn_sent", 0, 3, 0);
+	cflow("203.0.113.78", "198.18.10.5", 3389, "rejected", 0, 1, 1);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1, "one finding per service");
+	cr_assert(strstr(fstr(f, "evidence"), "2 inbound flows"), "%s", fstr(f, "evidence"));
+	/* a completed handshake is a connection: INBOUND_NOT_ALLOWED, no attempt */
+	results_free(rres);
+	rres = results_new("capture");
+	cflow("203.0.113.77", "198.18.10.5", 3389, "established", 0, 5, 4);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, NULL), 0);
+}
+
+Test(rules, attempt_from_allowed_source_is_a_broken_path)
+{
+	json_t *f;
+
+	cflow("198.51.100.10", "198.18.10.5", 3389, "syn_sent", 1, 3, 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "allowed path"), "%s", fstr(f, "evidence"));
+}
+
+Test(rules, blocked_attempt_from_disallowed_country_is_no_geo_finding)
+{
+	cflow("203.0.113.201", "198.18.10.5", 443, "syn_sent", 1, 3, 0);	/* CN */
+	cr_assert_eq(run_rule("GEO_COUNTRY_NOT_ALLOWED", NOV22, 1, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 1, NULL), 1);
 }
 
 static void
