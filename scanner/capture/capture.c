@@ -36,6 +36,7 @@ capture_opts_default(struct capture_opts *o)
 	o->max_flow_records = 1000;
 	o->max_notable_records = 10000;
 	o->snaplen = 1600;
+	o->dedup_us = 100000;
 	o->promisc = 1;
 }
 
@@ -50,6 +51,8 @@ capture_new(struct capture **out, const struct capture_opts *o, char *err,
 	struct capture *c;
 
 	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "capture: out of memory");
@@ -60,7 +63,11 @@ capture_new(struct capture **out, const struct capture_opts *o, char *err,
 	if (flow_table_new(&c->ft, &lim, flow_exported, c, err, errlen) < 0 ||
 	    agg_new(&c->agg, &alim, err, errlen) < 0 ||
 	    recs_init(&c->ordinary, o->max_flow_records, err, errlen) < 0 ||
-	    recs_init(&c->notable, o->max_notable_records, err, errlen) < 0) {
+	    recs_init(&c->notable, o->max_notable_records, err, errlen) < 0 ||
+	    (o->dedup_us > 0 &&
+	     !(c->dedup = calloc(DEDUP_SLOTS, sizeof(*c->dedup))))) {
+		if (!err[0])
+			snprintf(err, errlen, "capture: out of memory");
 		capture_free(c);
 		return -1;
 	}
@@ -77,6 +84,7 @@ capture_free(struct capture *c)
 	agg_free(c->agg);
 	free(c->ordinary.v);
 	free(c->notable.v);
+	free(c->dedup);
 	free(c);
 }
 
@@ -212,6 +220,38 @@ capture_apply(struct capture *c, const struct pkt_meta *m, uint32_t wirelen,
 		dissect_flow_payload(c, f, dir, m);
 }
 
+/*
+ * 1 when this IP packet was already seen within dedup_us: the same packet
+ * captured on a second span.  The fingerprint covers the IP packet from
+ * its header on (at most 128 bytes, and the length the header claims),
+ * leaving out what a router changes: IPv4 TTL and checksum, IPv6 hop
+ * limit.  Link addresses and VLAN tags are not part of it.
+ */
+static int
+capture_duplicate(struct capture *c, const struct pkt_meta *m, int64_t ts_us)
+{
+	size_t n = m->l3_len < m->ip_len ? m->l3_len : m->ip_len;
+	uint64_t h = 0xcbf29ce484222325ULL ^ m->ip_len;
+	struct dedup_slot *s;
+
+	if (!c->dedup || !m->l3)
+		return 0;
+	if (n > 128)
+		n = 128;
+	for (size_t i = 0; i < n; i++) {
+		if (m->ipver == 4 ? (i == 8 || i == 10 || i == 11) : i == 7)
+			continue;
+		h = (h ^ m->l3[i]) * 0x100000001b3ULL;
+	}
+	h ^= h >> 29;
+	s = &c->dedup[(h ^ (h >> 32)) & (DEDUP_SLOTS - 1)];
+	if (s->h == h && ts_us >= s->ts && ts_us - s->ts <= c->o.dedup_us)
+		return 1;
+	s->h = h;
+	s->ts = ts_us;
+	return 0;
+}
+
 void
 capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 	       uint32_t caplen, uint32_t wirelen)
@@ -226,6 +266,10 @@ capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 		return;
 	}
 	st = decode_packet(dlt, data, caplen, &m);
+	if (m.ipver && st != DEC_INVALID && capture_duplicate(c, &m, ts_us)) {
+		c->st.duplicates++;
+		return;
+	}
 	count_status(c, st, &m);
 	capture_apply(c, &m, wirelen, ts_us, flow_wanted(&m, st));
 }

@@ -26,6 +26,9 @@ struct capture_opts {
 	int64_t active_us;		/* active timeout (default 3600 s) */
 	size_t max_flow_records;	/* ordinary flows written (top N by bytes) */
 	size_t max_notable_records;	/* remote-access/inbound/cross-zone flows */
+	int64_t dedup_us;		/* the same IP packet again within this
+					   window (another span) is counted once;
+					   0 = off (default 100 ms) */
 	unsigned snaplen;		/* live only */
 	int promisc;			/* live only */
 	const struct policy *policy;	/* zones and declared exits; may be NULL */
@@ -51,6 +54,16 @@ void capture_packet(struct capture *c, int dlt, int64_t ts_us,
  */
 int capture_file(struct capture *c, const char *path,
 		 volatile sig_atomic_t *stop, char *err, size_t errlen);
+/*
+ * Read several pcap/pcapng files as one capture: their packets are merged
+ * by timestamp (on a tie the earlier file first, as mergecap does), so the
+ * result is the same as reading one file merged from them.  A file that
+ * cannot be opened is reported through on_err and skipped; a damaged one
+ * is read up to the damage.  Returns the number of files read.
+ */
+size_t capture_files(struct capture *c, const char *const *paths, size_t n,
+		     volatile sig_atomic_t *stop,
+		     void (*on_err)(void *ctx, const char *msg), void *ctx);
 /*
  * Capture live on iface (BPF filter optional) for duration_s seconds (0 =
  * until *stop).  0, or -1 with err filled (interface, permission, filter).

@@ -253,6 +253,7 @@ stats_write(struct capture *c, struct results *r)
 		{ "fragments", s->fragments }, { "flows", flow_created(c->ft) },
 		{ "flow_records", s->flow_records },
 		{ "attempts", s->attempts },
+		{ "duplicates", s->duplicates },
 		{ "flows_evicted", flow_evictions(c->ft) },
 		{ "dns_answers", s->dns_answers }, { "tls_sni", s->tls_sni },
 		{ "http_host", s->http_host }, { "app_malformed", s->app_malformed },

@@ -96,7 +96,7 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 #define FILE_BUF (1u << 20)
 
 static pcap_t *
-file_open(const char *path, char *ebuf, char **vbuf)
+file_open_buf(const char *path, char *ebuf, char **vbuf, size_t bufsize)
 {
 	FILE *fp;
 	pcap_t *p;
@@ -110,9 +110,9 @@ file_open(const char *path, char *ebuf, char **vbuf)
 		snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	*vbuf = malloc(FILE_BUF);
+	*vbuf = malloc(bufsize);
 	if (*vbuf)
-		(void)setvbuf(fp, *vbuf, _IOFBF, FILE_BUF);
+		(void)setvbuf(fp, *vbuf, _IOFBF, bufsize);
 	/* only this thread reads it: no lock per fread() */
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
@@ -123,6 +123,12 @@ file_open(const char *path, char *ebuf, char **vbuf)
 		*vbuf = NULL;
 	}
 	return p;
+}
+
+static pcap_t *
+file_open(const char *path, char *ebuf, char **vbuf)
+{
+	return file_open_buf(path, ebuf, vbuf, FILE_BUF);
 }
 
 int
@@ -159,6 +165,104 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 	pcap_close(p);
 	free(vbuf);
 	return rc == 1 ? 1 : 0;
+}
+
+/* One input of a merged read: its handle and its next packet. */
+struct src_file {
+	pcap_t *p;
+	char *vbuf;
+	const char *path;
+	int nano, dlt;
+	struct pcap_pkthdr *h;	/* next packet, NULL when the file is done */
+	const u_char *data;
+	int64_t ts;
+	uint64_t read;
+};
+
+/* Advance f to its next packet; at the end or on damage close it. */
+static void
+src_next(struct capture *c, struct src_file *f)
+{
+	int rc = pcap_next_ex(f->p, &f->h, &f->data);
+
+	if (rc == 1) {
+		f->ts = ts_us(f->h, f->nano);
+		return;
+	}
+	if (rc != PCAP_ERROR_BREAK) {
+		c->st.files_damaged++;
+		capture_warn(c, "%s: stopped after %llu packets: %s", f->path,
+			     (unsigned long long)f->read, pcap_geterr(f->p));
+	}
+	f->h = NULL;
+	pcap_close(f->p);
+	free(f->vbuf);
+	f->p = NULL;
+	f->vbuf = NULL;
+}
+
+size_t
+capture_files(struct capture *c, const char *const *paths, size_t n,
+	      volatile sig_atomic_t *stop, void (*on_err)(void *ctx, const char *msg),
+	      void *ctx)
+{
+	struct src_file *fs = calloc(n ? n : 1, sizeof(*fs));
+	char ebuf[PCAP_ERRBUF_SIZE];
+	size_t ok = 0;
+
+	if (!fs) {
+		on_err(ctx, "out of memory for the input files");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct src_file *f = &fs[i];
+
+		ebuf[0] = '\0';
+		f->path = paths[i];
+		/* many files open at once: 64 KiB each past 16 of them */
+		f->p = file_open_buf(paths[i], ebuf, &f->vbuf,
+				     n > 16 ? (64u << 10) : FILE_BUF);
+		if (!f->p) {
+			c->st.files_unreadable++;
+			on_err(ctx, ebuf);
+			continue;
+		}
+		ok++;
+		c->st.files++;
+		f->nano = pcap_get_tstamp_precision(f->p) == PCAP_TSTAMP_PRECISION_NANO;
+		f->dlt = pcap_datalink(f->p);
+		if (!decode_supported(f->dlt))
+			capture_warn(c, "%s: link type %d (%s) is not decoded; frames "
+				     "counted only", f->path, f->dlt,
+				     pcap_datalink_val_to_name(f->dlt) ?
+				     pcap_datalink_val_to_name(f->dlt) : "?");
+		src_next(c, f);
+	}
+	/* The earliest packet of all files next; ties go to the earlier file. */
+	for (;;) {
+		struct src_file *best = NULL;
+
+		if (stop && *stop) {
+			c->st.interrupted = 1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (fs[i].h && (!best || fs[i].ts < best->ts))
+				best = &fs[i];
+		if (!best)
+			break;
+		capture_packet(c, best->dlt, best->ts, best->data, best->h->caplen,
+			       best->h->len);
+		best->read++;
+		src_next(c, best);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].p) {
+			pcap_close(fs[i].p);
+			free(fs[i].vbuf);
+		}
+	free(fs);
+	return ok;
 }
 
 static pcap_t *

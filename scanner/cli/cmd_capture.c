@@ -63,7 +63,8 @@ capture_usage(void)
 	       "Map traffic passively: flows, exit points, external peers, hosts.\n"
 	       "\n"
 	       "  -i, --interface IFACE   capture live (needs CAP_NET_RAW)\n"
-	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable\n"
+	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable:\n"
+	       "                          several files are merged by time, duplicates counted once\n"
 	       "      --duration D        live: stop after D (30s, 5m, 2h); default until Ctrl-C\n"
 	       "      --bpf FILTER        live: BPF capture filter\n"
 	       "  -o, --output FILE       results document (default: stdout, or none with --summary)\n"
@@ -238,19 +239,24 @@ cap_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Read every file; EXIT_USAGE when none could be opened. */
+static void
+cap_file_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "heiiki capture: %s\n", msg);
+}
+
+/*
+ * Read every file as one capture, packets merged by time (so several
+ * per-span files give what their merge gives); EXIT_USAGE when none could
+ * be opened.
+ */
 static int
 cap_files(struct capture *cap, struct cap_args *a)
 {
-	char err[512];
-	size_t ok = 0;
+	size_t ok = capture_files(cap, a->files, a->nfiles, &cap_stop,
+				  cap_file_error, NULL);
 
-	for (size_t i = 0; i < a->nfiles && !cap_stop; i++) {
-		if (capture_file(cap, a->files[i], &cap_stop, err, sizeof(err)) < 0)
-			fprintf(stderr, "heiiki capture: %s\n", err);
-		else
-			ok++;
-	}
 	if (ok == 0 && !cap_stop) {
 		fprintf(stderr, "heiiki capture: no input could be read\n");
 		return EXIT_USAGE;
