@@ -245,7 +245,9 @@ capture_duplicate(struct capture *c, const struct pkt_meta *m, int64_t ts_us)
 	}
 	h ^= h >> 29;
 	s = &c->dedup[(h ^ (h >> 32)) & (DEDUP_SLOTS - 1)];
-	if (s->h == h && ts_us >= s->ts && ts_us - s->ts <= c->o.dedup_us)
+	/* live spans are read in turns: the second copy may carry an
+	 * earlier time than the first */
+	if (s->h == h && (ts_us >= s->ts ? ts_us - s->ts : s->ts - ts_us) <= c->o.dedup_us)
 		return 1;
 	s->h = h;
 	s->ts = ts_us;

@@ -72,6 +72,16 @@ int capture_live(struct capture *c, const char *iface, const char *bpf,
 		 unsigned duration_s, volatile sig_atomic_t *stop, char *err,
 		 size_t errlen);
 
+/*
+ * Capture live on several interfaces at once (several spans) as one
+ * capture; the same packet seen on two of them is counted once (see
+ * capture_opts.dedup_us).  0, or -1 with err filled.
+ */
+#define CAPTURE_MAX_IFACES 8
+int capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
+		       const char *bpf, unsigned duration_s,
+		       volatile sig_atomic_t *stop, char *err, size_t errlen);
+
 /* Export every flow and write flows/exits/peers/hosts and counters. */
 int capture_finish(struct capture *c, struct results *r, char *err,
 		   size_t errlen);

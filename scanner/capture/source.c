@@ -313,6 +313,93 @@ out_close:
 	return NULL;
 }
 
+/* Up to 64 packets from each live handle in turn; poll all when idle. */
+static int
+live_drain_multi(struct capture *c, pcap_t **p, size_t n,
+		 volatile sig_atomic_t *stop, time_t deadline)
+{
+	struct pollfd pfd[CAPTURE_MAX_IFACES];
+
+	for (;;) {
+		size_t got = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			int dlt = pcap_datalink(p[i]);
+
+			for (int k = 0; k < 64; k++) {
+				struct pcap_pkthdr *h;
+				const u_char *data;
+				int rc = pcap_next_ex(p[i], &h, &data);
+
+				if (rc == 0)
+					break;
+				if (rc != 1) {
+					capture_warn(c, "read error: %s", pcap_geterr(p[i]));
+					return 1;
+				}
+				capture_packet(c, dlt, ts_us(h, 0), data, h->caplen, h->len);
+				got++;
+			}
+		}
+		if (stop && *stop)
+			return 2;
+		if (deadline && time(NULL) >= deadline)
+			return 0;
+		if (got)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			pfd[i].fd = pcap_get_selectable_fd(p[i]);
+			pfd[i].events = POLLIN;
+		}
+		(void)poll(pfd, (nfds_t)n, READ_TIMEOUT_MS);
+	}
+}
+
+int
+capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
+		   const char *bpf, unsigned duration_s, volatile sig_atomic_t *stop,
+		   char *err, size_t errlen)
+{
+	pcap_t *p[CAPTURE_MAX_IFACES];
+	struct pcap_stat ps;
+	size_t opened = 0;
+	int rc;
+
+	if (n == 1)
+		return capture_live(c, ifaces[0], bpf, duration_s, stop, err, errlen);
+	if (n == 0 || n > CAPTURE_MAX_IFACES) {
+		snprintf(err, errlen, "between 1 and %d interfaces", CAPTURE_MAX_IFACES);
+		return -1;
+	}
+	for (; opened < n; opened++) {
+		p[opened] = live_open(c, ifaces[opened], bpf, err, errlen);
+		if (!p[opened])
+			goto out;
+		if (!decode_supported(pcap_datalink(p[opened])))
+			capture_warn(c, "%s: link type %d is not decoded", ifaces[opened],
+				     pcap_datalink(p[opened]));
+	}
+	rc = live_drain_multi(c, p, n, stop,
+			      duration_s ? time(NULL) + (time_t)duration_s : 0);
+	if (rc == 2)
+		c->st.interrupted = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (pcap_stats(p[i], &ps) != 0)
+			continue;
+		c->st.pcap_recv += ps.ps_recv;
+		c->st.pcap_drop += ps.ps_drop;
+		c->st.pcap_ifdrop += ps.ps_ifdrop;
+		if (ps.ps_drop || ps.ps_ifdrop)
+			capture_warn(c, "%s: %u packets dropped by the kernel, %u by the "
+				     "interface", ifaces[i], ps.ps_drop, ps.ps_ifdrop);
+	}
+	err[0] = '\0';
+out:
+	for (size_t i = 0; i < opened; i++)
+		pcap_close(p[i]);
+	return opened == n ? 0 : -1;
+}
+
 int
 capture_live(struct capture *c, const char *iface, const char *bpf,
 	     unsigned duration_s, volatile sig_atomic_t *stop, char *err,

@@ -43,6 +43,8 @@ cap_on_signal(int sig)
 
 struct cap_args {
 	const char *iface, *bpf, *out, *policy;
+	const char *ifaces[CAPTURE_MAX_IFACES];
+	size_t nifaces;
 	const char *geoip[4];
 	size_t ngeoip;
 	const char *files[MAX_FILES];
@@ -62,7 +64,8 @@ capture_usage(void)
 	       "\n"
 	       "Map traffic passively: flows, exit points, external peers, hosts.\n"
 	       "\n"
-	       "  -i, --interface IFACE   capture live (needs CAP_NET_RAW)\n"
+	       "  -i, --interface IFACE   capture live (needs CAP_NET_RAW); repeat for several\n"
+	       "                          spans (up to 8), duplicates counted once\n"
 	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable:\n"
 	       "                          several files are merged by time, duplicates counted once\n"
 	       "      --duration D        live: stop after D (30s, 5m, 2h); default until Ctrl-C\n"
@@ -104,7 +107,12 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 	unsigned long long v;
 
 	switch (c) {
-	case 'i': a->iface = arg; return 0;
+	case 'i':
+		if (a->nifaces == CAPTURE_MAX_IFACES)
+			return cli_usage("capture", "at most %d interfaces", CAPTURE_MAX_IFACES);
+		a->ifaces[a->nifaces++] = arg;
+		a->iface = a->ifaces[0];
+		return 0;
 	case 'o': a->out = arg; return 0;
 	case 'r':
 		if (a->nfiles == MAX_FILES)
@@ -283,25 +291,34 @@ cap_output(struct cap_args *a, struct results *r, int interrupted)
  * policy zone of the first address that has one.
  */
 static void
-cap_vantage(struct results *r, const char *iface, const struct policy *pol)
+cap_vantage(struct results *r, const char *const *ifaces, size_t n,
+	    const struct policy *pol)
 {
-	json_t *v = json_pack("{s:s, s:s}", "iface", iface, "role", "capture");
-	json_t *addrs = json_array();
+	json_t *v = json_pack("{s:s, s:s}", "iface", ifaces[0], "role", "capture");
+	json_t *addrs = json_array(), *names = json_array();
 	struct ifaddrs *ifa = NULL;
 	const char *zone = NULL;
 
-	if (!v || !addrs) {
+	if (!v || !addrs || !names) {
 		json_decref(v);
 		json_decref(addrs);
+		json_decref(names);
 		return;
 	}
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(names, json_string(ifaces[k]));
 	if (getifaddrs(&ifa) == 0) {
 		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
 			char buf[INET6_ADDRSTRLEN];
 			const void *src;
 			struct addr a;
+			size_t k;
 
-			if (!i->ifa_addr || !i->ifa_name || strcmp(i->ifa_name, iface))
+			if (!i->ifa_addr || !i->ifa_name)
+				continue;
+			for (k = 0; k < n && strcmp(i->ifa_name, ifaces[k]); k++)
+				;
+			if (k == n)
 				continue;
 			if (i->ifa_addr->sa_family == AF_INET)
 				src = &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
@@ -318,6 +335,7 @@ cap_vantage(struct results *r, const char *iface, const struct policy *pol)
 		}
 		freeifaddrs(ifa);
 	}
+	json_object_set_new(v, "ifaces", names);
 	json_object_set_new(v, "addrs", addrs);
 	if (zone)
 		json_object_set_new(v, "zone", json_string(zone));
@@ -341,8 +359,9 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	}
 	cap_signals();
 	if (a->iface) {
-		rc = capture_live(cap, a->iface, a->bpf, (unsigned)a->duration,
-				  &cap_stop, err, sizeof(err)) < 0 ?
+		rc = capture_live_multi(cap, a->ifaces, a->nifaces, a->bpf,
+					(unsigned)a->duration, &cap_stop, err,
+					sizeof(err)) < 0 ?
 			     cli_fail("capture", "%s", err) : 0;
 	} else {
 		rc = cap_files(cap, a);
@@ -355,7 +374,7 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 		goto out;
 	}
 	if (a->iface)
-		cap_vantage(r, a->iface, have_policy ? pol : NULL);
+		cap_vantage(r, a->ifaces, a->nifaces, have_policy ? pol : NULL);
 	if (have_policy) {
 		json_object_set_new(results_run(r), "policy_hash",
 				    json_string(pol->hash));
