@@ -210,29 +210,37 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 
 /*
  * GeoIP databases: --geoip, else the policy's geoip_db/asn_db, else the
- * default.  The database that judged the document is recorded in
- * run.geoip by findings_apply().
+ * default.  A database the policy or --geoip names must open (an error
+ * otherwise, never a quiet switch to another database); a missing default
+ * only costs the countries.  The database that judged the document is
+ * recorded in run.geoip.  0, or an exit status.
  */
-static struct geo_db *
-cap_geo(const char *const *given, size_t n, const struct policy *pol)
+static int
+cap_geo(const char *const *given, size_t n, const struct policy *pol,
+	struct geo_db **db)
 {
 	const char *paths[GEO_MAX_DB];
-	struct geo_db *db = NULL;
 	char err[512];
+	int named = 1;
 
+	*db = NULL;
 	for (size_t i = 0; i < n && i < GEO_MAX_DB; i++)
 		paths[i] = given[i];
 	if (n == 0 && pol && pol->geoip_db[0])
 		paths[n++] = pol->geoip_db;
-	if (pol && pol->asn_db[0] && n > 0 && n < GEO_MAX_DB && paths[0] == pol->geoip_db)
+	if (n > 0 && pol && pol->asn_db[0] && n < GEO_MAX_DB && paths[0] == pol->geoip_db)
 		paths[n++] = pol->asn_db;
-	if (n == 0)
+	if (n == 0) {
 		paths[n++] = geo_default_path();
-	if (geo_open(&db, paths, n, err, sizeof(err)) < 0) {
-		log_warn("capture", "no GeoIP database (%s); peers get no country", err);
-		return NULL;
+		named = 0;
 	}
-	return db;
+	if (geo_open(db, paths, n, err, sizeof(err)) < 0) {
+		if (named)
+			return cli_fail("capture", "GeoIP: %s", err);
+		log_warn("capture", "no GeoIP database (%s); peers get no country", err);
+		*db = NULL;
+	}
+	return 0;
 }
 
 static void
@@ -351,8 +359,9 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	int rc;
 
 	a->o.policy = have_policy ? pol : NULL;
-	a->o.geo = a->no_geoip ? NULL : cap_geo(a->geoip, a->ngeoip,
-						 have_policy ? pol : NULL);
+	if (!a->no_geoip && (rc = cap_geo(a->geoip, a->ngeoip, have_policy ? pol : NULL,
+					  &a->o.geo)) != 0)
+		goto out;
 	if (capture_new(&cap, &a->o, err, sizeof(err)) < 0) {
 		rc = cli_fail("capture", "%s", err);
 		goto out;
@@ -375,6 +384,7 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	}
 	if (a->iface)
 		cap_vantage(r, a->ifaces, a->nifaces, have_policy ? pol : NULL);
+	findings_record_geo(r, a->o.geo, 0);
 	if (have_policy) {
 		json_object_set_new(results_run(r), "policy_hash",
 				    json_string(pol->hash));
@@ -414,6 +424,11 @@ cmd_capture(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (a.policy && policy_load(a.policy, &pol, err, sizeof(err)) < 0)
 		return cli_usage("capture", "%s", err);
+	if (a.policy && !a.no_geoip && !a.ngeoip &&
+	    policy_check_paths(&pol, err, sizeof(err)) < 0) {
+		policy_free(&pol);
+		return cli_usage("capture", "%s", err);
+	}
 	rc = cap_run(&a, &pol, a.policy != NULL);
 	if (a.policy)
 		policy_free(&pol);

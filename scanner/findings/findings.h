@@ -45,6 +45,8 @@ struct fctx {
  */
 int findings_apply(struct results *r, const struct policy *p, struct geo_db *geo,
 		   time_t today, char *err, size_t errlen);
+/* run.geoip: which GeoIP databases (paths, build dates) judged r. */
+void findings_record_geo(struct results *r, struct geo_db *geo, time_t today);
 /* Worst severity among r's findings, or -1 when there are none. */
 int findings_worst(struct results *r);
 /* Number of findings at or above sev. */
