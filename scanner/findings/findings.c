@@ -139,6 +139,7 @@ findings_vantage(struct fctx *c)
 		}
 	}
 	snprintf(c->vantage_zone, sizeof(c->vantage_zone), "%s", zone ? zone : "");
+	vantage_read(v, c->p, c->geo, &c->v);
 }
 
 static int
@@ -238,6 +239,7 @@ findings_apply(struct results *r, const struct policy *p, struct geo_db *geo,
 	if (c.oom || findings_store(&c) < 0)
 		goto out_nomem;
 	findings_record_geo(r, c.geo, c.today);
+	vantage_store(results_run(r), &c.v);
 	rc = (int)json_array_size(c.out);
 	goto out;
 out_nomem:

@@ -18,6 +18,7 @@
 #include "scanner/core/addr.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
+#include "vantage.h"
 
 enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
 
@@ -33,6 +34,7 @@ struct fctx {
 	char vantage_zone[POLICY_NAME_MAX];	/* run.vantage zone, "" unknown */
 	struct addr vantage_addr;	/* run.vantage addr */
 	int has_vantage_addr;
+	struct vantage v;		/* zone or outside role, vendor, country */
 	json_t *out;			/* findings emitted so far */
 	json_t *keys;			/* key -> true, drops duplicates */
 	json_t *flagged;		/* "addr|proto|port" with any finding */

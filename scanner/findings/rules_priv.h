@@ -51,5 +51,8 @@ void rule_geo_not_allowed(const struct rule *self, struct fctx *c);
 void rule_inbound_not_allowed(const struct rule *self, struct fctx *c);
 void rule_undeclared_exit(const struct rule *self, struct fctx *c);
 void rule_blocked_attempt(const struct rule *self, struct fctx *c);
+void rule_source_not_allowed(const struct rule *self, struct fctx *c);
+void rule_country_not_allowed(const struct rule *self, struct fctx *c);
+void rule_allowed_path_unreachable(const struct rule *self, struct fctx *c);
 
 #endif

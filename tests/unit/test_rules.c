@@ -123,7 +123,8 @@ static const char *const tested[] = {
 	"SNMP_PUBLIC", "FTP_PRESENT", "POLICY_DENIED_SERVICE", "SERVICE_NOT_EXPECTED",
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
-	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED", NULL
+	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "SOURCE_NOT_ALLOWED_REACHABLE",
+	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FENCE_GEO_NOT_ENFORCED", NULL
 };
 
 static int
@@ -137,7 +138,7 @@ has_non_ascii(const char *s)
 
 Test(rules, table_is_complete_and_bilingual)
 {
-	cr_assert_geq(nrules, 20);
+	cr_assert_geq(nrules, 23);
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *r = &rules[i];
 		int covered = 0;
@@ -459,4 +460,84 @@ Test(rules, fence_source_not_enforced)
 Test(rules, fence_geo_not_enforced)
 {
 	fence_pair("geo", "FENCE_GEO_NOT_ENFORCED");
+}
+
+/* ---- verdicts of an active scan from a vantage ------------------------------ */
+
+static void
+vantage_obj(json_t *v)
+{
+	json_object_set_new(results_run(rres), "vantage", v);
+}
+
+Test(rules, source_not_allowed_reachable_from_outside_and_inside)
+{
+	json_t *f;
+
+	svc("198.18.10.5", "tcp", 104, "open", "dicom");	/* from clinical only */
+	svc("198.18.10.5", "tcp", 443, "open", "https");	/* from any: compliant */
+	svc("198.18.10.5", "tcp", 8080, "open", NULL);		/* no rule at all */
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "role")), "internet", "run.vantage gets its role");
+	/* from the office: only what rules restrict to other sources */
+	vantage("office", "198.18.30.5");
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "key"), "SOURCE_NOT_ALLOWED_REACHABLE|198.18.10.5|tcp|104|198.18.30.5");
+	cr_assert_str_eq(fstr(f, "severity"), "medium");
+	cr_assert(strstr(fstr(f, "evidence"), "zone office address 198.18.30.5"), "%s",
+		  fstr(f, "evidence"));
+	/* from the servers zone itself: no firewall in between, nothing to judge */
+	vantage("servers", "198.18.10.9");
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0);
+}
+
+Test(rules, source_rule_leaves_rdp_to_its_own_rule)
+{
+	svc("198.18.10.5", "tcp", 3389, "open", "rdp");
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));
+	cr_assert_eq(run_rule("RDP_NOT_ALLOWED_SOURCE", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0,
+		     "one finding per fact");
+	vantage_obj(json_pack("{s:s}", "addr", "198.51.100.10"));	/* acme: allowed */
+	cr_assert_eq(run_rule("RDP_NOT_ALLOWED_SOURCE", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "vendor")), "acme");
+}
+
+Test(rules, country_not_allowed_reachable)
+{
+	json_t *f;
+	json_t *s = svc("198.18.10.5", "udp", 500, "open|filtered", "ike");	/* answered */
+
+	(void)s;
+	svc("198.18.10.5", "tcp", 443, "open", "https");
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.5"));		/* JP */
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.200"));	/* CN */
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0,
+		     "no database, no declared country: no claim");
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, &f), 2);
+	cr_assert(strstr(fstr(f, "evidence"), "CN"), "%s", fstr(f, "evidence"));
+	cr_assert(strstr(fstr(f, "key"), "|CN"), "%s", fstr(f, "key"));
+	/* a declared country wins over the database */
+	vantage_obj(json_pack("{s:s, s:s}", "addr", "203.0.113.5", "country", "CN"));
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 2);
+	/* from inside: not a geo question */
+	vantage("office", "198.18.30.5");
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+}
+
+Test(rules, allowed_path_unreachable)
+{
+	json_t *f;
+
+	svc("198.18.10.5", "tcp", 3389, "filtered", NULL);
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));	/* not allowed */
+	cr_assert_eq(run_rule("ALLOWED_PATH_UNREACHABLE", NOV22, 0, NULL), 0);
+	vantage_obj(json_pack("{s:s}", "addr", "198.51.100.10"));	/* acme */
+	cr_assert_eq(run_rule("ALLOWED_PATH_UNREACHABLE", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "info");
 }
