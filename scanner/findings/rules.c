@@ -69,13 +69,34 @@ risk_rule(const struct rule *self, struct fctx *c, const json_t *s)
 		     self->what, a, rj_str(s, "proto"), rj_int(s, "port"), self->arg);
 }
 
-/* Rows whose service (arg, or its well-known tcp port) is open. */
+/* An open service in zone that the policy's service rule sr covers. */
+static int svc_in_rule(const json_t *s, const char *zone, const struct service_rule *sr);
+
+/* The deny rule that forbids service s in its zone, or NULL. */
+static const struct service_rule *
+deny_rule_for(const struct fctx *c, const json_t *s)
+{
+	const char *zone = finding_zone_of(c, rj_str(s, "addr"));
+
+	for (size_t r = 0; c->p && r < c->p->nrules; r++)
+		if (c->p->rules[r].deny && svc_in_rule(s, zone, &c->p->rules[r]))
+			return &c->p->rules[r];
+	return NULL;
+}
+
+/*
+ * Rows whose service (arg, or its well-known tcp port) is open.  One
+ * finding per fact: a service a deny rule forbids is reported once, by
+ * POLICY_DENIED_SERVICE, whose evidence names the service too; anonymous
+ * FTP is reported by FTP_ANONYMOUS, which says it is FTP.
+ */
 static void
 named_rule(const struct rule *self, struct fctx *c, const json_t *s)
 {
 	const char *a = rj_str(s, "addr");
 
-	if (!rj_svc_open(s) || !rj_svc_is(s, self->arg, "tcp", self->port))
+	if (!rj_svc_open(s) || !rj_svc_is(s, self->arg, "tcp", self->port) ||
+	    deny_rule_for(c, s) || rj_has_risk(s, "ftp-anonymous"))
 		return;
 	finding_emit(c, self, a, "tcp", rj_int(s, "port"), finding_zone_of(c, a), "",
 		     "%s answers on %s:%lld%s%s", self->arg, a, rj_int(s, "port"),
@@ -184,10 +205,19 @@ rule_denied_service(const struct rule *self, struct fctx *c)
 
 			if (!svc_in_rule(s, zone, sr))
 				continue;
-			finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"), zone,
-				     sr->name, "rule '%s' (policy line %d) forbids %s in zone %s; "
-				     "it answers on %s:%lld", sr->name, sr->line, sr->service,
-				     *zone ? zone : "unknown", a, rj_int(s, "port"));
+			{
+				char what[200] = "";
+
+				if (*rj_str(s, "service"))
+					snprintf(what, sizeof(what), " (%s%s%s)", rj_str(s, "service"),
+						 *rj_str(s, "product") ? " " : "",
+						 rj_str(s, "product"));
+				finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+					     zone, sr->name, "rule '%s' (policy line %d) forbids "
+					     "%s in zone %s; it answers on %s:%lld%s", sr->name,
+					     sr->line, sr->service, *zone ? zone : "unknown", a,
+					     rj_int(s, "port"), what);
+			}
 		}
 	}
 }
@@ -334,7 +364,7 @@ const struct rule rules[] = {
 	  "Set a VNC password or disable the VNC server; allow VNC only from the management zone.",
 	  "VNC にパスワードを設定するか VNC サーバを停止し、管理ゾーンからの接続のみ許可してください。",
 	  CL_AUTH, RISK("vnc-no-auth", "VNC offers the 'None' security type") },
-	{ "SNMP_PUBLIC", SEV_HIGH,
+	{ "SNMP_PUBLIC", SEV_MEDIUM,
 	  "SNMP answers to the default community 'public'",
 	  "SNMP が既定のコミュニティ名 'public' に応答する",
 	  "Change the SNMP community or move to SNMPv3 with authentication; restrict SNMP to the monitoring servers.",
@@ -346,6 +376,12 @@ const struct rule rules[] = {
 	  "Disable FTP or replace it with SFTP/FTPS; if a device needs FTP, restrict it to the hosts that use it.",
 	  "FTP を停止するか SFTP/FTPS に置き換えてください。機器が FTP を必要とする場合は利用するホストからの接続のみ許可してください。",
 	  CL_SVC, NAMED("ftp", 21) },
+	{ "FTP_ANONYMOUS", SEV_HIGH,
+	  "FTP accepts anonymous logins",
+	  "FTP が匿名ログインを受け付ける",
+	  "Disable anonymous FTP; if a device needs FTP for image or log transfer, require an account and restrict it to the hosts that use it.",
+	  "匿名 FTP を無効にしてください。画像やログの転送に FTP が必要な機器では、アカウントを必須にし、利用するホストからの接続のみ許可してください。",
+	  CL_AUTH, RISK("ftp-anonymous", "FTP accepts USER anonymous (read-only check: nothing was listed)") },
 	{ "POLICY_DENIED_SERVICE", SEV_HIGH,
 	  "Service the policy forbids is reachable",
 	  "ポリシーで禁止されたサービスに到達可能",

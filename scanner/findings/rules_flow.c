@@ -20,6 +20,30 @@
 #define EACH_FLOW(c, i, f) \
 	json_array_foreach(json_object_get((c)->root, "flows"), i, f)
 
+/*
+ * A host using the exit that sits in a clinical or closed zone (the first
+ * one), or NULL: an undeclared way out from a clinical device is critical,
+ * from an office PC high.
+ */
+static const char *
+exit_clinical_host(const struct fctx *c, const json_t *e)
+{
+	json_t *h;
+	size_t i;
+
+	json_array_foreach(json_object_get(e, "hosts"), i, h) {
+		struct addr a;
+		const struct zone *z;
+
+		if (!json_is_string(h) || addr_parse(json_string_value(h), &a) < 0 || !c->p)
+			continue;
+		z = policy_zone_of(c->p, &a);
+		if (z && (z->role == ZONE_CLINICAL || z->closed))
+			return json_string_value(h);
+	}
+	return NULL;
+}
+
 void
 rule_undeclared_exit(const struct rule *self, struct fctx *c)
 {
@@ -31,6 +55,7 @@ rule_undeclared_exit(const struct rule *self, struct fctx *c)
 		const char *gw = rj_str(e, "gateway"), *mac = rj_str(e, "mac");
 		struct addr a;
 		char buf[ADDR_STRLEN];
+		const char *clin;
 
 		if (!d || !json_is_null(d))
 			continue;
@@ -40,10 +65,13 @@ rule_undeclared_exit(const struct rule *self, struct fctx *c)
 			gw = json_string_value(json_array_get(json_object_get(e, "addrs"), 0));
 		if (*gw && addr_parse(gw, &a) == 0)
 			gw = addr_fmt(&a, buf);
-		finding_emit(c, self, *gw ? gw : NULL, "", 0, *gw ? finding_zone_of(c, gw) : "",
-			     mac, "traffic leaves through gateway %s%s%s that no 'exits:' "
-			     "entry declares", *gw ? gw : "(unknown address)",
-			     *mac ? " MAC " : "", mac);
+		clin = exit_clinical_host(c, e);
+		finding_emit_sev(c, self, clin ? SEV_CRITICAL : self->sev, *gw ? gw : NULL, "",
+				 0, *gw ? finding_zone_of(c, gw) : "", mac,
+				 "traffic leaves through gateway %s%s%s that no 'exits:' "
+				 "entry declares%s%s%s", *gw ? gw : "(unknown address)",
+				 *mac ? " MAC " : "", mac, clin ? "; clinical device " : "",
+				 clin ? clin : "", clin ? " uses it" : "");
 	}
 }
 

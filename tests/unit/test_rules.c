@@ -124,7 +124,7 @@ static const char *const tested[] = {
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
 	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "SOURCE_NOT_ALLOWED_REACHABLE",
-	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FENCE_GEO_NOT_ENFORCED", NULL
+	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FTP_ANONYMOUS", "FENCE_GEO_NOT_ENFORCED", NULL
 };
 
 static int
@@ -138,7 +138,7 @@ has_non_ascii(const char *s)
 
 Test(rules, table_is_complete_and_bilingual)
 {
-	cr_assert_geq(nrules, 23);
+	cr_assert_geq(nrules, 24);
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *r = &rules[i];
 		int covered = 0;
@@ -540,4 +540,51 @@ Test(rules, allowed_path_unreachable)
 	vantage_obj(json_pack("{s:s}", "addr", "198.51.100.10"));	/* acme */
 	cr_assert_eq(run_rule("ALLOWED_PATH_UNREACHABLE", NOV22, 0, &f), 1);
 	cr_assert_str_eq(fstr(f, "severity"), "info");
+}
+
+/* ---- calibration: one finding per fact, severities relative to each other -- */
+
+Test(rules, forbidden_telnet_is_one_finding_citing_policy_and_presence)
+{
+	json_t *f;
+
+	svc("198.18.20.4", "tcp", 23, "open", "telnet");	/* clinical: denied */
+	cr_assert_eq(run_rule("TELNET_PRESENT", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("POLICY_DENIED_SERVICE", NOV22, 0, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "no-telnet-clinical") &&
+		  strstr(fstr(f, "evidence"), "(telnet)"), "%s", fstr(f, "evidence"));
+	cr_assert_eq(json_array_size(results_array(rres, "findings")), 1, "one fact, one finding");
+}
+
+Test(rules, ftp_anonymous)
+{
+	json_t *s = svc("198.18.20.9", "tcp", 21, "open", "ftp");
+
+	cr_assert_eq(run_rule("FTP_ANONYMOUS", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("FTP_PRESENT", NOV22, 0, NULL), 1);
+	results_add_risk(s, "ftp-anonymous");
+	cr_assert_eq(run_rule("FTP_ANONYMOUS", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("FTP_PRESENT", NOV22, 0, NULL), 0, "one finding per fact");
+}
+
+Test(rules, severities_are_calibrated)
+{
+	json_t *f;
+	json_t *s = svc("198.18.10.7", "udp", 161, "open|filtered", "snmp");
+
+	results_add_risk(s, "snmp-public");
+	cr_assert_eq(run_rule("SNMP_PUBLIC", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "medium");
+	/* an undeclared exit: high from the office, critical from a clinical device */
+	results_append(rres, "exits", json_pack("{s:s, s:[s], s:n, s:[s]}", "mac",
+						"02:00:00:00:00:02", "addrs", "198.18.30.254",
+						"declared", "hosts", "198.18.30.5"));
+	cr_assert_eq(run_rule("UNDECLARED_EXIT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "high");
+	json_array_append_new(json_object_get(json_array_get(results_array(rres, "exits"), 0),
+					      "hosts"), json_string("198.18.20.4"));
+	cr_assert_eq(run_rule("UNDECLARED_EXIT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "critical");
+	cr_assert(strstr(fstr(f, "evidence"), "clinical device 198.18.20.4"), "%s",
+		  fstr(f, "evidence"));
 }
