@@ -58,6 +58,16 @@ const char *severity_name(enum severity s);
 /* "critical" -> SEV_CRITICAL; -1 when unknown. */
 int severity_parse(const char *s);
 
+/*
+ * What the policy expects from vantage v for one service: 1 allowed (some
+ * rule allows the source and no inbound geo rule refuses its country), 0
+ * not allowed, -1 not a question (the service is outside every inside
+ * zone, or in the vantage's own zone).  why gets a short reason.
+ */
+int findings_expected(const struct policy *p, const struct vantage *v, const char *addr,
+		      const char *proto, long long port, const char *service, char *why,
+		      size_t whylen);
+
 /* --- helpers for rules.c ------------------------------------------------ */
 
 /*

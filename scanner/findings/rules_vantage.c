@@ -187,3 +187,37 @@ rule_allowed_path_unreachable(const struct rule *self, struct fctx *c)
 			     "found it %s", who, proto, rj_int(s, "port"), a, z->name, st);
 	}
 }
+
+int
+findings_expected(const struct policy *p, const struct vantage *v, const char *addr,
+		  const char *proto, long long port, const char *service, char *why,
+		  size_t whylen)
+{
+	const struct zone *z, *vz = NULL;
+	struct addr a;
+
+	snprintf(why, whylen, "-");
+	if (!p || addr_parse(addr, &a) < 0 || !(z = policy_zone_of(p, &a)) ||
+	    z->role == ZONE_EXTERNAL || !strcmp(z->name, v->zone))
+		return -1;
+	if (v->has_addr)
+		vz = policy_zone_of(p, &v->addr);
+	if (!rp_allowed(p, z->name, proto, port, service, v->has_addr ? &v->addr : NULL,
+			v->zone[0] ? v->zone : vz ? vz->name : "", 1)) {
+		snprintf(why, whylen, "%s", rp_allowed(p, z->name, proto, port, service, NULL,
+						       NULL, 0) ?
+			 "source not allowed" : "no rule allows it");
+		return 0;
+	}
+	for (size_t k = 0; v->country[0] && !v->zone[0] && k < p->ngeo; k++) {
+		const struct geo_rule *g = &p->geo[k];
+
+		if ((g->dir & GEO_INBOUND) && (!strcmp(g->zone, "*") || !strcmp(g->zone, z->name)) &&
+		    !country_listed(g, v->country)) {
+			snprintf(why, whylen, "country %s not allowed (line %d)", v->country, g->line);
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "allowed");
+	return 1;
+}

@@ -35,9 +35,9 @@ vantage_read(const json_t *v, const struct policy *p, struct geo_db *geo,
 		cc = json_string_value(json_object_get(v, "country"));
 		role = json_string_value(json_object_get(v, "role"));
 		vendor = json_string_value(json_object_get(v, "vendor"));
-		if (cc && !strcmp(json_string_value(json_object_get(v, "country_source")) ?
-				  json_string_value(json_object_get(v, "country_source")) : "",
-				  "geoip"))
+		if (geo && cc && !strcmp(json_string_value(json_object_get(v, "country_source")) ?
+					 json_string_value(json_object_get(v, "country_source")) : "",
+					 "geoip"))
 			cc = NULL;	/* looked up last time: look up again */
 	}
 	if (addr && addr_parse(addr, &out->addr) == 0)
@@ -64,7 +64,8 @@ vantage_read(const json_t *v, const struct policy *p, struct geo_db *geo,
 	out->known = out->known || out->role[0];
 	if (cc && strlen(cc) == 2) {
 		memcpy(out->country, cc, 3);
-		out->country_declared = 1;
+		out->country_declared = !json_is_string(json_object_get(v, "country_source")) ||
+			strcmp(json_string_value(json_object_get(v, "country_source")), "geoip");
 	} else if (!out->zone[0] && out->has_addr) {
 		struct geo g;
 
