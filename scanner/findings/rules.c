@@ -282,9 +282,10 @@ fence_rule(const struct rule *self, struct fctx *c, const json_t *s)
 		o += (size_t)w;
 	}
 	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-		     finding_zone_of(c, a), "", "%lld of %lld SYNs from %s were "
+		     finding_zone_of(c, a), "", "%lld of %lld %s from %s were "
 		     "answered by %s:%lld (sources: %s)", rj_int(k, "open"),
-		     rj_int(k, "sent"), self->what, a, rj_int(s, "port"), *list ? list : "-");
+		     rj_int(k, "sent"), strcmp(rj_str(s, "proto"), "udp") ? "SYNs" :
+		     "UDP probes", self->what, a, rj_int(s, "port"), *list ? list : "-");
 }
 
 #define CL_SRC "接続元制限"
