@@ -162,8 +162,13 @@ section(json_t *arr, const char *prefix,
 		if (fmt) {
 			fmt(v, buf, sizeof(buf));
 		} else {
-			snprintf(buf, sizeof(buf), "%s %s mac=%s zone=%s", prefix,
-				 s(v, "addr"), s(v, "mac"), s(v, "zone"));
+			char names[256];
+
+			join(json_object_get(v, "hostnames"), names, sizeof(names));
+			snprintf(buf, sizeof(buf), "%s %s mac=%s zone=%s%s%s", prefix,
+				 s(v, "addr"), s(v, "mac"), s(v, "zone"),
+				 strcmp(names, "-") ? " names=" : "",
+				 strcmp(names, "-") ? names : "");
 		}
 		lines_add(&l, buf);
 	}

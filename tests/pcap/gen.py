@@ -382,6 +382,12 @@ def gen_spans(d):
                                             "198.18.32.10")))
     vendor.add(eth(SRV, VPN, 0x0806, arp_reply(VPN, "198.18.10.2", SRV,
                                                "198.18.10.40")))
+    # the hospital resolver answers a name of an internal server
+    wc = v4_eth(H1, FWI)
+    q = dns_response("pacs.hospital.example", [(12, 1, ip4("198.18.10.40"))])
+    core.add(wc("198.18.32.10", "198.18.10.53", udp(43100, 53, q[:12] + q[12:39]),
+                True, 17))
+    core.add(wc("198.18.10.53", "198.18.32.10", udp(53, 43100, q), False, 17))
     tcp_session(Both(), v4_eth(H1, FWI), "198.18.32.10", "203.0.113.80",
                 43000, 443, client_hello("updates.example.com"))
     # blocked: three SYNs from a source no rule allows, never answered
