@@ -157,11 +157,15 @@ rule_country_not_allowed(const struct rule *self, struct fctx *c)
 	}
 }
 
+/*
+ * filtered/closed only: a UDP port left "open|filtered" (no answer) proves
+ * nothing either way.  Expected means allowed by a service rule and by the
+ * geo rules for the vantage's country (findings_expected()).
+ */
 void
 rule_allowed_path_unreachable(const struct rule *self, struct fctx *c)
 {
-	const struct addr *src = c->v.has_addr ? &c->v.addr : NULL;
-	char who[256], xb[ADDR_STRLEN];
+	char who[256], xb[ADDR_STRLEN], why[96];
 	json_t *s;
 	size_t i;
 
@@ -173,14 +177,9 @@ rule_allowed_path_unreachable(const struct rule *self, struct fctx *c)
 		const char *st = rj_str(s, "state");
 		const struct zone *z;
 
-		if (strcmp(st, "filtered") && strcmp(st, "closed") &&
-		    strcmp(st, "open|filtered"))
-			continue;
-		if (!strcmp(st, "open|filtered") && rj_svc_open(s))
-			continue;
-		if (!(z = judged_zone(c, s)) ||
-		    !rp_allowed(c->p, z->name, proto, rj_int(s, "port"), rj_str(s, "service"),
-				src, c->vantage_zone, 1))
+		if ((strcmp(st, "filtered") && strcmp(st, "closed")) || !(z = judged_zone(c, s)) ||
+		    findings_expected(c->p, &c->v, a, proto, rj_int(s, "port"),
+				      rj_str(s, "service"), why, sizeof(why)) != 1)
 			continue;
 		finding_emit(c, self, a, proto, rj_int(s, "port"), z->name, extra_of(c, xb),
 			     "the policy lets %s reach %s/%lld on %s (zone %s), but the scan "
