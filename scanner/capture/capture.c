@@ -231,20 +231,27 @@ static int
 capture_duplicate(struct capture *c, const struct pkt_meta *m, int64_t ts_us)
 {
 	size_t n = m->l3_len < m->ip_len ? m->l3_len : m->ip_len;
-	uint64_t h = 0xcbf29ce484222325ULL ^ m->ip_len;
+	uint64_t w[8] = { 0 }, h = 0x9e3779b97f4a7c15ULL ^ m->ip_len;
+	uint8_t *b = (uint8_t *)w;
 	struct dedup_slot *s;
 
 	if (!c->dedup || !m->l3)
 		return 0;
-	if (n > 128)
-		n = 128;
-	for (size_t i = 0; i < n; i++) {
-		if (m->ipver == 4 ? (i == 8 || i == 10 || i == 11) : i == 7)
-			continue;
-		h = (h ^ m->l3[i]) * 0x100000001b3ULL;
+	if (n > sizeof(w))
+		n = sizeof(w);
+	memcpy(b, m->l3, n);
+	if (m->ipver == 4) {
+		b[8] = 0;		/* TTL */
+		b[10] = b[11] = 0;	/* header checksum */
+	} else {
+		b[7] = 0;		/* hop limit */
 	}
-	h ^= h >> 29;
-	s = &c->dedup[(h ^ (h >> 32)) & (DEDUP_SLOTS - 1)];
+	/* word at a time: a multiply-xorshift per 8 bytes */
+	for (size_t i = 0; i < (n + 7) / 8; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	s = &c->dedup[(h ^ (h >> 29)) & (DEDUP_SLOTS - 1)];
 	/* live spans are read in turns: the second copy may carry an
 	 * earlier time than the first */
 	if (s->h == h && (ts_us >= s->ts ? ts_us - s->ts : s->ts - ts_us) <= c->o.dedup_us)

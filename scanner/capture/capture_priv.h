@@ -47,7 +47,7 @@ struct dedup_slot {
 	int64_t ts;
 };
 
-#define DEDUP_SLOTS (1u << 16)
+#define DEDUP_SLOTS (1u << 13)
 
 struct capture {
 	struct capture_opts o;

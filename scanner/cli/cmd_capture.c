@@ -79,6 +79,8 @@ capture_usage(void)
 	       "      --geoip DB          country/ASN database, repeatable (default:\n"
 	       "                          $HEIIKI_GEOIP_DB or the installed one)\n"
 	       "      --no-geoip          do not look up countries\n"
+	       "      --no-dedup          count a packet seen twice within 100 ms twice\n"
+	       "                          (default: once, as the same packet on two spans)\n"
 	       "      --max-flows N       flow table size (default 1000000; ~130 bytes each)\n"
 	       "      --idle-timeout D    export flows idle for D (default 5m)\n"
 	       "      --active-timeout D  export long flows every D (default 1h)\n"
@@ -99,7 +101,7 @@ cap_num(const char *opt, const char *val, unsigned long long min,
 /* Long-only options are numbered from 256. */
 enum { O_DURATION = 256, O_BPF, O_SUMMARY, O_POLICY, O_GEOIP, O_MAXFLOWS,
        O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP,
-       O_FAILON };
+       O_FAILON, O_NODEDUP };
 
 static int
 cap_opt(struct cap_args *a, int c, const char *arg)
@@ -130,6 +132,7 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 		return 0;
 	case O_NOPROMISC: a->o.promisc = 0; return 0;
 	case O_NOGEOIP: a->no_geoip = 1; return 0;
+	case O_NODEDUP: a->o.dedup_us = 0; return 0;
 	case O_FAILON:
 		a->fail_on = !strcmp(arg, "none") ? SEV_CRITICAL + 1 : severity_parse(arg);
 		if (a->fail_on < 0)
@@ -176,6 +179,7 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		{ "no-promisc", no_argument, NULL, O_NOPROMISC },
 		{ "no-geoip", no_argument, NULL, O_NOGEOIP },
 		{ "fail-on", required_argument, NULL, O_FAILON },
+		{ "no-dedup", no_argument, NULL, O_NODEDUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
