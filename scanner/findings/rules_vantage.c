@@ -84,7 +84,7 @@ rule_source_not_allowed(const struct rule *self, struct fctx *c)
 	json_t *s;
 	size_t i;
 
-	if (!c->p || !c->v.known)
+	if (!c->p || !c->v.known || !strcmp(c->v.role, "capture"))
 		return;
 	vantage_words(c, who, sizeof(who));
 	EACH_SERVICE(c, i, s) {
@@ -128,7 +128,8 @@ rule_country_not_allowed(const struct rule *self, struct fctx *c)
 	json_t *s;
 	size_t i;
 
-	if (!c->p || !c->v.known || c->v.zone[0] || !c->v.country[0] || c->p->ngeo == 0)
+	if (!c->p || !c->v.known || c->v.zone[0] || !c->v.country[0] || c->p->ngeo == 0 ||
+	    !strcmp(c->v.role, "capture"))
 		return;
 	vantage_words(c, who, sizeof(who));
 	EACH_SERVICE(c, i, s) {
@@ -169,7 +170,7 @@ rule_allowed_path_unreachable(const struct rule *self, struct fctx *c)
 	json_t *s;
 	size_t i;
 
-	if (!c->p || !c->v.known)
+	if (!c->p || !c->v.known || !strcmp(c->v.role, "capture"))
 		return;
 	vantage_words(c, who, sizeof(who));
 	EACH_SERVICE(c, i, s) {

@@ -49,6 +49,12 @@ vantage_read(const json_t *v, const struct policy *p, struct geo_db *geo,
 		zone = NULL;	/* an external zone is an outside role, not a zone */
 	snprintf(out->zone, sizeof(out->zone), "%s", zone ? zone : "");
 	out->known = out->has_addr || out->zone[0];
+	if (role && !strcmp(role, "capture")) {
+		/* a passive capture: where it listened, not a source that reached anything */
+		snprintf(out->role, sizeof(out->role), "capture");
+		out->known = 1;
+		return;
+	}
 	if (out->zone[0])
 		snprintf(out->role, sizeof(out->role), "inside");
 	else if (vendor && *vendor)

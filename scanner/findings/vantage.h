@@ -23,7 +23,7 @@ struct vantage {
 	int has_addr;
 	struct addr addr;
 	char zone[POLICY_NAME_MAX];	/* inside zone, "" when outside */
-	char role[16];			/* "inside", "vendor", "internet", "" */
+	char role[16];			/* "inside", "vendor", "internet", "capture", "" */
 	char vendor[POLICY_NAME_MAX];
 	char country[4];		/* ISO code, "" unknown */
 	int country_declared;

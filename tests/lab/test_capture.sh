@@ -143,7 +143,7 @@ out2=$LAB_DIR/capture2.json
 lab_bg lan "$HEIIKI" capture -i br0 -i p4 --duration 12 --policy "$LAB_DIR/policy.yaml" \
 	--no-geoip -o "$out2"
 cap2_pid=${LAB_PIDS[-1]}
-sleep 2
+sleep 3		# both captures open their handles first (slower on a loaded machine)
 
 ok=1
 run() { lab_exec "$@" >/dev/null || { echo "client failed: $*"; ok=0; }; }

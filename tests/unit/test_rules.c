@@ -588,3 +588,13 @@ Test(rules, severities_are_calibrated)
 	cr_assert(strstr(fstr(f, "evidence"), "clinical device 198.18.20.4"), "%s",
 		  fstr(f, "evidence"));
 }
+
+Test(rules, a_capture_vantage_keeps_its_role_and_judges_no_reachability)
+{
+	svc("198.18.10.5", "tcp", 8080, "open", NULL);
+	vantage_obj(json_pack("{s:s, s:s, s:[s]}", "iface", "br0", "role", "capture", "addrs",
+			      "203.0.113.77"));
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "role")), "capture");
+}
