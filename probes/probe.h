@@ -78,6 +78,13 @@ struct probe_ctx {
 	const json_t *out;
 	const struct vpn_db *vpn;
 	int64_t now;
+	/*
+	 * ftp_anonymous: the ftp probe may try a read-only anonymous login
+	 * (USER anonymous, PASS, QUIT; never LIST or a data connection).  0 =
+	 * greeting only.  The scan turns it on outside fragile zones unless the
+	 * policy turns it off (probe_opts -> probe_ctx_fill, not yet wired).
+	 */
+	int ftp_anonymous;
 };
 
 struct probe {

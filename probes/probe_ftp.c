@@ -1,11 +1,22 @@
 /*
- * probe_ftp.c - FTP greeting (server speaks first; never logs in).
+ * probe_ftp.c - FTP greeting, and optionally a read-only anonymous login.
  *
- * Reads the 220 greeting, including multi-line "220-" continuations up to
- * the final "220 " line (RFC 959 4.2), and names the server when the text
- * says who it is.  Sends nothing: no USER, no anonymous login, no QUIT.
- * Any FTP service is flagged "ftp-cleartext".  SMTP also greets with 220;
- * a greeting that mentions SMTP is left to the banner probe.
+ * Step 0 reads the 220 greeting, including multi-line "220-" continuations
+ * up to the final "220 " line (RFC 959 4.2), and names the server when the
+ * text says who it is.  Any FTP service is flagged "ftp-cleartext".  SMTP
+ * also greets with 220; a greeting that mentions SMTP is left to the
+ * banner probe.
+ *
+ * With ctx->ftp_anonymous (off unless the scan turns it on; never in
+ * fragile zones) the probe then asks, on the same connection:
+ *   step 1  USER anonymous        230: in without a password; 331: go on
+ *   step 2  PASS <scanner_id>@    230: anonymous login accepted
+ *           (or QUIT when USER already answered)
+ *   step 3  QUIT
+ * and flags "ftp-anonymous" when the server let it in.  Nothing is ever
+ * listed, read or written: no LIST, no RETR, no PASV/PORT, no data
+ * connection.  "ftp": {"anonymous": "accepted" | "accepted-without-password"
+ * | "refused", "anonymous_reply": "<code>"}.
  */
 #include <string.h>
 #include <strings.h>
@@ -51,6 +62,99 @@ ftp_version(json_t *out, const char *text, const char *needle)
 		json_object_set_new(out, "version", json_string(v));
 }
 
+/*
+ * One complete reply (RFC 959 4.2: "ddd-" continuation lines up to the
+ * final "ddd " line with the same code).  0 with code[4] filled, or
+ * PROBE_NEED_MORE, or PROBE_NO_MATCH for something that is no FTP reply.
+ */
+static int
+ftp_reply(const struct probe_ctx *ctx, struct rd *in, char code[4])
+{
+	char line[256];
+
+	code[0] = '\0';
+	for (int i = 0; i < FTP_MAX_LINES; i++) {
+		if (!rd_left(in))
+			return ctx->eof ? PROBE_NO_MATCH : PROBE_NEED_MORE;
+		if (rd_find(in, "\n", 1) < 0 && !ctx->eof)
+			return PROBE_NEED_MORE;
+		rd_line(in, line, sizeof(line));
+		if (strlen(line) < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' ||
+		    line[1] > '9' || line[2] < '0' || line[2] > '9')
+			continue;	/* a continuation line's text */
+		if (!code[0])
+			memcpy(code, line, 3), code[3] = '\0';
+		if (!strncmp(line, code, 3) && (line[3] == ' ' || line[3] == '\0'))
+			return 0;
+	}
+	return code[0] ? 0 : PROBE_NO_MATCH;
+}
+
+static int
+ftp_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
+{
+	char msg[96];
+	int w;
+
+	*len = 0;
+	if (ctx->step == 0 || !ctx->ftp_anonymous)
+		return 0;	/* the server speaks first */
+	if (ctx->step == 1)
+		w = snprintf(msg, sizeof(msg), "USER anonymous\r\n");
+	else if (ctx->step == 2 && ctx->prev_len >= 3 && !memcmp(ctx->prev, "331", 3))
+		w = snprintf(msg, sizeof(msg), "PASS %s@\r\n",
+			     ctx->scanner_id ? ctx->scanner_id : "heiiki");
+	else
+		w = snprintf(msg, sizeof(msg), "QUIT\r\n");
+	if (w < 0 || (size_t)w >= sizeof(msg) || (size_t)w > cap)
+		return -1;
+	memcpy(buf, msg, (size_t)w);
+	*len = (size_t)w;
+	return 0;
+}
+
+static void
+ftp_anon_result(json_t *out, const char *result, const char *code)
+{
+	json_t *o = json_object_get(out, "ftp");
+
+	if (!o) {
+		o = json_object();
+		json_object_set_new(out, "ftp", o);
+		json_object_set_new(out, "service", json_string("ftp"));
+	}
+	json_object_set_new(o, "anonymous", json_string(result));
+	json_object_set_new(o, "anonymous_reply", json_string(code));
+	if (strncmp(result, "accepted", 8) == 0)
+		probe_risk(out, "ftp-anonymous");
+}
+
+/* Steps 1-3 of the anonymous check. */
+static enum probe_verdict
+ftp_parse_anon(const struct probe_ctx *ctx, struct rd *in, json_t *out)
+{
+	int after_user = ctx->step == 2 && ctx->prev_len >= 3 && !memcmp(ctx->prev, "331", 3);
+	char code[4];
+	int rc = ftp_reply(ctx, in, code);
+
+	if (rc == PROBE_NEED_MORE)
+		return PROBE_NEED_MORE;
+	if (rc != 0)	/* no proper reply: keep what step 0 found */
+		return PROBE_MATCH;
+	if (ctx->step == 1) {
+		if (!strcmp(code, "230"))
+			ftp_anon_result(out, "accepted-without-password", code);
+		else if (strcmp(code, "331"))
+			ftp_anon_result(out, "refused", code);
+		return PROBE_NEXT_STEP;	/* PASS, or QUIT */
+	}
+	if (ctx->step == 2 && after_user) {
+		ftp_anon_result(out, !strcmp(code, "230") ? "accepted" : "refused", code);
+		return PROBE_NEXT_STEP;	/* QUIT */
+	}
+	return PROBE_MATCH;		/* the QUIT's 221 */
+}
+
 static enum probe_verdict
 ftp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
@@ -58,6 +162,8 @@ ftp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	size_t tl = 0;
 	int done = 0;
 
+	if (ctx->step > 0)
+		return ftp_parse_anon(ctx, in, out);
 	for (int i = 0; i < FTP_MAX_LINES && !done && rd_left(in); i++) {
 		if (rd_find(in, "\n", 1) < 0 && !ctx->eof)
 			return PROBE_NEED_MORE;
@@ -92,15 +198,16 @@ ftp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 			break;
 		}
 	probe_risk(out, "ftp-cleartext");
-	return PROBE_MATCH;
+	return ctx->ftp_anonymous ? PROBE_NEXT_STEP : PROBE_MATCH;
 }
 
 const struct probe probe_ftp = {
 	.name = "ftp",
-	.summary = "FTP 220 greeting (server speaks first; never logs in)",
+	.summary = "FTP 220 greeting; read-only anonymous login check when enabled (never lists)",
 	.ports = ftp_ports,
 	.flags = PROBE_SERVER_FIRST,
 	.max_reply = 4096,
 	.timeout_ms = 5000,
+	.hello = ftp_hello,
 	.parse = ftp_parse,
 };

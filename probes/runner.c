@@ -442,6 +442,17 @@ conn_open(struct run *run, struct job *j)
 		j->probe_t0 = now_ms();
 	if (!j->t0)
 		j->t0 = j->probe_t0;
+	if (run->o->source && addr_is_v4(run->o->source) == addr_is_v4(&j->addr)) {
+		struct sockaddr_storage bs;
+		socklen_t bl = addr_sockaddr(run->o->source, 0, &bs);
+
+		if (bind(fd, (struct sockaddr *)&bs, bl) < 0) {
+			log_warn("probe", "bind to the source address: %s", strerror(errno));
+			c->ph = PH_CONNECT;
+			conn_end(run, c, "error");
+			return -1;
+		}
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
 		c->ph = PH_CONNECT;
 		conn_end(run, c, errno == ECONNREFUSED ? "closed" : "error");

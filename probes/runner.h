@@ -48,6 +48,11 @@ struct probe_opts {
 	int (*may_probe)(void *arg, const struct addr *a);
 	void *may_arg;
 	volatile sig_atomic_t *stop;	/* set by a signal handler: finish early */
+	/* Source address every probe binds to before connect (the sweep's
+	 * --source-ip, so identification comes from the same vantage as the
+	 * reachability claim); NULL = the kernel's choice.  Used for targets
+	 * of its own family. */
+	const struct addr *source;
 };
 
 /*

@@ -36,6 +36,7 @@ capture_opts_default(struct capture_opts *o)
 	o->max_flow_records = 1000;
 	o->max_notable_records = 10000;
 	o->snaplen = 1600;
+	o->dedup_us = 100000;
 	o->promisc = 1;
 }
 
@@ -50,6 +51,8 @@ capture_new(struct capture **out, const struct capture_opts *o, char *err,
 	struct capture *c;
 
 	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		snprintf(err, errlen, "capture: out of memory");
@@ -60,7 +63,11 @@ capture_new(struct capture **out, const struct capture_opts *o, char *err,
 	if (flow_table_new(&c->ft, &lim, flow_exported, c, err, errlen) < 0 ||
 	    agg_new(&c->agg, &alim, err, errlen) < 0 ||
 	    recs_init(&c->ordinary, o->max_flow_records, err, errlen) < 0 ||
-	    recs_init(&c->notable, o->max_notable_records, err, errlen) < 0) {
+	    recs_init(&c->notable, o->max_notable_records, err, errlen) < 0 ||
+	    (o->dedup_us > 0 &&
+	     !(c->dedup = calloc(DEDUP_SLOTS, sizeof(*c->dedup))))) {
+		if (!err[0])
+			snprintf(err, errlen, "capture: out of memory");
 		capture_free(c);
 		return -1;
 	}
@@ -77,6 +84,7 @@ capture_free(struct capture *c)
 	agg_free(c->agg);
 	free(c->ordinary.v);
 	free(c->notable.v);
+	free(c->dedup);
 	free(c);
 }
 
@@ -212,6 +220,47 @@ capture_apply(struct capture *c, const struct pkt_meta *m, uint32_t wirelen,
 		dissect_flow_payload(c, f, dir, m);
 }
 
+/*
+ * 1 when this IP packet was already seen within dedup_us: the same packet
+ * captured on a second span.  The fingerprint covers the IP packet from
+ * its header on (at most 128 bytes, and the length the header claims),
+ * leaving out what a router changes: IPv4 TTL and checksum, IPv6 hop
+ * limit.  Link addresses and VLAN tags are not part of it.
+ */
+static int
+capture_duplicate(struct capture *c, const struct pkt_meta *m, int64_t ts_us)
+{
+	size_t n = m->l3_len < m->ip_len ? m->l3_len : m->ip_len;
+	uint64_t w[8] = { 0 }, h = 0x9e3779b97f4a7c15ULL ^ m->ip_len;
+	uint8_t *b = (uint8_t *)w;
+	struct dedup_slot *s;
+
+	if (!c->dedup || !m->l3)
+		return 0;
+	if (n > sizeof(w))
+		n = sizeof(w);
+	memcpy(b, m->l3, n);
+	if (m->ipver == 4) {
+		b[8] = 0;		/* TTL */
+		b[10] = b[11] = 0;	/* header checksum */
+	} else {
+		b[7] = 0;		/* hop limit */
+	}
+	/* word at a time: a multiply-xorshift per 8 bytes */
+	for (size_t i = 0; i < (n + 7) / 8; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	s = &c->dedup[(h ^ (h >> 29)) & (DEDUP_SLOTS - 1)];
+	/* live spans are read in turns: the second copy may carry an
+	 * earlier time than the first */
+	if (s->h == h && (ts_us >= s->ts ? ts_us - s->ts : s->ts - ts_us) <= c->o.dedup_us)
+		return 1;
+	s->h = h;
+	s->ts = ts_us;
+	return 0;
+}
+
 void
 capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 	       uint32_t caplen, uint32_t wirelen)
@@ -226,6 +275,10 @@ capture_packet(struct capture *c, int dlt, int64_t ts_us, const uint8_t *data,
 		return;
 	}
 	st = decode_packet(dlt, data, caplen, &m);
+	if (m.ipver && st != DEC_INVALID && capture_duplicate(c, &m, ts_us)) {
+		c->st.duplicates++;
+		return;
+	}
 	count_status(c, st, &m);
 	capture_apply(c, &m, wirelen, ts_us, flow_wanted(&m, st));
 }
@@ -397,6 +450,8 @@ flow_exported(void *ctx, const struct flow *f, enum flow_reason why)
 	r.why = (uint8_t)why;
 	classify(c, f, &r);
 	c->st.flow_records++;
+	if (flow_is_attempt(f))
+		c->st.attempts++;
 	fold_flow(c, f, &r);
 	if (r.remote_access || r.dir == DIR_INBOUND ||
 	    (r.crossing && r.dir == DIR_INTERNAL))

@@ -27,6 +27,9 @@ struct capture_opts {
 	int64_t active_us;		/* active timeout (default 3600 s) */
 	size_t max_flow_records;	/* ordinary flows written (top N by bytes) */
 	size_t max_notable_records;	/* remote-access/inbound/cross-zone flows */
+	int64_t dedup_us;		/* the same IP packet again within this
+					   window (another span) is counted once;
+					   0 = off (default 100 ms) */
 	unsigned snaplen;		/* live only */
 	int promisc;			/* live only */
 	const struct policy *policy;	/* zones and declared exits; may be NULL */
@@ -53,6 +56,16 @@ void capture_packet(struct capture *c, int dlt, int64_t ts_us,
 int capture_file(struct capture *c, const char *path,
 		 volatile sig_atomic_t *stop, char *err, size_t errlen);
 /*
+ * Read several pcap/pcapng files as one capture: their packets are merged
+ * by timestamp (on a tie the earlier file first, as mergecap does), so the
+ * result is the same as reading one file merged from them.  A file that
+ * cannot be opened is reported through on_err and skipped; a damaged one
+ * is read up to the damage.  Returns the number of files read.
+ */
+size_t capture_files(struct capture *c, const char *const *paths, size_t n,
+		     volatile sig_atomic_t *stop,
+		     void (*on_err)(void *ctx, const char *msg), void *ctx);
+/*
  * Capture live on iface (BPF filter optional) for duration_s seconds (0 =
  * until *stop).  0, or -1 with err filled (interface, permission, filter).
  */
@@ -75,6 +88,16 @@ int capture_live_read(struct capture_live *l, struct capture *c,
 		      time_t deadline, volatile sig_atomic_t *stop, char *err,
 		      size_t errlen);
 void capture_live_close(struct capture_live *l);
+
+/*
+ * Capture live on several interfaces at once (several spans) as one
+ * capture; the same packet seen on two of them is counted once (see
+ * capture_opts.dedup_us).  0, or -1 with err filled.
+ */
+#define CAPTURE_MAX_IFACES 8
+int capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
+		       const char *bpf, unsigned duration_s,
+		       volatile sig_atomic_t *stop, char *err, size_t errlen);
 
 /* Export every flow and write flows/exits/peers/hosts and counters. */
 int capture_finish(struct capture *c, struct results *r, char *err,

@@ -34,15 +34,24 @@ struct recs {
 
 struct capture_stats {
 	uint64_t packets, bytes, ip, arp, non_ip, truncated, invalid;
-	uint64_t unsupported_link, fragments, flow_records;
+	uint64_t unsupported_link, fragments, flow_records, attempts, duplicates;
 	uint64_t dns_answers, tls_sni, http_host, app_malformed;
 	uint64_t files, files_damaged, files_unreadable;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
 	int interrupted;
 };
 
+/* Recently seen IP packets (fingerprint, time), direct-mapped. */
+struct dedup_slot {
+	uint64_t h;
+	int64_t ts;
+};
+
+#define DEDUP_SLOTS (1u << 13)
+
 struct capture {
 	struct capture_opts o;
+	struct dedup_slot *dedup;	/* DEDUP_SLOTS entries, NULL when off */
 	struct flow_table *ft;
 	struct agg *agg;
 	struct recs ordinary, notable;

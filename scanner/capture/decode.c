@@ -173,6 +173,8 @@ decode_ipv4(struct rd *r, struct pkt_meta *m)
 	if ((h[0] >> 4) != 4)
 		return DEC_INVALID;
 	m->ipver = 4;
+	m->l3 = h;
+	m->l3_len = 20 + rd_left(r);
 	ihl = (size_t)(h[0] & 0x0f) * 4;
 	tot = be16(h + 2);
 	m->proto = h[9];
@@ -253,6 +255,8 @@ decode_ipv6(struct rd *r, struct pkt_meta *m)
 	if ((h[0] >> 4) != 6)
 		return DEC_INVALID;
 	m->ipver = 6;
+	m->l3 = h;
+	m->l3_len = 40 + rd_left(r);
 	plen = be16(h + 4);
 	m->proto = h[6];
 	addr_from_v6(&m->src, h + 8);

@@ -72,6 +72,8 @@ struct pkt_meta {
 	uint16_t sport, dport;			/* ICMP: type and code */
 	struct addr src, dst;
 	uint32_t ip_len;			/* IP length claimed by header */
+	const uint8_t *l3;			/* IP header (captured part), or NULL */
+	size_t l3_len;				/* captured bytes from l3, <= ip_len */
 	const uint8_t *payload;			/* transport payload (captured part) */
 	size_t payload_len;
 	/* ARP (Ethernet/IPv4 only) */

@@ -605,8 +605,14 @@ hosts_write(const struct agg *a, struct results *r)
 			json_object_set_new(o, "mac", js_mac(mac));
 		if (h->zone && !json_is_string(json_object_get(o, "zone")))
 			json_object_set_new(o, "zone", json_string(h->zone));
+		/* internal hosts are named from the DNS answers (and SNI/Host)
+		 * seen in the capture: the array is made when absent */
 		const char *n = agg_best_name(a, &h->a);
 		json_t *hn = json_object_get(o, "hostnames");
+		if (n[0] && !hn) {
+			hn = json_array();
+			json_object_set_new(o, "hostnames", hn);
+		}
 		if (n[0] && json_is_array(hn) && json_array_size(hn) == 0)
 			json_array_append_new(hn, json_string(n));
 	}

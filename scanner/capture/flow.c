@@ -480,3 +480,14 @@ flow_tcp_state(const struct flow *f)
 		return "syn_received";
 	return "syn_sent";
 }
+
+int
+flow_is_attempt(const struct flow *f)
+{
+	if (f->proto == DECODE_TCP && (f->flags & FLOW_INIT_SURE) &&
+	    (f->tcpf[0] & TCPF_SYN))
+		return !(f->tcpf[1] & TCPF_SYN);
+	if (f->proto == DECODE_TCP && !(f->flags & FLOW_INIT_SURE))
+		return 0;	/* mid-stream: it got through before we looked */
+	return f->pkts[1] == 0;
+}

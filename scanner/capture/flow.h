@@ -91,4 +91,12 @@ uint64_t flow_created(const struct flow_table *ft);
 /* "syn_sent", "established", "closed", "reset", "midstream", ... */
 const char *flow_tcp_state(const struct flow *f);
 
+/*
+ * 1 when the flow never got through: a TCP flow whose initiator sent a
+ * SYN that the responder never answered with a SYN (nothing back, or only
+ * a RST), or any other flow the responder sent nothing on.  Such a flow is
+ * an attempt (evidence that a block works), never a connection.
+ */
+int flow_is_attempt(const struct flow *f);
+
 #endif

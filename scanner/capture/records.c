@@ -177,6 +177,8 @@ flow_json(struct capture *c, const struct flow_rec *r)
 		json_object_set_new(o, "vlan", json_integer(r->f.vlan));
 	json_object_set_new(o, "direction", json_string(dir_names[r->dir]));
 	set_str(o, "state", flow_tcp_state(&r->f));
+	if (flow_is_attempt(&r->f))
+		json_object_set_new(o, "attempt", json_true());
 	set_str(o, "app", app_names[r->f.app]);
 	if (r->remote_access)
 		json_object_set_new(o, "remote_access",
@@ -250,6 +252,8 @@ stats_write(struct capture *c, struct results *r)
 		{ "invalid", s->invalid }, { "unsupported_link", s->unsupported_link },
 		{ "fragments", s->fragments }, { "flows", flow_created(c->ft) },
 		{ "flow_records", s->flow_records },
+		{ "attempts", s->attempts },
+		{ "duplicates", s->duplicates },
 		{ "flows_evicted", flow_evictions(c->ft) },
 		{ "dns_answers", s->dns_answers }, { "tls_sni", s->tls_sni },
 		{ "http_host", s->http_host }, { "app_malformed", s->app_malformed },

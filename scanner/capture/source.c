@@ -96,7 +96,7 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 #define FILE_BUF (1u << 20)
 
 static pcap_t *
-file_open(const char *path, char *ebuf, char **vbuf)
+file_open_buf(const char *path, char *ebuf, char **vbuf, size_t bufsize)
 {
 	FILE *fp;
 	pcap_t *p;
@@ -110,9 +110,9 @@ file_open(const char *path, char *ebuf, char **vbuf)
 		snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	*vbuf = malloc(FILE_BUF);
+	*vbuf = malloc(bufsize);
 	if (*vbuf)
-		(void)setvbuf(fp, *vbuf, _IOFBF, FILE_BUF);
+		(void)setvbuf(fp, *vbuf, _IOFBF, bufsize);
 	/* only this thread reads it: no lock per fread() */
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
@@ -123,6 +123,12 @@ file_open(const char *path, char *ebuf, char **vbuf)
 		*vbuf = NULL;
 	}
 	return p;
+}
+
+static pcap_t *
+file_open(const char *path, char *ebuf, char **vbuf)
+{
+	return file_open_buf(path, ebuf, vbuf, FILE_BUF);
 }
 
 int
@@ -159,6 +165,104 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 	pcap_close(p);
 	free(vbuf);
 	return rc == 1 ? 1 : 0;
+}
+
+/* One input of a merged read: its handle and its next packet. */
+struct src_file {
+	pcap_t *p;
+	char *vbuf;
+	const char *path;
+	int nano, dlt;
+	struct pcap_pkthdr *h;	/* next packet, NULL when the file is done */
+	const u_char *data;
+	int64_t ts;
+	uint64_t read;
+};
+
+/* Advance f to its next packet; at the end or on damage close it. */
+static void
+src_next(struct capture *c, struct src_file *f)
+{
+	int rc = pcap_next_ex(f->p, &f->h, &f->data);
+
+	if (rc == 1) {
+		f->ts = ts_us(f->h, f->nano);
+		return;
+	}
+	if (rc != PCAP_ERROR_BREAK) {
+		c->st.files_damaged++;
+		capture_warn(c, "%s: stopped after %llu packets: %s", f->path,
+			     (unsigned long long)f->read, pcap_geterr(f->p));
+	}
+	f->h = NULL;
+	pcap_close(f->p);
+	free(f->vbuf);
+	f->p = NULL;
+	f->vbuf = NULL;
+}
+
+size_t
+capture_files(struct capture *c, const char *const *paths, size_t n,
+	      volatile sig_atomic_t *stop, void (*on_err)(void *ctx, const char *msg),
+	      void *ctx)
+{
+	struct src_file *fs = calloc(n ? n : 1, sizeof(*fs));
+	char ebuf[PCAP_ERRBUF_SIZE];
+	size_t ok = 0;
+
+	if (!fs) {
+		on_err(ctx, "out of memory for the input files");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct src_file *f = &fs[i];
+
+		ebuf[0] = '\0';
+		f->path = paths[i];
+		/* many files open at once: 64 KiB each past 16 of them */
+		f->p = file_open_buf(paths[i], ebuf, &f->vbuf,
+				     n > 16 ? (64u << 10) : FILE_BUF);
+		if (!f->p) {
+			c->st.files_unreadable++;
+			on_err(ctx, ebuf);
+			continue;
+		}
+		ok++;
+		c->st.files++;
+		f->nano = pcap_get_tstamp_precision(f->p) == PCAP_TSTAMP_PRECISION_NANO;
+		f->dlt = pcap_datalink(f->p);
+		if (!decode_supported(f->dlt))
+			capture_warn(c, "%s: link type %d (%s) is not decoded; frames "
+				     "counted only", f->path, f->dlt,
+				     pcap_datalink_val_to_name(f->dlt) ?
+				     pcap_datalink_val_to_name(f->dlt) : "?");
+		src_next(c, f);
+	}
+	/* The earliest packet of all files next; ties go to the earlier file. */
+	for (;;) {
+		struct src_file *best = NULL;
+
+		if (stop && *stop) {
+			c->st.interrupted = 1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (fs[i].h && (!best || fs[i].ts < best->ts))
+				best = &fs[i];
+		if (!best)
+			break;
+		capture_packet(c, best->dlt, best->ts, best->data, best->h->caplen,
+			       best->h->len);
+		best->read++;
+		src_next(c, best);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].p) {
+			pcap_close(fs[i].p);
+			free(fs[i].vbuf);
+		}
+	free(fs);
+	return ok;
 }
 
 static pcap_t *
@@ -285,6 +389,93 @@ capture_live_close(struct capture_live *l)
 		return;
 	pcap_close(l->p);
 	free(l);
+}
+
+/* Up to 64 packets from each live handle in turn; poll all when idle. */
+static int
+live_drain_multi(struct capture *c, pcap_t **p, size_t n,
+		 volatile sig_atomic_t *stop, time_t deadline)
+{
+	struct pollfd pfd[CAPTURE_MAX_IFACES];
+
+	for (;;) {
+		size_t got = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			int dlt = pcap_datalink(p[i]);
+
+			for (int k = 0; k < 64; k++) {
+				struct pcap_pkthdr *h;
+				const u_char *data;
+				int rc = pcap_next_ex(p[i], &h, &data);
+
+				if (rc == 0)
+					break;
+				if (rc != 1) {
+					capture_warn(c, "read error: %s", pcap_geterr(p[i]));
+					return 1;
+				}
+				capture_packet(c, dlt, ts_us(h, 0), data, h->caplen, h->len);
+				got++;
+			}
+		}
+		if (stop && *stop)
+			return 2;
+		if (deadline && time(NULL) >= deadline)
+			return 0;
+		if (got)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			pfd[i].fd = pcap_get_selectable_fd(p[i]);
+			pfd[i].events = POLLIN;
+		}
+		(void)poll(pfd, (nfds_t)n, READ_TIMEOUT_MS);
+	}
+}
+
+int
+capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
+		   const char *bpf, unsigned duration_s, volatile sig_atomic_t *stop,
+		   char *err, size_t errlen)
+{
+	pcap_t *p[CAPTURE_MAX_IFACES];
+	struct pcap_stat ps;
+	size_t opened = 0;
+	int rc;
+
+	if (n == 1)
+		return capture_live(c, ifaces[0], bpf, duration_s, stop, err, errlen);
+	if (n == 0 || n > CAPTURE_MAX_IFACES) {
+		snprintf(err, errlen, "between 1 and %d interfaces", CAPTURE_MAX_IFACES);
+		return -1;
+	}
+	for (; opened < n; opened++) {
+		p[opened] = live_open(c, ifaces[opened], bpf, err, errlen);
+		if (!p[opened])
+			goto out;
+		if (!decode_supported(pcap_datalink(p[opened])))
+			capture_warn(c, "%s: link type %d is not decoded", ifaces[opened],
+				     pcap_datalink(p[opened]));
+	}
+	rc = live_drain_multi(c, p, n, stop,
+			      duration_s ? time(NULL) + (time_t)duration_s : 0);
+	if (rc == 2)
+		c->st.interrupted = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (pcap_stats(p[i], &ps) != 0)
+			continue;
+		c->st.pcap_recv += ps.ps_recv;
+		c->st.pcap_drop += ps.ps_drop;
+		c->st.pcap_ifdrop += ps.ps_ifdrop;
+		if (ps.ps_drop || ps.ps_ifdrop)
+			capture_warn(c, "%s: %u packets dropped by the kernel, %u by the "
+				     "interface", ifaces[i], ps.ps_drop, ps.ps_ifdrop);
+	}
+	err[0] = '\0';
+out:
+	for (size_t i = 0; i < opened; i++)
+		pcap_close(p[i]);
+	return opened == n ? 0 : -1;
 }
 
 int

@@ -110,14 +110,15 @@ flow_line(json_t *f, char *buf, size_t len)
 		snprintf(dp, sizeof(dp), ":%lld", i(f, "dport"));
 	snprintf(buf, len, "flow %s %s%s > %s%s vlan=%lld dir=%s zones=%s>%s "
 		 "state=%s app=%s ra=%s src_cc=%s name=%s pkts=%lld/%lld "
-		 "bytes=%lld/%lld mac=%s>%s",
+		 "bytes=%lld/%lld mac=%s>%s%s",
 		 json_is_string(json_object_get(f, "proto")) ? s(f, "proto") : "ip",
 		 s(f, "src"), sp, s(f, "dst"), dp, i(f, "vlan"),
 		 s(f, "direction"), s(f, "src_zone"), s(f, "dst_zone"),
 		 s(f, "state"), s(f, "app"), s(f, "remote_access"),
 		 s(f, "src_country"), s(f, "peer_name"), i(f, "packets_out"), i(f, "packets_in"),
 		 i(f, "bytes_out"), i(f, "bytes_in"), s(f, "src_mac"),
-		 s(f, "dst_mac"));
+		 s(f, "dst_mac"), json_is_true(json_object_get(f, "attempt")) ?
+		 " attempt" : "");
 }
 
 static void
@@ -161,8 +162,13 @@ section(json_t *arr, const char *prefix,
 		if (fmt) {
 			fmt(v, buf, sizeof(buf));
 		} else {
-			snprintf(buf, sizeof(buf), "%s %s mac=%s zone=%s", prefix,
-				 s(v, "addr"), s(v, "mac"), s(v, "zone"));
+			char names[256];
+
+			join(json_object_get(v, "hostnames"), names, sizeof(names));
+			snprintf(buf, sizeof(buf), "%s %s mac=%s zone=%s%s%s", prefix,
+				 s(v, "addr"), s(v, "mac"), s(v, "zone"),
+				 strcmp(names, "-") ? " names=" : "",
+				 strcmp(names, "-") ? names : "");
 		}
 		lines_add(&l, buf);
 	}
@@ -190,4 +196,9 @@ capture_summary(struct results *r, FILE *out)
 	section(json_object_get(root, "exits"), "exit", exit_line, out);
 	section(json_object_get(root, "peers"), "peer", peer_line, out);
 	section(json_object_get(root, "hosts"), "host", NULL, out);
+	json_array_foreach(json_object_get(root, "findings"), n, v) {
+		snprintf(buf, sizeof(buf), "finding %s %s", s(v, "severity"), s(v, "key"));
+		lines_add(&l, buf);
+	}
+	lines_flush(&l, out);
 }

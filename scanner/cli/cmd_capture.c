@@ -7,11 +7,17 @@
  *   heiiki capture -r FILE [-r FILE]... [FILE...] [-o OUT] [--summary]
  *   heiiki capture -i IFACE --rotate D --out-dir DIR [--keep N] [--max-bytes B]
  *
+ * With --policy the document is judged by findings_apply() - the same
+ * rules as 'heiiki check' - before it is written, and --fail-on makes the
+ * exit status 1 when findings at or above a severity exist.
  * Options are parsed here; everything else is scanner/capture/.  Live
  * capture stops after --duration or on SIGINT/SIGTERM; the document is
  * then written atomically with status "partial" and the exit status is 4.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +29,7 @@
 #include "scanner/capture/rotate.h"
 #include "scanner/core/log.h"
 #include "scanner/core/results.h"
+#include "scanner/findings/findings.h"
 #include "scanner/input/policy.h"
 
 #define MAX_FILES 256
@@ -38,6 +45,8 @@ cap_on_signal(int sig)
 
 struct cap_args {
 	const char *iface, *bpf, *out, *policy;
+	const char *ifaces[CAPTURE_MAX_IFACES];
+	size_t nifaces;
 	const char *geoip[4];
 	size_t ngeoip;
 	const char *files[MAX_FILES];
@@ -45,6 +54,7 @@ struct cap_args {
 	unsigned long long duration;
 	int summary;
 	int no_geoip;
+	int fail_on;		/* severity, or SEV_CRITICAL + 1 = never */
 	struct capture_opts o;
 	struct capture_rotate_opts rot;	/* --rotate: rotate.h */
 };
@@ -57,16 +67,23 @@ capture_usage(void)
 	       "\n"
 	       "Map traffic passively: flows, exit points, external peers, hosts.\n"
 	       "\n"
-	       "  -i, --interface IFACE   capture live (needs CAP_NET_RAW)\n"
-	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable\n"
+	       "  -i, --interface IFACE   capture live (needs CAP_NET_RAW); repeat for several\n"
+	       "                          spans (up to 8), duplicates counted once\n"
+	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable:\n"
+	       "                          several files are merged by time, duplicates counted once\n"
 	       "      --duration D        live: stop after D (30s, 5m, 2h); default until Ctrl-C\n"
 	       "      --bpf FILTER        live: BPF capture filter\n"
 	       "  -o, --output FILE       results document (default: stdout, or none with --summary)\n"
 	       "      --summary           print a sorted text summary to stdout\n"
-	       "      --policy FILE       zones and declared exits (default: private ranges = internal)\n"
+	       "      --policy FILE       zones and declared exits (default: private ranges = internal);\n"
+	       "                          the document gets the policy's findings, as 'heiiki check'\n"
+	       "      --fail-on SEV       with --policy: exit 1 when findings at or above SEV exist\n"
+	       "                          (critical, high, medium, low, info; default none)\n"
 	       "      --geoip DB          country/ASN database, repeatable (default:\n"
 	       "                          $HEIIKI_GEOIP_DB or the installed one)\n"
 	       "      --no-geoip          do not look up countries\n"
+	       "      --no-dedup          count a packet seen twice within 100 ms twice\n"
+	       "                          (default: once, as the same packet on two spans)\n"
 	       "      --max-flows N       flow table size (default 1000000; ~130 bytes each)\n"
 	       "      --idle-timeout D    export flows idle for D (default 5m)\n"
 	       "      --active-timeout D  export long flows every D (default 1h)\n"
@@ -94,7 +111,7 @@ cap_num(const char *opt, const char *val, unsigned long long min,
 /* Long-only options are numbered from 256. */
 enum { O_DURATION = 256, O_BPF, O_SUMMARY, O_POLICY, O_GEOIP, O_MAXFLOWS,
        O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP,
-       O_ROTATE = 320, O_OUTDIR, O_KEEP, O_MAXBYTES };
+       O_FAILON, O_NODEDUP, O_ROTATE = 320, O_OUTDIR, O_KEEP, O_MAXBYTES };
 
 /* --max-bytes: digits with an optional K, M or G (powers of 1024). */
 static int
@@ -156,7 +173,12 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 	if ((rc = cap_rotate_opt(a, c, arg)) != 1)
 		return rc;
 	switch (c) {
-	case 'i': a->iface = arg; return 0;
+	case 'i':
+		if (a->nifaces == CAPTURE_MAX_IFACES)
+			return cli_usage("capture", "at most %d interfaces", CAPTURE_MAX_IFACES);
+		a->ifaces[a->nifaces++] = arg;
+		a->iface = a->ifaces[0];
+		return 0;
 	case 'o': a->out = arg; return 0;
 	case 'r':
 		if (a->nfiles == MAX_FILES)
@@ -174,6 +196,13 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 		return 0;
 	case O_NOPROMISC: a->o.promisc = 0; return 0;
 	case O_NOGEOIP: a->no_geoip = 1; return 0;
+	case O_NODEDUP: a->o.dedup_us = 0; return 0;
+	case O_FAILON:
+		a->fail_on = !strcmp(arg, "none") ? SEV_CRITICAL + 1 : severity_parse(arg);
+		if (a->fail_on < 0)
+			return cli_usage("capture", "invalid value '%s' for --fail-on: expected "
+					 "critical, high, medium, low, info or none", arg);
+		return 0;
 	case O_IDLE:
 	case O_ACTIVE:
 		if (cli_duration("capture", c == O_IDLE ? "--idle-timeout" :
@@ -217,6 +246,8 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		{ "out-dir", required_argument, NULL, O_OUTDIR },
 		{ "keep", required_argument, NULL, O_KEEP },
 		{ "max-bytes", required_argument, NULL, O_MAXBYTES },
+		{ "fail-on", required_argument, NULL, O_FAILON },
+		{ "no-dedup", no_argument, NULL, O_NODEDUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -248,25 +279,44 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		return cli_usage("capture", "--rotate, --keep and --max-bytes need --out-dir");
 	if (a->rot.out_dir && (!a->rot.period_s || !a->iface || a->out || a->summary))
 		return cli_usage("capture", "--out-dir needs --rotate and -i, and no -o or --summary");
+	if (a->fail_on <= SEV_CRITICAL && !a->policy)
+		return cli_usage("capture", "--fail-on needs --policy (findings come from its rules)");
 	return 0;
 }
 
-static struct geo_db *
-cap_geo(const char *const *paths, size_t n)
+/*
+ * GeoIP databases: --geoip, else the policy's geoip_db/asn_db, else the
+ * default.  A database the policy or --geoip names must open (an error
+ * otherwise, never a quiet switch to another database); a missing default
+ * only costs the countries.  The database that judged the document is
+ * recorded in run.geoip.  0, or an exit status.
+ */
+static int
+cap_geo(const char *const *given, size_t n, const struct policy *pol,
+	struct geo_db **db)
 {
-	const char *def = geo_default_path();
-	struct geo_db *db = NULL;
+	const char *paths[GEO_MAX_DB];
 	char err[512];
+	int named = 1;
 
+	*db = NULL;
+	for (size_t i = 0; i < n && i < GEO_MAX_DB; i++)
+		paths[i] = given[i];
+	if (n == 0 && pol && pol->geoip_db[0])
+		paths[n++] = pol->geoip_db;
+	if (n > 0 && pol && pol->asn_db[0] && n < GEO_MAX_DB && paths[0] == pol->geoip_db)
+		paths[n++] = pol->asn_db;
 	if (n == 0) {
-		paths = &def;
-		n = 1;
+		paths[n++] = geo_default_path();
+		named = 0;
 	}
-	if (geo_open(&db, paths, n, err, sizeof(err)) < 0) {
+	if (geo_open(db, paths, n, err, sizeof(err)) < 0) {
+		if (named)
+			return cli_fail("capture", "GeoIP: %s", err);
 		log_warn("capture", "no GeoIP database (%s); peers get no country", err);
-		return NULL;
+		*db = NULL;
 	}
-	return db;
+	return 0;
 }
 
 static void
@@ -281,19 +331,24 @@ cap_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Read every file; EXIT_USAGE when none could be opened. */
+static void
+cap_file_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "heiiki capture: %s\n", msg);
+}
+
+/*
+ * Read every file as one capture, packets merged by time (so several
+ * per-span files give what their merge gives); EXIT_USAGE when none could
+ * be opened.
+ */
 static int
 cap_files(struct capture *cap, struct cap_args *a)
 {
-	char err[512];
-	size_t ok = 0;
+	size_t ok = capture_files(cap, a->files, a->nfiles, &cap_stop,
+				  cap_file_error, NULL);
 
-	for (size_t i = 0; i < a->nfiles && !cap_stop; i++) {
-		if (capture_file(cap, a->files[i], &cap_stop, err, sizeof(err)) < 0)
-			fprintf(stderr, "heiiki capture: %s\n", err);
-		else
-			ok++;
-	}
 	if (ok == 0 && !cap_stop) {
 		fprintf(stderr, "heiiki capture: no input could be read\n");
 		return EXIT_USAGE;
@@ -338,6 +393,62 @@ cap_rotate(struct cap_args *a)
 	return rc == 1 ? EXIT_PARTIAL : 0;
 }
 
+/*
+ * run.vantage of a live capture: the interface, its addresses, and the
+ * policy zone of the first address that has one.
+ */
+static void
+cap_vantage(struct results *r, const char *const *ifaces, size_t n,
+	    const struct policy *pol)
+{
+	json_t *v = json_pack("{s:s, s:s}", "iface", ifaces[0], "role", "capture");
+	json_t *addrs = json_array(), *names = json_array();
+	struct ifaddrs *ifa = NULL;
+	const char *zone = NULL;
+
+	if (!v || !addrs || !names) {
+		json_decref(v);
+		json_decref(addrs);
+		json_decref(names);
+		return;
+	}
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(names, json_string(ifaces[k]));
+	if (getifaddrs(&ifa) == 0) {
+		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+			char buf[INET6_ADDRSTRLEN];
+			const void *src;
+			struct addr a;
+			size_t k;
+
+			if (!i->ifa_addr || !i->ifa_name)
+				continue;
+			for (k = 0; k < n && strcmp(i->ifa_name, ifaces[k]); k++)
+				;
+			if (k == n)
+				continue;
+			if (i->ifa_addr->sa_family == AF_INET)
+				src = &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
+			else if (i->ifa_addr->sa_family == AF_INET6)
+				src = &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+			else
+				continue;
+			if (!inet_ntop(i->ifa_addr->sa_family, src, buf, sizeof(buf)) ||
+			    addr_parse(buf, &a) < 0)
+				continue;
+			json_array_append_new(addrs, json_string(buf));
+			if (!zone && pol && policy_zone_of(pol, &a))
+				zone = policy_zone_of(pol, &a)->name;
+		}
+		freeifaddrs(ifa);
+	}
+	json_object_set_new(v, "ifaces", names);
+	json_object_set_new(v, "addrs", addrs);
+	if (zone)
+		json_object_set_new(v, "zone", json_string(zone));
+	json_object_set_new(results_run(r), "vantage", v);
+}
+
 static int
 cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 {
@@ -347,7 +458,9 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	int rc;
 
 	a->o.policy = have_policy ? pol : NULL;
-	a->o.geo = a->no_geoip ? NULL : cap_geo(a->geoip, a->ngeoip);
+	if (!a->no_geoip && (rc = cap_geo(a->geoip, a->ngeoip, have_policy ? pol : NULL,
+					  &a->o.geo)) != 0)
+		goto out;
 	if (a->rot.out_dir) {
 		cap_signals();
 		rc = cap_rotate(a);
@@ -359,8 +472,9 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	}
 	cap_signals();
 	if (a->iface) {
-		rc = capture_live(cap, a->iface, a->bpf, (unsigned)a->duration,
-				  &cap_stop, err, sizeof(err)) < 0 ?
+		rc = capture_live_multi(cap, a->ifaces, a->nifaces, a->bpf,
+					(unsigned)a->duration, &cap_stop, err,
+					sizeof(err)) < 0 ?
 			     cli_fail("capture", "%s", err) : 0;
 	} else {
 		rc = cap_files(cap, a);
@@ -372,14 +486,24 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 		rc = cli_fail("capture", "%s", r ? err : "out of memory");
 		goto out;
 	}
+	if (a->iface)
+		cap_vantage(r, a->ifaces, a->nifaces, have_policy ? pol : NULL);
+	findings_record_geo(r, a->o.geo, 0);
 	if (have_policy) {
 		json_object_set_new(results_run(r), "policy_hash",
 				    json_string(pol->hash));
 		if (pol->site[0])
 			json_object_set_new(results_run(r), "site",
 					    json_string(pol->site));
+		if (findings_apply(r, pol, a->o.geo, 0, err, sizeof(err)) < 0) {
+			rc = cli_fail("capture", "%s", err);
+			goto out;
+		}
 	}
 	rc = cap_output(a, r, cap_stop != 0);
+	if (rc == 0 && have_policy && a->fail_on <= SEV_CRITICAL &&
+	    findings_count_at(r, (enum severity)a->fail_on) > 0)
+		rc = EXIT_FINDINGS;
 out:
 	results_free(r);
 	capture_free(cap);
@@ -398,11 +522,17 @@ cmd_capture(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	memset(&pol, 0, sizeof(pol));
 	capture_opts_default(&a.o);
+	a.fail_on = SEV_CRITICAL + 1;
 	rc = cap_parse(&a, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (a.policy && policy_load(a.policy, &pol, err, sizeof(err)) < 0)
 		return cli_usage("capture", "%s", err);
+	if (a.policy && !a.no_geoip && !a.ngeoip &&
+	    policy_check_paths(&pol, err, sizeof(err)) < 0) {
+		policy_free(&pol);
+		return cli_usage("capture", "%s", err);
+	}
 	rc = cap_run(&a, &pol, a.policy != NULL);
 	if (a.policy)
 		policy_free(&pol);

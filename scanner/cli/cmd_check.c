@@ -188,6 +188,10 @@ cmd_check(int argc, char **argv)
 		o.today = time(NULL);
 	if (policy_load(o.policy, &p, err, sizeof(err)) < 0)
 		return cli_usage("check", "%s", err);
+	if (policy_check_paths(&p, err, sizeof(err)) < 0) {
+		rc = cli_usage("check", "%s", err);
+		goto out_policy;
+	}
 	if (results_load(o.in, &r, err, sizeof(err)) < 0) {
 		rc = cli_usage("check", "%s", err);
 		goto out_policy;

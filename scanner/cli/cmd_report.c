@@ -28,6 +28,7 @@
 #include "scanner/core/log.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
+#include "scanner/report/matrix.h"
 #include "scanner/report/report.h"
 
 extern char **environ;
@@ -53,6 +54,7 @@ report_usage(void)
 	       "  --table NAME        csv: findings (default), services, hosts, exits,\n"
 	       "                      peers, flows\n"
 	       "  -T, --render FMT    render the DOT diagram with graphviz: svg or png\n"
+	       "  --matrix RUN...     service x vantage table across runs (see --matrix --help)\n"
 	       "  -h, --help          this text\n");
 }
 
@@ -244,6 +246,9 @@ cmd_report(int argc, char **argv)
 	size_t len;
 	int rc, have_pol = 0;
 
+	for (int i = 1; i < argc; i++)		/* service x vantage across runs */
+		if (!strcmp(argv[i], "--matrix"))
+			return report_matrix_main(argc, argv);
 	rc = report_args(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;

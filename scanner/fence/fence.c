@@ -52,9 +52,9 @@ zone_has_geo(const struct policy *p, const char *zone)
 	return 0;
 }
 
-/* Rule names covering tcp/port in zone; 1 when the port is protected. */
+/* Rule names covering proto/port in zone; 1 when the port is protected. */
 static int
-port_protected(const struct policy *p, const char *zone, uint16_t port,
+port_protected(const struct policy *p, const char *zone, uint8_t proto, uint16_t port,
 	       char *names, size_t len)
 {
 	int any_rule = 0, restricted = 0;
@@ -65,8 +65,8 @@ port_protected(const struct policy *p, const char *zone, uint16_t port,
 		const struct service_rule *sr = &p->rules[i];
 		int w;
 
-		if (sr->deny || sr->proto != 6 || !rp_rule_zone(sr, zone) ||
-		    !rp_rule_port(sr, "tcp", port, NULL))
+		if (sr->deny || sr->proto != proto || !rp_rule_zone(sr, zone) ||
+		    !rp_rule_port(sr, proto == 17 ? "udp" : "tcp", port, NULL))
 			continue;
 		any_rule = 1;
 		restricted |= !sr->from.any;
@@ -78,22 +78,33 @@ port_protected(const struct policy *p, const char *zone, uint16_t port,
 }
 
 static int
-add_one(struct fence_plan *pl, const struct addr *a, uint16_t port,
+add_one(struct fence_plan *pl, const struct addr *a, uint8_t proto, uint16_t port,
 	const char *zone, const char *names)
 {
 	struct fence_target *t;
 
 	for (size_t i = 0; i < pl->nt; i++)
-		if (pl->t[i].addr.v == a->v && pl->t[i].port == port)
+		if (pl->t[i].addr.v == a->v && pl->t[i].port == port && pl->t[i].proto == proto)
 			return 0;
 	if (pl->nt == FENCE_MAX_TARGETS)
 		return -1;
 	t = &pl->t[pl->nt++];
 	t->addr = *a;
 	t->port = port;
+	t->proto = proto;
 	snprintf(t->zone, sizeof(t->zone), "%s", zone);
 	snprintf(t->rules, sizeof(t->rules), "%s", names);
 	return 1;
+}
+
+/* TCP, or UDP on a port fence has a harmless payload for. */
+static int
+fence_proto_ok(uint8_t proto, uint16_t port)
+{
+	uint8_t b[512];
+	size_t n;
+
+	return proto == 6 || (proto == 17 && fence_udp_payload(port, b, sizeof(b), &n) == 0);
 }
 
 int
@@ -120,11 +131,12 @@ fence_add_target(struct fence_plan *pl, const struct policy *p,
 		for (size_t k = 0; k < sr->nports; k++) {
 			int rc;
 
-			if (sr->proto != 6 || (port && sr->ports[k] != port) ||
-			    !port_protected(p, z ? z->name : "", sr->ports[k], names,
+			if (!fence_proto_ok(sr->proto, sr->ports[k]) ||
+			    (port && sr->ports[k] != port) ||
+			    !port_protected(p, z ? z->name : "", sr->proto, sr->ports[k], names,
 					    sizeof(names)))
 				continue;
-			rc = add_one(pl, a, sr->ports[k], z ? z->name : "", names);
+			rc = add_one(pl, a, sr->proto, sr->ports[k], z ? z->name : "", names);
 			if (rc < 0) {
 				snprintf(err, errlen, "more than %d fence targets", FENCE_MAX_TARGETS);
 				return -1;
@@ -214,8 +226,9 @@ plan_allowed(struct fence_plan *pl, const struct policy *p, size_t t)
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct service_rule *sr = &p->rules[i];
 
-		if (sr->deny || sr->proto != 6 || !rp_rule_zone(sr, ft->zone) ||
-		    !rp_rule_port(sr, "tcp", ft->port, NULL) || sr->from.any)
+		if (sr->deny || sr->proto != (ft->proto ? ft->proto : 6) ||
+		    !rp_rule_zone(sr, ft->zone) ||
+		    !rp_rule_port(sr, fence_proto_name(ft), ft->port, NULL) || sr->from.any)
 			continue;
 		if (add_ranges(pl, t, &sr->from.nets) < 0)
 			return -1;
@@ -238,7 +251,8 @@ src_allowed(const struct policy *p, const struct fence_target *ft, const struct 
 {
 	const struct zone *z = policy_zone_of(p, a);
 
-	return rp_allowed(p, ft->zone, "tcp", ft->port, NULL, a, z ? z->name : "", 1);
+	return rp_allowed(p, ft->zone, fence_proto_name(ft), ft->port, NULL, a,
+			  z ? z->name : "", 1);
 }
 
 /* a is named by a restricted rule's from: (not merely covered by "any"). */
@@ -250,8 +264,9 @@ src_named(const struct policy *p, const struct fence_target *ft, const struct ad
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct service_rule *sr = &p->rules[i];
 
-		if (!sr->deny && !sr->from.any && sr->proto == 6 && rp_rule_zone(sr, ft->zone) &&
-		    rp_rule_port(sr, "tcp", ft->port, NULL) &&
+		if (!sr->deny && !sr->from.any && sr->proto == (ft->proto ? ft->proto : 6) &&
+		    rp_rule_zone(sr, ft->zone) &&
+		    rp_rule_port(sr, fence_proto_name(ft), ft->port, NULL) &&
 		    rp_source_ok(p, sr, a, z ? z->name : ""))
 			return 1;
 	}
@@ -360,8 +375,8 @@ fence_plan_print(const struct fence_plan *pl, FILE *f)
 		const struct fence_probe *pr = &pl->pr[i];
 		const struct fence_target *t = &pl->t[pr->target];
 
-		fprintf(f, "SYN %s -> %s:%u  %-11s %s%s\n", addr_fmt(&pr->src, s),
-			addr_fmt(&t->addr, a), t->port, kind_names[pr->kind],
+		fprintf(f, "%s %s -> %s:%u  %-11s %s%s\n", t->proto == 17 ? "UDP" : "SYN",
+			addr_fmt(&pr->src, s), addr_fmt(&t->addr, a), t->port, kind_names[pr->kind],
 			pr->country[0] ? "country " : "", pr->country);
 	}
 }
@@ -395,7 +410,8 @@ int
 fence_to_results(const struct fence_plan *pl, struct results *r)
 {
 	for (size_t t = 0; t < pl->nt; t++) {
-		json_t *s = results_service(r, &pl->t[t].addr, "tcp", pl->t[t].port, 1), *fe;
+		json_t *s = results_service(r, &pl->t[t].addr, fence_proto_name(&pl->t[t]),
+					    pl->t[t].port, 1), *fe;
 		int any_open = 0;
 
 		if (!s)

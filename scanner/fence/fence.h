@@ -36,6 +36,7 @@ enum fence_kind { FENCE_ALLOWED, FENCE_NOT_ALLOWED, FENCE_GEO, FENCE_KINDS };
 struct fence_target {
 	struct addr addr;
 	uint16_t port;
+	uint8_t proto;			/* 6 TCP (SYN), 17 UDP (the protocol's own hello) */
 	char zone[POLICY_NAME_MAX];
 	char rules[160];		/* names of the covering service rules */
 };
@@ -92,6 +93,22 @@ struct fence_io {
 	int (*after_open)(void *arg, char *err, size_t errlen);
 	void *ao_arg;
 };
+
+/* "tcp" or "udp". */
+static inline const char *
+fence_proto_name(const struct fence_target *t)
+{
+	return t->proto == 17 ? "udp" : "tcp";
+}
+
+/*
+ * UDP ports fence can test, each with the protocol's own harmless first
+ * message (fence_net.c): IKE 500/4500 (an IKE_SA_INIT / Main Mode offer,
+ * as the ike probe sends), OpenVPN 1194 (HARD_RESET_CLIENT_V2), SNMP 161
+ * (GetRequest sysDescr.0, community "public"), DNS 53 (a query for the
+ * root's NS).  Fills buf (cap bytes) and *len; -1 for any other port.
+ */
+int fence_udp_payload(uint16_t port, uint8_t *buf, size_t cap, size_t *len);
 
 /* Send and capture; fills probe.sent/answered.  0 done, 1 stopped early
  * by io->stop, -1 with err. */

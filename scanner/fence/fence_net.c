@@ -9,6 +9,12 @@
  * the spoofed source and the unique source port of that probe.  Optionally
  * ARP requests for the spoofed sources are answered with our MAC, so a
  * gateway on the same segment delivers the replies to us.
+ *
+ * UDP targets (IKE, OpenVPN, SNMP, DNS) get the protocol's own harmless
+ * first message from the same spoofed sources (fence_udp_payload(): the
+ * read-only probes' hellos, a DNS query for the root's NS); any UDP
+ * datagram from the target port back to the spoofed source and its probe's
+ * source port counts as an answer - a UDP hole confirmed like a TCP one.
  */
 #include <arpa/inet.h>
 #include <libnet.h>
@@ -19,6 +25,7 @@
 #include <time.h>
 
 #include "fence.h"
+#include "probes/probe.h"
 #include "scanner/capture/decode.h"
 #include "scanner/sweep/ratelimit.h"
 
@@ -28,6 +35,7 @@ struct fnet {
 	int dlt;
 	uint8_t mac[6];
 	libnet_ptag_t tcp, ip, eth;
+	libnet_ptag_t udp, uip, ueth;	/* the UDP packet's own tags */
 	struct fence_plan *pl;
 	const struct fence_io *io;
 };
@@ -55,6 +63,73 @@ fnet_arp_reply(struct fnet *n, const struct pkt_meta *m)
 	libnet_write(n->larp);
 }
 
+int
+fence_udp_payload(uint16_t port, uint8_t *buf, size_t cap, size_t *len)
+{
+	static const uint8_t dns_root_ns[] = {
+		0x48, 0x65, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,	/* id, RD, 1 question */
+		0x00, 0x00, 0x02, 0x00, 0x01,			/* ". IN NS" */
+	};
+	struct probe_ctx ctx = { .step = 0, .port = port, .host = "heiiki-fence",
+				 .scanner_id = "heiiki", .snmp_community = "public" };
+	const char *name = port == 500 || port == 4500 ? "ike" : port == 1194 ? "openvpn" :
+			   port == 161 ? "snmp" : NULL;
+	const struct probe *p = name ? probe_by_name(name) : NULL;
+
+	*len = 0;
+	if (port == 53) {
+		if (cap < sizeof(dns_root_ns))
+			return -1;
+		memcpy(buf, dns_root_ns, sizeof(dns_root_ns));
+		*len = sizeof(dns_root_ns);
+		return 0;
+	}
+	if (!p || !p->hello || p->hello(&ctx, buf, cap, len) != 0 || *len == 0)
+		return -1;
+	return 0;
+}
+
+/* A UDP datagram from a target's port back to a probe's source and port. */
+static void
+fnet_udp_reply(struct fence_plan *pl, const struct pkt_meta *m)
+{
+	if (!(m->flags & PKT_PORTS))
+		return;
+	for (size_t i = 0; i < pl->np; i++) {
+		struct fence_probe *pr = &pl->pr[i];
+		const struct fence_target *t = &pl->t[pr->target];
+
+		if (t->proto == 17 && pr->sent && pr->sport == m->dport &&
+		    pr->src.v == m->dst.v && t->addr.v == m->src.v && t->port == m->sport)
+			pr->answered = 1;
+	}
+}
+
+static int
+fnet_send_udp(struct fnet *n, struct fence_probe *pr)
+{
+	const struct fence_target *t = &n->pl->t[pr->target];
+	uint32_t src = htonl(addr_v4(&pr->src)), dst = htonl(addr_v4(&t->addr));
+	uint8_t payload[512];
+	size_t plen;
+
+	if (fence_udp_payload(t->port, payload, sizeof(payload), &plen) < 0)
+		return -1;
+	/* fresh tags: the UDP packet differs in size from the TCP one */
+	libnet_clear_packet(n->larp);
+	n->udp = libnet_build_udp(pr->sport, t->port, (uint16_t)(LIBNET_UDP_H + plen), 0,
+				  payload, (uint32_t)plen, n->larp, 0);
+	n->uip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + LIBNET_UDP_H + plen), 0,
+				   (uint16_t)pr->sport, 0, 64, IPPROTO_UDP, 0, src, dst, NULL, 0,
+				   n->larp, 0);
+	n->ueth = libnet_build_ethernet(n->io->gw_mac, n->mac, ETHERTYPE_IP, NULL, 0,
+					n->larp, 0);
+	if (n->udp == -1 || n->uip == -1 || n->ueth == -1 || libnet_write(n->larp) == -1)
+		return -1;
+	pr->sent = 1;
+	return 0;
+}
+
 static void
 fnet_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
@@ -70,6 +145,10 @@ fnet_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 				fnet_arp_reply(n, &m);
 				break;
 			}
+		return;
+	}
+	if (m.proto == DECODE_UDP) {
+		fnet_udp_reply(pl, &m);
 		return;
 	}
 	if (m.proto != DECODE_TCP || !(m.flags & PKT_PORTS) ||
@@ -128,7 +207,7 @@ fnet_open(struct fnet *n, const char *iface, char *err, size_t errlen)
 		return -1;
 	}
 	n->dlt = pcap_datalink(n->pc);
-	if (pcap_compile(n->pc, &bpf, "arp or (tcp and tcp[13] & 0x12 = 0x12)", 1,
+	if (pcap_compile(n->pc, &bpf, "arp or (tcp and tcp[13] & 0x12 = 0x12) or udp", 1,
 			 PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(n->pc, &bpf) < 0 ||
 	    pcap_setnonblock(n->pc, 1, perr) < 0) {
 		snprintf(err, errlen, "fence: capture filter on %s: %s", iface,
@@ -199,7 +278,9 @@ fence_run(struct fence_plan *pl, const struct fence_io *io, char *err, size_t er
 			while ((w = rl_wait(&rl, mono_ns())) > 0)
 				fnet_listen(&n, w);
 			rl_take(&rl, mono_ns());
-			if (fnet_send(&n, &pl->pr[i], seed ^ (uint32_t)i) < 0) {
+			if ((pl->t[pl->pr[i].target].proto == 17 ?
+			     fnet_send_udp(&n, &pl->pr[i]) :
+			     fnet_send(&n, &pl->pr[i], seed ^ (uint32_t)i)) < 0) {
 				snprintf(err, errlen, "fence: send on %s: %s", io->iface,
 					 libnet_geterror(n.l));
 				goto out;

@@ -139,6 +139,7 @@ findings_vantage(struct fctx *c)
 		}
 	}
 	snprintf(c->vantage_zone, sizeof(c->vantage_zone), "%s", zone ? zone : "");
+	vantage_read(v, c->p, c->geo, &c->v);
 }
 
 static int
@@ -185,19 +186,36 @@ findings_store(struct fctx *c)
 	return 0;
 }
 
-/* Record which databases geo rules used, for reports. */
-static void
-findings_geo_info(struct fctx *c)
+/*
+ * Record which databases judged the document, for reports and audits:
+ * run.geoip = {"db": first path, "build_epoch", "build_date", "stale",
+ * "dbs": [{"path", "type", "build_date"}, ...]}.
+ */
+void
+findings_record_geo(struct results *r, struct geo_db *geo, time_t today)
 {
-	json_t *run = results_run(c->res), *g;
-	int64_t e = geo_build_epoch(c->geo);
+	json_t *run = results_run(r), *g, *all;
+	int64_t e = geo_build_epoch(geo);
 	char ts[32];
 
-	if (!c->geo || !run)
+	if (!geo || !run)
 		return;
-	g = json_pack("{s:s, s:I, s:s, s:b}", "db", geo_db_path(c->geo, 0),
+	g = json_pack("{s:s, s:I, s:s, s:b}", "db", geo_db_path(geo, 0),
 		      "build_epoch", (json_int_t)e, "build_date", results_time(e, ts),
-		      "stale", geo_is_stale(c->geo, c->today));
+		      "stale", geo_is_stale(geo, today ? today : time(NULL)));
+	all = json_array();
+	for (size_t i = 0; g && all && i < geo_db_count(geo); i++) {
+		const char *type = geo_db_type(geo, i);
+
+		json_array_append_new(all, json_pack("{s:s, s:s, s:s}", "path",
+						     geo_db_path(geo, i), "type",
+						     type ? type : "", "build_date",
+						     results_time(geo_db_epoch(geo, i), ts)));
+	}
+	if (g && all)
+		json_object_set_new(g, "dbs", all);
+	else
+		json_decref(all);
 	if (g)
 		json_object_set_new(run, "geoip", g);
 }
@@ -220,7 +238,8 @@ findings_apply(struct results *r, const struct policy *p, struct geo_db *geo,
 		rules[i].match(&rules[i], &c);
 	if (c.oom || findings_store(&c) < 0)
 		goto out_nomem;
-	findings_geo_info(&c);
+	findings_record_geo(r, c.geo, c.today);
+	vantage_store(results_run(r), &c.v);
 	rc = (int)json_array_size(c.out);
 	goto out;
 out_nomem:

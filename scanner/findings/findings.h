@@ -18,6 +18,7 @@
 #include "scanner/core/addr.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
+#include "vantage.h"
 
 enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
 
@@ -33,6 +34,7 @@ struct fctx {
 	char vantage_zone[POLICY_NAME_MAX];	/* run.vantage zone, "" unknown */
 	struct addr vantage_addr;	/* run.vantage addr */
 	int has_vantage_addr;
+	struct vantage v;		/* zone or outside role, vendor, country */
 	json_t *out;			/* findings emitted so far */
 	json_t *keys;			/* key -> true, drops duplicates */
 	json_t *flagged;		/* "addr|proto|port" with any finding */
@@ -45,6 +47,8 @@ struct fctx {
  */
 int findings_apply(struct results *r, const struct policy *p, struct geo_db *geo,
 		   time_t today, char *err, size_t errlen);
+/* run.geoip: which GeoIP databases (paths, build dates) judged r. */
+void findings_record_geo(struct results *r, struct geo_db *geo, time_t today);
 /* Worst severity among r's findings, or -1 when there are none. */
 int findings_worst(struct results *r);
 /* Number of findings at or above sev. */
@@ -53,6 +57,16 @@ size_t findings_count_at(struct results *r, enum severity sev);
 const char *severity_name(enum severity s);
 /* "critical" -> SEV_CRITICAL; -1 when unknown. */
 int severity_parse(const char *s);
+
+/*
+ * What the policy expects from vantage v for one service: 1 allowed (some
+ * rule allows the source and no inbound geo rule refuses its country), 0
+ * not allowed, -1 not a question (the service is outside every inside
+ * zone, or in the vantage's own zone).  why gets a short reason.
+ */
+int findings_expected(const struct policy *p, const struct vantage *v, const char *addr,
+		      const char *proto, long long port, const char *service, char *why,
+		      size_t whylen);
 
 /* --- helpers for rules.c ------------------------------------------------ */
 

@@ -69,13 +69,34 @@ risk_rule(const struct rule *self, struct fctx *c, const json_t *s)
 		     self->what, a, rj_str(s, "proto"), rj_int(s, "port"), self->arg);
 }
 
-/* Rows whose service (arg, or its well-known tcp port) is open. */
+/* An open service in zone that the policy's service rule sr covers. */
+static int svc_in_rule(const json_t *s, const char *zone, const struct service_rule *sr);
+
+/* The deny rule that forbids service s in its zone, or NULL. */
+static const struct service_rule *
+deny_rule_for(const struct fctx *c, const json_t *s)
+{
+	const char *zone = finding_zone_of(c, rj_str(s, "addr"));
+
+	for (size_t r = 0; c->p && r < c->p->nrules; r++)
+		if (c->p->rules[r].deny && svc_in_rule(s, zone, &c->p->rules[r]))
+			return &c->p->rules[r];
+	return NULL;
+}
+
+/*
+ * Rows whose service (arg, or its well-known tcp port) is open.  One
+ * finding per fact: a service a deny rule forbids is reported once, by
+ * POLICY_DENIED_SERVICE, whose evidence names the service too; anonymous
+ * FTP is reported by FTP_ANONYMOUS, which says it is FTP.
+ */
 static void
 named_rule(const struct rule *self, struct fctx *c, const json_t *s)
 {
 	const char *a = rj_str(s, "addr");
 
-	if (!rj_svc_open(s) || !rj_svc_is(s, self->arg, "tcp", self->port))
+	if (!rj_svc_open(s) || !rj_svc_is(s, self->arg, "tcp", self->port) ||
+	    deny_rule_for(c, s) || rj_has_risk(s, "ftp-anonymous"))
 		return;
 	finding_emit(c, self, a, "tcp", rj_int(s, "port"), finding_zone_of(c, a), "",
 		     "%s answers on %s:%lld%s%s", self->arg, a, rj_int(s, "port"),
@@ -184,10 +205,19 @@ rule_denied_service(const struct rule *self, struct fctx *c)
 
 			if (!svc_in_rule(s, zone, sr))
 				continue;
-			finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"), zone,
-				     sr->name, "rule '%s' (policy line %d) forbids %s in zone %s; "
-				     "it answers on %s:%lld", sr->name, sr->line, sr->service,
-				     *zone ? zone : "unknown", a, rj_int(s, "port"));
+			{
+				char what[200] = "";
+
+				if (*rj_str(s, "service"))
+					snprintf(what, sizeof(what), " (%s%s%s)", rj_str(s, "service"),
+						 *rj_str(s, "product") ? " " : "",
+						 rj_str(s, "product"));
+				finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+					     zone, sr->name, "rule '%s' (policy line %d) forbids "
+					     "%s in zone %s; it answers on %s:%lld%s", sr->name,
+					     sr->line, sr->service, *zone ? zone : "unknown", a,
+					     rj_int(s, "port"), what);
+			}
 		}
 	}
 }
@@ -252,9 +282,10 @@ fence_rule(const struct rule *self, struct fctx *c, const json_t *s)
 		o += (size_t)w;
 	}
 	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
-		     finding_zone_of(c, a), "", "%lld of %lld SYNs from %s were "
+		     finding_zone_of(c, a), "", "%lld of %lld %s from %s were "
 		     "answered by %s:%lld (sources: %s)", rj_int(k, "open"),
-		     rj_int(k, "sent"), self->what, a, rj_int(s, "port"), *list ? list : "-");
+		     rj_int(k, "sent"), strcmp(rj_str(s, "proto"), "udp") ? "SYNs" :
+		     "UDP probes", self->what, a, rj_int(s, "port"), *list ? list : "-");
 }
 
 #define CL_SRC "接続元制限"
@@ -280,6 +311,24 @@ const struct rule rules[] = {
 	  "Restrict RDP at the firewall to the sources and zones listed in the policy, or add a service rule if this access is intended.",
 	  "ファイアウォールで RDP の接続元をポリシー記載の送信元・ゾーンに限定してください。意図した接続であればサービスルールを追加してください。",
 	  CL_SRC, .match = rule_rdp_not_allowed },
+	{ "SOURCE_NOT_ALLOWED_REACHABLE", SEV_HIGH,
+	  "Service reachable from a source the policy does not allow",
+	  "ポリシーで許可されていない接続元からサービスに到達可能",
+	  "Restrict the firewall to the sources the policy lists for this service, or add a service rule if this access is intended.",
+	  "ファイアウォールの接続元をポリシーに記載された送信元に限定するか、意図した接続であればサービスルールを追加してください。",
+	  CL_SRC, .match = rule_source_not_allowed },
+	{ "COUNTRY_NOT_ALLOWED_REACHABLE", SEV_HIGH,
+	  "Service reachable from a country the policy does not allow",
+	  "ポリシーで許可されていない国からサービスに到達可能",
+	  "Block the country for this service at the firewall (GeoIP list), or add it to the policy's geo rules if the access is needed.",
+	  "ファイアウォールの国別制限 (GeoIP) でこのサービスへの接続を遮断するか、必要であればポリシーの geo ルールに追加してください。",
+	  CL_SRC, .match = rule_country_not_allowed },
+	{ "ALLOWED_PATH_UNREACHABLE", SEV_INFO,
+	  "A service the policy allows from this vantage did not answer",
+	  "ポリシーで許可された観測点からサービスに到達できない",
+	  "Check the firewall rule and the service if this access is still needed (for example a vendor's maintenance path).",
+	  "この接続が必要であれば (ベンダーの保守経路など)、ファイアウォールのルールとサービスを確認してください。",
+	  CL_SRC, .match = rule_allowed_path_unreachable },
 	{ "RDP_NO_NLA", SEV_HIGH,
 	  "RDP without Network Level Authentication",
 	  "RDP でネットワークレベル認証 (NLA) が無効",
@@ -316,7 +365,7 @@ const struct rule rules[] = {
 	  "Set a VNC password or disable the VNC server; allow VNC only from the management zone.",
 	  "VNC にパスワードを設定するか VNC サーバを停止し、管理ゾーンからの接続のみ許可してください。",
 	  CL_AUTH, RISK("vnc-no-auth", "VNC offers the 'None' security type") },
-	{ "SNMP_PUBLIC", SEV_HIGH,
+	{ "SNMP_PUBLIC", SEV_MEDIUM,
 	  "SNMP answers to the default community 'public'",
 	  "SNMP が既定のコミュニティ名 'public' に応答する",
 	  "Change the SNMP community or move to SNMPv3 with authentication; restrict SNMP to the monitoring servers.",
@@ -328,6 +377,12 @@ const struct rule rules[] = {
 	  "Disable FTP or replace it with SFTP/FTPS; if a device needs FTP, restrict it to the hosts that use it.",
 	  "FTP を停止するか SFTP/FTPS に置き換えてください。機器が FTP を必要とする場合は利用するホストからの接続のみ許可してください。",
 	  CL_SVC, NAMED("ftp", 21) },
+	{ "FTP_ANONYMOUS", SEV_HIGH,
+	  "FTP accepts anonymous logins",
+	  "FTP が匿名ログインを受け付ける",
+	  "Disable anonymous FTP; if a device needs FTP for image or log transfer, require an account and restrict it to the hosts that use it.",
+	  "匿名 FTP を無効にしてください。画像やログの転送に FTP が必要な機器では、アカウントを必須にし、利用するホストからの接続のみ許可してください。",
+	  CL_AUTH, RISK("ftp-anonymous", "FTP accepts USER anonymous (read-only check: nothing was listed)") },
 	{ "POLICY_DENIED_SERVICE", SEV_HIGH,
 	  "Service the policy forbids is reachable",
 	  "ポリシーで禁止されたサービスに到達可能",
@@ -376,6 +431,12 @@ const struct rule rules[] = {
 	  "Restrict the firewall to the sources in the policy's service rules, or add a rule if this access is intended.",
 	  "ファイアウォールの接続元をポリシーのサービスルールに記載された送信元に限定するか、意図した接続であればルールを追加してください。",
 	  CL_SRC, .match = rule_inbound_not_allowed },
+	{ "BLOCKED_ATTEMPT", SEV_INFO,
+	  "Connection attempts across the perimeter that were never answered",
+	  "外部との境界で応答のなかった接続試行",
+	  "Nothing to fix when the source is not allowed: this is evidence that the block works. When the policy allows the source, check the firewall and the service.",
+	  "許可されていない接続元であれば対応は不要です (遮断が機能している証拠)。ポリシーで許可された接続元であれば、ファイアウォールとサービスを確認してください。",
+	  CL_SRC, .match = rule_blocked_attempt },
 	{ "FENCE_SOURCE_NOT_ENFORCED", SEV_CRITICAL,
 	  "Firewall lets sources the policy does not allow reach a protected service",
 	  "ファイアウォールが許可外の接続元から保護対象サービスへの到達を許している",

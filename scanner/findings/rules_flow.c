@@ -6,13 +6,43 @@
  * src is outside and dst inside, outbound the other way round.  Flows
  * between two inside addresses are not about the perimeter and are left to
  * other rules.
+ *
+ * A flow that never got through (an "attempt": SYNs without a SYN-ACK, or
+ * nothing back at all) is not a connection: the rules about traffic that
+ * crossed skip it, and BLOCKED_ATTEMPT reports it as evidence that a
+ * block works (or, from an allowed source, that an allowed path is broken).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules_priv.h"
 
 #define EACH_FLOW(c, i, f) \
 	json_array_foreach(json_object_get((c)->root, "flows"), i, f)
+
+/*
+ * A host using the exit that sits in a clinical or closed zone (the first
+ * one), or NULL: an undeclared way out from a clinical device is critical,
+ * from an office PC high.
+ */
+static const char *
+exit_clinical_host(const struct fctx *c, const json_t *e)
+{
+	json_t *h;
+	size_t i;
+
+	json_array_foreach(json_object_get(e, "hosts"), i, h) {
+		struct addr a;
+		const struct zone *z;
+
+		if (!json_is_string(h) || addr_parse(json_string_value(h), &a) < 0 || !c->p)
+			continue;
+		z = policy_zone_of(c->p, &a);
+		if (z && (z->role == ZONE_CLINICAL || z->closed))
+			return json_string_value(h);
+	}
+	return NULL;
+}
 
 void
 rule_undeclared_exit(const struct rule *self, struct fctx *c)
@@ -25,6 +55,7 @@ rule_undeclared_exit(const struct rule *self, struct fctx *c)
 		const char *gw = rj_str(e, "gateway"), *mac = rj_str(e, "mac");
 		struct addr a;
 		char buf[ADDR_STRLEN];
+		const char *clin;
 
 		if (!d || !json_is_null(d))
 			continue;
@@ -34,10 +65,13 @@ rule_undeclared_exit(const struct rule *self, struct fctx *c)
 			gw = json_string_value(json_array_get(json_object_get(e, "addrs"), 0));
 		if (*gw && addr_parse(gw, &a) == 0)
 			gw = addr_fmt(&a, buf);
-		finding_emit(c, self, *gw ? gw : NULL, "", 0, *gw ? finding_zone_of(c, gw) : "",
-			     mac, "traffic leaves through gateway %s%s%s that no 'exits:' "
-			     "entry declares", *gw ? gw : "(unknown address)",
-			     *mac ? " MAC " : "", mac);
+		clin = exit_clinical_host(c, e);
+		finding_emit_sev(c, self, clin ? SEV_CRITICAL : self->sev, *gw ? gw : NULL, "",
+				 0, *gw ? finding_zone_of(c, gw) : "", mac,
+				 "traffic leaves through gateway %s%s%s that no 'exits:' "
+				 "entry declares%s%s%s", *gw ? gw : "(unknown address)",
+				 *mac ? " MAC " : "", mac, clin ? "; clinical device " : "",
+				 clin ? clin : "", clin ? " uses it" : "");
 	}
 }
 
@@ -85,7 +119,7 @@ rule_closed_zone_egress(const struct rule *self, struct fctx *c)
 	size_t i;
 
 	EACH_FLOW(c, i, f) {
-		if (!perimeter_flow(c, f, &x) || !x.z->closed)
+		if (!perimeter_flow(c, f, &x) || !x.z->closed || x.r.attempt)
 			continue;
 		finding_emit(c, self, x.in, x.r.proto, x.r.dport, x.z->name, x.out,
 			     "%s in closed zone %s %s %s (%s port %lld)", x.in, x.z->name,
@@ -136,6 +170,8 @@ geo_flows(const struct rule *self, struct fctx *c, json_t *seen)
 		    !g.country[0])
 			continue;	/* unknown country: no claim either way */
 		json_object_set_new(seen, x.out, json_true());
+		if (x.r.attempt)
+			continue;	/* blocked: BLOCKED_ATTEMPT reports it */
 		gr = geo_refuses(c->p, x.z->name, x.outbound ? GEO_OUTBOUND : GEO_INBOUND,
 				 g.country);
 		if (!gr)
@@ -213,7 +249,7 @@ rule_inbound_not_allowed(const struct rule *self, struct fctx *c)
 		const struct rflow *r = &x.r;
 		const struct zone *zsrc;
 
-		if (!perimeter_flow(c, f, &x) || x.outbound || !r->dport ||
+		if (!perimeter_flow(c, f, &x) || x.outbound || !r->dport || r->attempt ||
 		    (strcmp(r->proto, "tcp") && strcmp(r->proto, "udp")))
 			continue;
 		zsrc = policy_zone_of(c->p, &r->src);
@@ -224,4 +260,95 @@ rule_inbound_not_allowed(const struct rule *self, struct fctx *c)
 			     "%s connected to %s %s/%lld in zone %s; no service rule allows "
 			     "that source", x.out, x.in, r->proto, r->dport, x.z->name);
 	}
+}
+
+/* Attempts grouped by inside address, protocol, port and direction. */
+struct attempt_group {
+	char in[ADDR_STRLEN], out[3][ADDR_STRLEN];
+	const struct zone *z;
+	char proto[8];
+	long long port, n, allowed;
+	int outbound;
+};
+
+static void
+attempt_emit(const struct rule *self, struct fctx *c, const struct attempt_group *g)
+{
+	char who[3 * (ADDR_STRLEN + 2) + 8] = "";
+	size_t o = 0;
+
+	for (int k = 0; k < 3 && g->out[k][0]; k++) {
+		int w = snprintf(who + o, sizeof(who) - o, "%s%s", k ? ", " : "", g->out[k]);
+
+		if (w > 0 && (size_t)w < sizeof(who) - o)
+			o += (size_t)w;
+	}
+	finding_emit(c, self, g->in, g->proto, g->port, g->z->name,
+		     g->outbound ? "out" : "in", "%lld %s flow%s %s %s %s/%lld (%s%s) "
+		     "never got an answer: %s", g->n, g->outbound ? "outbound" : "inbound",
+		     g->n == 1 ? "" : "s", g->outbound ? "from" : "to", g->in, g->proto,
+		     g->port, g->outbound ? "to " : "from ", who,
+		     g->allowed ? "a source the policy allows was not answered; check "
+		     "that the allowed path works" : !strcmp(g->proto, "tcp") ?
+		     "no SYN-ACK came back, the block works" :
+		     "no reply came back (blocked, or nothing answers)");
+}
+
+void
+rule_blocked_attempt(const struct rule *self, struct fctx *c)
+{
+	struct attempt_group *g = NULL;
+	size_t ng = 0, cap = 0;
+	struct xflow x;
+	json_t *f;
+	size_t i;
+
+	EACH_FLOW(c, i, f) {
+		struct attempt_group *e = NULL;
+		const struct zone *zsrc;
+
+		if (!perimeter_flow(c, f, &x) || !x.r.attempt)
+			continue;
+		for (size_t k = 0; k < ng && !e; k++)
+			if (!strcmp(g[k].in, x.in) && !strcmp(g[k].proto, x.r.proto) &&
+			    g[k].port == x.r.dport && g[k].outbound == x.outbound)
+				e = &g[k];
+		if (!e) {
+			if (ng == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct attempt_group *ngp = realloc(g, nc * sizeof(*g));
+
+				if (!ngp) {
+					c->oom = 1;
+					break;
+				}
+				g = ngp;
+				cap = nc;
+			}
+			e = &g[ng++];
+			memset(e, 0, sizeof(*e));
+			memcpy(e->in, x.in, sizeof(e->in));
+			memcpy(e->proto, x.r.proto, sizeof(e->proto));
+			e->port = x.r.dport;
+			e->z = x.z;
+			e->outbound = x.outbound;
+		}
+		e->n++;
+		for (int k = 0; k < 3; k++) {
+			if (!strcmp(e->out[k], x.out))
+				break;
+			if (!e->out[k][0]) {
+				memcpy(e->out[k], x.out, sizeof(e->out[k]));
+				break;
+			}
+		}
+		zsrc = policy_zone_of(c->p, &x.r.src);
+		if (!x.outbound && x.r.dport &&
+		    rp_allowed(c->p, x.z->name, x.r.proto, x.r.dport, NULL, &x.r.src,
+			       zsrc ? zsrc->name : "", 1))
+			e->allowed = 1;
+	}
+	for (size_t k = 0; k < ng; k++)
+		attempt_emit(self, c, &g[k]);
+	free(g);
 }

@@ -25,6 +25,7 @@ struct rflow {
 	char src_s[ADDR_STRLEN], dst_s[ADDR_STRLEN];
 	char proto[8];
 	long long dport;
+	int attempt;		/* never answered: a blocked attempt, not a connection */
 };
 int rj_flow(const json_t *f, struct rflow *out);
 
@@ -49,5 +50,9 @@ void rule_closed_zone_egress(const struct rule *self, struct fctx *c);
 void rule_geo_not_allowed(const struct rule *self, struct fctx *c);
 void rule_inbound_not_allowed(const struct rule *self, struct fctx *c);
 void rule_undeclared_exit(const struct rule *self, struct fctx *c);
+void rule_blocked_attempt(const struct rule *self, struct fctx *c);
+void rule_source_not_allowed(const struct rule *self, struct fctx *c);
+void rule_country_not_allowed(const struct rule *self, struct fctx *c);
+void rule_allowed_path_unreachable(const struct rule *self, struct fctx *c);
 
 #endif

@@ -68,6 +68,24 @@ rj_first(const json_t *o, const char *const *keys)
 	return "";
 }
 
+/*
+ * A flow that never got through: "attempt": true as heiiki capture writes
+ * it, or (older documents, other producers) a TCP state that says the
+ * responder never answered the SYN, or no packet back at all.
+ */
+static int
+rj_flow_attempt(const json_t *f)
+{
+	const char *st = rj_str(f, "state");
+	json_t *a = json_object_get(f, "attempt");
+
+	if (json_is_boolean(a))
+		return json_is_true(a);
+	if (!strcmp(st, "syn_sent") || !strcmp(st, "rejected"))
+		return 1;
+	return rj_int(f, "packets_out") > 0 && rj_int(f, "packets_in") == 0;
+}
+
 int
 rj_flow(const json_t *f, struct rflow *out)
 {
@@ -93,6 +111,7 @@ rj_flow(const json_t *f, struct rflow *out)
 	if (dp < 0)
 		dp = rj_int(f, "server_port");
 	out->dport = dp < 0 ? 0 : dp;
+	out->attempt = rj_flow_attempt(f);
 	return 1;
 }
 

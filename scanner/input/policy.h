@@ -137,8 +137,10 @@ struct policy {
 	size_t nexits;
 	struct vendor *vendors;
 	size_t nvendors;
-	char geoip_db[256];		/* optional database paths */
-	char asn_db[256];
+	char geoip_db[256];		/* optional database paths; a relative path */
+	char asn_db[256];		/* is resolved against the policy's folder */
+	char geoip_db_at[300];		/* "file:line:column" of each, for errors */
+	char asn_db_at[300];
 };
 
 /*
@@ -147,6 +149,13 @@ struct policy {
  * is safe to policy_free().
  */
 int policy_load(const char *path, struct policy *p, char *err, size_t errlen);
+/*
+ * Every file the policy names (geoip_db, asn_db) must exist and be
+ * readable: 0, or -1 with err = "file:line:column: geoip_db: PATH: why".
+ * Commands call it before they use the files, so a named database that is
+ * missing is an error and never silently replaced by the default one.
+ */
+int policy_check_paths(const struct policy *p, char *err, size_t errlen);
 int policy_load_buf(const char *name, const char *buf, size_t len,
 		    struct policy *p, char *err, size_t errlen);
 void policy_free(struct policy *p);

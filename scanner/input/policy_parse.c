@@ -9,9 +9,12 @@
  * sized from the YAML list length up front and counted up as items are
  * filled, so policy_free() can release a half-read policy.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "policy_priv.h"
 
@@ -519,17 +522,77 @@ parse_vendors(struct pctx *pc, yaml_node_t *seq)
 	return 0;
 }
 
+/*
+ * A path named in the policy: relative paths are taken from the policy
+ * file's folder (never the working directory, which differs between a
+ * night job and an operator's shell), and the place it was written is kept
+ * for policy_check_paths()'s messages.
+ */
+static int
+parse_path(struct pctx *pc, yaml_node_t *n, const char *what, char *out, size_t len,
+	   char *at, size_t atlen)
+{
+	char raw[256];
+	const char *slash;
+	int w;
+
+	if (pc_str(pc, n, what, raw, sizeof(raw)) < 0)
+		return -1;
+	snprintf(at, atlen, "%s:%zu:%zu", pc->name, n->start_mark.line + 1,
+		 n->start_mark.column + 1);
+	slash = strrchr(pc->name, '/');
+	if (raw[0] == '/' || raw[0] == '\0' || !slash)
+		w = snprintf(out, len, "%s", raw);
+	else
+		w = snprintf(out, len, "%.*s/%s", (int)(slash - pc->name), pc->name, raw);
+	if (w < 0 || (size_t)w >= len)
+		return pc_error(pc, n->start_mark, "%s: path too long once joined to the "
+				"policy's folder (max %zu bytes)", what, len - 1);
+	return 0;
+}
+
 static int
 parse_paths(struct pctx *pc)
 {
 	struct policy *p = pc->p;
 
-	if (pc->top[TK_GEOIP_DB] && pc_str(pc, pc->top[TK_GEOIP_DB], "geoip_db",
-					    p->geoip_db, sizeof(p->geoip_db)) < 0)
+	if (pc->top[TK_GEOIP_DB] &&
+	    parse_path(pc, pc->top[TK_GEOIP_DB], "geoip_db", p->geoip_db,
+		       sizeof(p->geoip_db), p->geoip_db_at, sizeof(p->geoip_db_at)) < 0)
 		return -1;
-	if (pc->top[TK_ASN_DB] && pc_str(pc, pc->top[TK_ASN_DB], "asn_db",
-					  p->asn_db, sizeof(p->asn_db)) < 0)
+	if (pc->top[TK_ASN_DB] &&
+	    parse_path(pc, pc->top[TK_ASN_DB], "asn_db", p->asn_db, sizeof(p->asn_db),
+		       p->asn_db_at, sizeof(p->asn_db_at)) < 0)
 		return -1;
+	return 0;
+}
+
+int
+policy_check_paths(const struct policy *p, char *err, size_t errlen)
+{
+	const struct {
+		const char *what, *path, *at;
+	} f[] = {
+		{ "geoip_db", p->geoip_db, p->geoip_db_at },
+		{ "asn_db", p->asn_db, p->asn_db_at },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		struct stat st;
+
+		if (!f[i].path[0])
+			continue;
+		if (stat(f[i].path, &st) < 0 || access(f[i].path, R_OK) < 0) {
+			snprintf(err, errlen, "%s: %s: %s: %s", f[i].at[0] ? f[i].at : p->path,
+				 f[i].what, f[i].path, strerror(errno));
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "%s: %s: %s: not a regular file",
+				 f[i].at[0] ? f[i].at : p->path, f[i].what, f[i].path);
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -152,13 +152,83 @@ out_oom:
 	return -1;
 }
 
+/*
+ * Where a run stood, as one comparable text: run.vantage as a zone name,
+ * or its zone, role, vendor, country and source address(es).  "" when the
+ * run does not say.
+ */
+static void
+vantage_text(const json_t *run, char *buf, size_t len)
+{
+	const json_t *v = json_object_get(run, "vantage");
+	static const char *const keys[] = { "zone", "role", "vendor", "country", "addr",
+					    "iface", NULL };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (json_is_string(v)) {
+		snprintf(buf, len, "zone=%s", json_string_value(v));
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	for (const char *const *k = keys; *k && o < len; k++) {
+		const char *val = report_str(v, *k);
+		int w;
+
+		if (!*val && !strcmp(*k, "addr"))	/* a capture: its addresses */
+			val = json_string_value(json_array_get(json_object_get(v, "addrs"), 0));
+		if (!val || !*val)
+			continue;
+		w = snprintf(buf + o, len - o, "%s%s=%s", o ? " " : "", *k, val);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
 static json_t *
 run_summary(const struct report *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", report_str(r->run, "kind"),
+	char v[512];
+
+	vantage_text(r->run, v, sizeof(v));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind", report_str(r->run, "kind"),
 			 "site", report_site(r), "start", report_str(r->run, "start"),
 			 "end", report_str(r->run, "end"), "status",
-			 report_str(r->run, "status"));
+			 report_str(r->run, "status"), "vantage", v);
+}
+
+/*
+ * Runs from different vantages see different services by design: what the
+ * old run reached and the new one does not (and the reverse) says where
+ * each stood, not that the network changed.  Those lists move to
+ * "vantage_only_old" / "vantage_only_new" (hosts and services) and the
+ * diff says "vantages_differ": true.  Findings are still compared: their
+ * keys carry the vantage where a rule depends on it.
+ */
+static int
+vantage_split(json_t *d)
+{
+	static const char *const moved[][2] = {
+		{ "closed_services", "not_reached_from_new_vantage" },
+		{ "gone_hosts", "hosts_not_seen_from_new_vantage" },
+		{ "new_services", "reached_only_from_new_vantage" },
+		{ "new_hosts", "hosts_seen_only_from_new_vantage" },
+	};
+	const char *a = report_str(json_object_get(d, "old"), "vantage");
+	const char *b = report_str(json_object_get(d, "new"), "vantage");
+	int rc = 0;
+
+	if (!*a || !*b || !strcmp(a, b))
+		return json_object_set_new(d, "vantages_differ", json_false());
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		json_t *l = json_object_get(d, moved[i][0]);
+
+		rc |= json_object_set(d, moved[i][1], l ? l : json_array());
+		rc |= json_object_set_new(d, moved[i][0], json_array());
+	}
+	return rc | json_object_set_new(d, "vantages_differ", json_true());
 }
 
 json_t *
@@ -188,6 +258,8 @@ diff_results(json_t *old_root, json_t *new_root, char *err, size_t errlen)
 	rc |= only_in(d, "gone_exits", o.exits, n.exits, id_exit);
 	rc |= only_in(d, "new_peers", n.peers, o.peers, id_addr);
 	rc |= only_in(d, "gone_peers", o.peers, n.peers, id_addr);
+	if (rc == 0)
+		rc |= vantage_split(d);
 	if (rc == 0)
 		goto out_new;
 out_oom:
@@ -334,11 +406,57 @@ run_line(FILE *f, const json_t *run, enum msg label, enum report_lang lang)
 	fputs(")\n", f);
 }
 
+/* The reachability lists of two different vantages (vantage_split). */
+static const struct {
+	const char *name, *en, *ja;
+	char sign;
+} vlists[] = {
+	{ "not_reached_from_new_vantage", "Reached from the old vantage only",
+	  "前回の観測点からのみ到達", '<' },
+	{ "reached_only_from_new_vantage", "Reached from the new vantage only",
+	  "今回の観測点からのみ到達", '>' },
+	{ "hosts_not_seen_from_new_vantage", "Hosts seen from the old vantage only",
+	  "前回の観測点からのみ見えたホスト", '<' },
+	{ "hosts_seen_only_from_new_vantage", "Hosts seen from the new vantage only",
+	  "今回の観測点からのみ見えたホスト", '>' },
+};
+
+static void
+vantage_write_text(FILE *f, const json_t *diff, enum report_lang lang)
+{
+	const char *a = report_str(json_object_get(diff, "old"), "vantage");
+	const char *b = report_str(json_object_get(diff, "new"), "vantage");
+
+	fputs(lang == LANG_JA ? "観測点が異なります (前回: " : "Vantages differ (old: ", f);
+	text(f, a);
+	fputs(lang == LANG_JA ? "、今回: " : "; new: ", f);
+	text(f, b);
+	fputs(lang == LANG_JA ? ")。到達性の違いはネットワークの変化ではなく観測点の違いです。\n" :
+	      "): differences in reachability below are where each run stood, not "
+	      "changes of the network.\n", f);
+	for (size_t i = 0; i < sizeof(vlists) / sizeof(vlists[0]); i++) {
+		json_t *list = json_object_get(diff, vlists[i].name), *o;
+		size_t j;
+
+		if (!json_array_size(list))
+			continue;
+		fprintf(f, "\n%s (%zu):\n", lang == LANG_JA ? vlists[i].ja : vlists[i].en,
+			json_array_size(list));
+		json_array_foreach(list, j, o) {
+			fprintf(f, "  %c ", vlists[i].sign);
+			item_line(f, strstr(vlists[i].name, "hosts") ? "hosts" : "services", o,
+				  lang);
+		}
+	}
+}
+
 void
 diff_write_text(FILE *f, const json_t *diff, enum report_lang lang)
 {
 	run_line(f, json_object_get(diff, "old"), MSG_D_OLD, lang);
 	run_line(f, json_object_get(diff, "new"), MSG_D_NEW, lang);
+	if (json_is_true(json_object_get(diff, "vantages_differ")))
+		vantage_write_text(f, diff, lang);
 	if (strcmp(report_str(json_object_get(diff, "new"), "status"), "complete")) {
 		fputs(i18n(lang, MSG_D_NEW_PARTIAL), f);
 		fputc('\n', f);

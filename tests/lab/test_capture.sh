@@ -16,7 +16,10 @@
 # connects in to h2's RDP port.  The test then checks: three exits with
 # the right MACs, gw/vpn declared and lte "declared": null, each host
 # attributed to the exit it really used, peer names taken from the DNS
-# answers, and the inbound RDP flagged as remote access.
+# answers, and the inbound RDP flagged as remote access.  The capture is
+# judged by the policy (findings in the live document, run.vantage), and a
+# second capture on two spans at once (the bridge and the gateway's port)
+# gives the same exits and peers with the doubled frames counted once.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -134,7 +137,13 @@ out=$LAB_DIR/capture.json
 lab_bg lan "$HEIIKI" capture -i br0 --duration 12 --policy "$LAB_DIR/policy.yaml" \
 	--no-geoip -o "$out"
 cap_pid=${LAB_PIDS[-1]}
-sleep 2
+# the same segment from two spans at once: the bridge and gw's port (p4),
+# which sees every frame to and from the gateway a second time
+out2=$LAB_DIR/capture2.json
+lab_bg lan "$HEIIKI" capture -i br0 -i p4 --duration 12 --policy "$LAB_DIR/policy.yaml" \
+	--no-geoip -o "$out2"
+cap2_pid=${LAB_PIDS[-1]}
+sleep 3		# both captures open their handles first (slower on a loaded machine)
 
 ok=1
 run() { lab_exec "$@" >/dev/null || { echo "client failed: $*"; ok=0; }; }
@@ -149,10 +158,14 @@ wait "$cap_pid"
 rc=$?
 [ $rc = 0 ] || { echo "heiiki capture exited $rc"; exit 1; }
 [ -s "$out" ] || { echo "no results document"; exit 1; }
+wait "$cap2_pid"
+rc=$?
+[ $rc = 0 ] || { echo "heiiki capture (two spans) exited $rc"; exit 1; }
 
-python3 - "$out" <<'PY'
+python3 - "$out" "$out2" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
+doc2 = json.load(open(sys.argv[2]))
 fail = []
 def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
@@ -185,5 +198,22 @@ check(any(f["direction"] == "inbound" and f["src"] == "198.51.100.10" for f in r
 hosts = {h["addr"]: h for h in doc["hosts"]}
 check(hosts.get("198.18.32.10", {}).get("zone") == "office", "hosts carry their zone")
 check(doc["run"]["counters"].get("pcap_dropped", -1) == 0, "no kernel drops reported")
+# capture --policy judges the live document (the same rules as check)
+rules = sorted(f["rule"] for f in doc.get("findings", []))
+check(any(f["rule"] == "UNDECLARED_EXIT" and "02:00:5e:00:32:03" in f["key"]
+          for f in doc.get("findings", [])), "live capture writes findings (%s)" % rules)
+v = doc["run"].get("vantage", {})
+check(v.get("iface") == "br0" and v.get("role") == "capture", "live capture records its vantage (%s)" % v)
+# two spans: every frame to or from the gateway seen twice, counted once
+def shape(d):
+    ex = sorted((e.get("mac"), e["flows"], e["peers_count"], e["hosts_count"])
+                for e in d["exits"])
+    pe = sorted((p["addr"], p["flows"]) for p in d["peers"])
+    return ex, pe
+check(doc2["run"]["counters"].get("duplicates", 0) > 0,
+      "two spans: duplicates recognised (%d)" % doc2["run"]["counters"].get("duplicates", 0))
+check(shape(doc2) == shape(doc), "two spans give the same exits and peers as one (%s vs %s)"
+      % (shape(doc2), shape(doc)))
+check(doc2["run"]["vantage"].get("ifaces") == ["br0", "p4"], "both interfaces recorded")
 sys.exit(1 if fail else 0)
 PY

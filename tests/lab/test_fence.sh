@@ -12,6 +12,13 @@
 # its SYN-ACK (proof that replies come back to the sensor at all).  Run
 # twice: replies routed back to the sensor, then replies delivered on the
 # sensor's segment because fence answers ARP for the spoofed sources.
+#
+# UDP: the VPN host also answers IKE on udp/500 and udp/4500 (socat echoes
+# a reply).  The policy allows IKE only from the vendor and only from JP;
+# the firewall enforces that on 500 but lets anyone through on 4500 - fence
+# must confirm the UDP holes (FENCE_SOURCE_NOT_ENFORCED and
+# FENCE_GEO_NOT_ENFORCED on udp/4500) with the protocol's own IKE message,
+# and the vendor's IKE on 500 must get its answer.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -47,6 +54,8 @@ table inet fence {
 		ip daddr 198.18.10.5 tcp dport 3389 ip saddr 198.51.100.10 accept
 		ip daddr 198.18.11.6 tcp dport 443 ip saddr @geo_block drop
 		ip daddr 198.18.11.6 tcp dport 443 accept
+		ip daddr 198.18.11.6 udp dport 500 ip saddr 198.51.100.10 accept
+		ip daddr 198.18.11.6 udp dport 4500 accept
 	}
 }
 NFT
@@ -55,6 +64,9 @@ lab_listen srv 3389
 lab_listen vpn 443
 lab_wait_port srv 3389
 lab_wait_port vpn 443
+for p in 500 4500; do
+	lab_bg vpn socat UDP4-RECVFROM:$p,reuseaddr,fork SYSTEM:'echo ike-reply'
+done
 
 cat >"$LAB_DIR/policy.yaml" <<'YAML'
 version: 1
@@ -82,6 +94,11 @@ services:
     service: tcp/443
     zones: [dmz]
     from: [any]
+  - name: vpn-ike
+    service: ike
+    zones: [dmz]
+    from: [198.51.100.10]
+    vendor: acme
 geo:
   - zone: dmz
     direction: inbound
@@ -105,7 +122,8 @@ run_fence() {
 	python3 - "$LAB_DIR/$name.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-svc = {(s["addr"], s["port"]): s for s in d["services"]}
+svc = {(s["addr"], s["port"]): s for s in d["services"] if s["proto"] == "tcp"}
+udp = {(s["addr"], s["port"]): s for s in d["services"] if s["proto"] == "udp"}
 fail = []
 rdp = svc[("198.18.10.5", 3389)]["fence"]
 vpn = svc[("198.18.11.6", 443)]["fence"]
@@ -117,8 +135,18 @@ if vpn["geo"]["through"] != ["198.51.100.128"]:
     fail.append("VPN geo hole not found exactly: %r" % vpn["geo"])
 if "203.0.113.192" not in vpn["geo"]["sources"]:
     fail.append("no CN source tried: %r" % vpn["geo"])
-got = sorted((f["rule"], f["addr"], f["port"]) for f in d["findings"])
-if got != [("FENCE_GEO_NOT_ENFORCED", "198.18.11.6", 443)]:
+ike, nat = udp[("198.18.11.6", 500)]["fence"], udp[("198.18.11.6", 4500)]["fence"]
+if ike["allowed"]["through"] != ["198.51.100.10"]:
+    fail.append("vendor IKE on udp/500 not answered: %r" % ike["allowed"])
+if ike["not_allowed"]["open"] != 0 or ike["geo"]["open"] != 0 or ike["not_allowed"]["sent"] < 1:
+    fail.append("udp/500 is enforced, yet: %r" % ike)
+if nat["not_allowed"]["open"] < 1 or "203.0.113.192" not in nat["geo"]["through"]:
+    fail.append("udp/4500 hole not confirmed: %r" % nat)
+got = sorted((f["rule"], f["addr"], f["proto"], f["port"]) for f in d["findings"])
+want = [("FENCE_GEO_NOT_ENFORCED", "198.18.11.6", "tcp", 443),
+        ("FENCE_GEO_NOT_ENFORCED", "198.18.11.6", "udp", 4500),
+        ("FENCE_SOURCE_NOT_ENFORCED", "198.18.11.6", "udp", 4500)]
+if got != sorted(want):
     fail.append("findings %r" % got)
 for f in fail:
     print("FAIL:", f)
@@ -144,4 +172,4 @@ lab_exec sensor ip addr add 198.51.100.2/24 dev out0
 lab_route fw 203.0.113.128/25 203.0.113.2
 run_fence arp --answer-arp
 
-echo "PASS: fence found exactly the US hole of the VPN geo block (routed and ARP-answered)"
+echo "PASS: fence found exactly the US hole of the VPN geo block and the udp/4500 holes (routed and ARP-answered)"

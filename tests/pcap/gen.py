@@ -346,10 +346,120 @@ def gen_trunc(d):
     p.close()
 
 
+def gen_spans(d):
+    """One night seen from three spans (core switch, vendor link, firewall
+    outside), written as three per-span files and as one merged file (all
+    frames ordered by time, earlier file first on a tie, as mergecap
+    does).  The core and the firewall-outside spans both see the same
+    HTTPS session frame for frame (duplicates 20 us apart) - counted once.
+    Blocked attempts: 203.0.113.11 sends 3 SYNs (1 s apart) to
+    198.18.10.40:3389 and gets nothing back; the allowed vendor source
+    203.0.113.10 completes a session to the same port."""
+    FWI = mac("02:00:00:00:00:11")   # firewall, inside leg
+    FWO = mac("02:00:00:00:00:12")   # firewall, outside leg
+    SRV = mac("02:00:00:00:01:40")   # RDP server 198.18.10.40
+    frames = {"core": [], "vendor": [], "outside": []}
+    t = [0]
+
+    class Span:
+        def __init__(self, name):
+            self.name = name
+
+        def add(self, frame, step=10000):
+            t[0] += step
+            frames[self.name].append((t[0], frame))
+
+    core, vendor, outside = Span("core"), Span("vendor"), Span("outside")
+
+    class Both:
+        """The same frame on the core and the outside span."""
+        def add(self, frame, step=10000):
+            t[0] += step
+            frames["core"].append((t[0], frame))
+            frames["outside"].append((t[0] + 20, frame))
+
+    core.add(eth(H1, FWI, 0x0806, arp_reply(FWI, "198.18.32.1", H1,
+                                            "198.18.32.10")))
+    vendor.add(eth(SRV, VPN, 0x0806, arp_reply(VPN, "198.18.10.2", SRV,
+                                               "198.18.10.40")))
+    # the hospital resolver answers a name of an internal server
+    wc = v4_eth(H1, FWI)
+    q = dns_response("pacs.hospital.example", [(12, 1, ip4("198.18.10.40"))])
+    core.add(wc("198.18.32.10", "198.18.10.53", udp(43100, 53, q[:12] + q[12:39]),
+                True, 17))
+    core.add(wc("198.18.10.53", "198.18.32.10", udp(53, 43100, q), False, 17))
+    tcp_session(Both(), v4_eth(H1, FWI), "198.18.32.10", "203.0.113.80",
+                43000, 443, client_hello("updates.example.com"))
+    # blocked: three SYNs from a source no rule allows, never answered
+    for k in range(3):
+        outside.add(eth(FWO, mac("02:00:00:00:00:99"), 0x0800,
+                        ipv4("203.0.113.11", "198.18.10.40", 6,
+                             tcp(51000, 3389, "S"), ident=100 + k)),
+                    step=1000000 * (k + 1))
+    # allowed: the vendor's source through the vendor router
+    tcp_session(vendor, v4_eth(VPN, SRV), "203.0.113.10", "198.18.10.40",
+                51001, 3389, b"\x03\x00\x00\x13" + bytes(15))
+    # a long pause, then more traffic on the core span: an earlier file
+    # must not make later files' flows look idle
+    tcp_session(core, v4_eth(H1, FWI), "198.18.32.11", "203.0.113.81",
+                43001, 443, client_hello("mail.example.com"))
+    t[0] += 400 * 1000000
+    tcp_session(core, v4_eth(H1, FWI), "198.18.32.11", "203.0.113.81",
+                43001, 443)
+    tcp_session(vendor, v4_eth(VPN, SRV), "203.0.113.10", "198.18.10.40",
+                51002, 3389)
+    for name in frames:
+        p = Pcap(os.path.join(d, "spans-%s.pcap" % name), 1)
+        for ts, fr in frames[name]:
+            p.t = ts
+            p.add(fr, step=0)
+        p.close()
+    merged = sorted(((ts, i, fr) for i, n in enumerate(("core", "vendor", "outside"))
+                     for ts, fr in frames[n]), key=lambda x: (x[0], x[1]))
+    p = Pcap(os.path.join(d, "spans-merged.pcap"), 1)
+    for ts, _, fr in merged:
+        p.t = ts
+        p.add(fr, step=0)
+    p.close()
+    with open(os.path.join(d, "spans.yaml"), "w") as f:
+        f.write("""version: 1
+site: "tests/pcap spans"
+zones:
+  - name: servers
+    role: server
+    nets: [198.18.10.0/24]
+  - name: office
+    role: office
+    nets: [198.18.32.0/20]
+  - name: internet
+    role: external
+    nets: [0.0.0.0/0, "::/0"]
+vendors:
+  - name: acme
+    sources: [203.0.113.10/32]
+services:
+  - name: rdp-acme
+    service: rdp
+    zones: [servers]
+    from: [203.0.113.10]
+    vendor: acme
+exits:
+  - name: main-gateway
+    gateway: 198.18.32.1
+    purpose: official internet uplink (firewall)
+  - name: acme-vpn
+    mac: "02:00:00:00:00:02"
+    purpose: vendor VPN router
+  - name: isp-router
+    mac: "02:00:00:00:00:99"
+    purpose: ISP router beyond the firewall (outside span)
+""")
+
+
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__)
     for g in (gen_vlan, gen_sll, gen_raw, gen_ipv6_ext, gen_frag, gen_dns_tls,
-              gen_exits, gen_trunc):
+              gen_exits, gen_trunc, gen_spans):
         g(d)
 
 

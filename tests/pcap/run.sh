@@ -7,8 +7,10 @@
 #   HEIIKI=./heiiki bash tests/pcap/run.sh --update   # rewrite the .out files
 #
 # TESTLIST lines: name pcap expected.out flags ("-" = no flags); flags are
-# extra capture options, with paths relative to tests/pcap/.  Exit 0 when
-# every entry matches, 1 otherwise (the diff is printed).
+# extra capture options (more files too), with paths relative to
+# tests/pcap/.  SAMELIST lines name two ways to feed the same packets
+# (merged file, per-span files, another order) that must give the same
+# summary.  Exit 0 when every entry matches, 1 otherwise (the diff is printed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 HEIIKI=${HEIIKI:-$here/../../heiiki}
@@ -43,5 +45,24 @@ while read -r name pcap expected flags; do
 	fi
 done <TESTLIST
 [ $update = 1 ] && { echo "updated expected outputs"; exit 0; }
+# SAMELIST: the same packets fed two ways (one merged file, per-span files,
+# another order) must give the same summary apart from the file count.
+while IFS='|' read -r name a b flags; do
+	case "$name" in ''|'#'*) continue ;; esac
+	name=$(echo $name)
+	# shellcheck disable=SC2086
+	"$HEIIKI" capture $a --summary --no-geoip $flags 2>"$tmp/$name.a.err" |
+		grep -v '^counter files ' >"$tmp/$name.a"
+	# shellcheck disable=SC2086
+	"$HEIIKI" capture $b --summary --no-geoip $flags 2>"$tmp/$name.b.err" |
+		grep -v '^counter files ' >"$tmp/$name.b"
+	if [ -s "$tmp/$name.a" ] && diff -u "$tmp/$name.a" "$tmp/$name.b" >"$tmp/$name.diff"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name (same summary expected from: $a / $b)"
+		cat "$tmp/$name.diff" "$tmp/$name.a.err" "$tmp/$name.b.err"
+	fi
+done <SAMELIST
 echo "pcap tests: $pass passed, $fail failed"
 [ $fail = 0 ]

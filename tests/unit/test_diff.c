@@ -272,3 +272,45 @@ Test(diff, product_or_version_change_is_listed)
 	json_decref(a);
 	json_decref(b);
 }
+
+/* Runs from two vantages: what only one of them reaches is not a change. */
+Test(diff, different_vantages_say_so_instead_of_closed_services)
+{
+	json_t *a = df_doc(), *b = df_doc(), *d;
+	char err[256], *text = NULL;
+	size_t len;
+	FILE *f;
+
+	json_object_set_new(json_object_get(a, "run"), "vantage",
+			    json_pack("{s:s, s:s}", "zone", "office", "addr", "198.18.30.5"));
+	json_object_set_new(json_object_get(b, "run"), "vantage",
+			    json_pack("{s:s, s:s, s:s}", "role", "vendor", "vendor", "acme",
+				      "addr", "203.0.113.10"));
+	json_array_append_new(json_object_get(a, "services"), df_service(3389, "open"));
+	json_array_append_new(json_object_get(a, "services"), df_service(445, "open"));
+	json_array_append_new(json_object_get(b, "services"), df_service(3389, "open"));
+	d = diff_results(a, b, err, sizeof(err));
+	cr_assert_not_null(d, "%s", err);
+	cr_assert(json_is_true(json_object_get(d, "vantages_differ")));
+	cr_assert_eq(json_array_size(json_object_get(d, "closed_services")), 0,
+		     "not a closed service: another vantage");
+	cr_assert_eq(json_array_size(json_object_get(d, "not_reached_from_new_vantage")), 1);
+	cr_assert_eq(diff_total(d), 0);
+	f = open_memstream(&text, &len);
+	diff_write_text(f, d, LANG_EN);
+	fclose(f);
+	cr_assert(strstr(text, "Vantages differ (old: zone=office addr=198.18.30.5; new: "
+			       "role=vendor vendor=acme addr=203.0.113.10)"), "%s", text);
+	cr_assert(strstr(text, "198.18.1.1 tcp/445"), "%s", text);
+	free(text);
+	json_decref(d);
+	/* the same vantage: a service gone is a change */
+	json_object_set(json_object_get(b, "run"), "vantage",
+			json_object_get(json_object_get(a, "run"), "vantage"));
+	d = diff_results(a, b, err, sizeof(err));
+	cr_assert(json_is_false(json_object_get(d, "vantages_differ")));
+	cr_assert_eq(json_array_size(json_object_get(d, "closed_services")), 1);
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+}

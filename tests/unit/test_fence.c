@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scanner/fence/fence.h"
 #include "scanner/findings/findings.h"
@@ -160,4 +161,108 @@ Test(fence, results_carry_the_outcome)
 	f = json_array_get(results_array(r, "findings"), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(f, "rule")), "FENCE_GEO_NOT_ENFORCED");
 	results_free(r);
+}
+
+/* ---- UDP: IKE, OpenVPN, SNMP, DNS with their own harmless first message ---- */
+
+static const char upol[] =
+	"version: 1\n"
+	"site: fence udp\n"
+	"zones:\n"
+	"  - name: dmz\n"
+	"    role: dmz\n"
+	"    nets: [198.18.5.0/24]\n"
+	"  - name: internet\n"
+	"    role: external\n"
+	"    nets: [203.0.113.0/24, 198.51.100.0/24]\n"
+	"vendors:\n"
+	"  - name: acme\n"
+	"    sources: [198.51.100.10/32]\n"
+	"services:\n"
+	"  - name: vpn-ike\n"
+	"    service: ike\n"
+	"    zones: [dmz]\n"
+	"    from: [198.51.100.0/25]\n"
+	"  - name: vpn-openvpn\n"
+	"    service: udp/1194\n"
+	"    zones: [dmz]\n"
+	"    from: [198.51.100.10]\n"
+	"    vendor: acme\n"
+	"  - name: dns\n"
+	"    service: udp/53\n"
+	"    zones: [dmz]\n"
+	"    from: [any]\n"
+	"  - name: syslog\n"
+	"    service: udp/514\n"
+	"    zones: [dmz]\n"
+	"    from: [198.51.100.0/25]\n"
+	"geo:\n"
+	"  - zone: dmz\n"
+	"    direction: inbound\n"
+	"    countries: [JP, US]\n";
+
+static int
+atoi_safe_last(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+
+	return dot ? (int)strtol(dot + 1, NULL, 10) : -1;
+}
+
+TestSuite(fence_udp, .init = fsetup, .fini = fteardown);
+
+Test(fence_udp, udp_targets_payloads_and_sources)
+{
+	char path[] = "/tmp/heiiki-fence-udp-XXXXXX", err[POLICY_ERR_MAX];
+	struct fence_plan pl;
+	struct policy p;
+	struct results *r;
+	struct addr a;
+	uint8_t buf[512];
+	size_t n;
+	int fd = mkstemp(path), udp = 0;
+	FILE *f = fdopen(fd, "w");
+
+	cr_assert_not_null(f);
+	fputs(upol, f);
+	fclose(f);
+	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	fence_plan_init(&pl);
+	cr_assert_eq(fence_default_outside(&pl, &p), 0);
+	cr_assert_eq(addr_parse("198.18.5.10", &a), 0);
+	/* ike 500 + 4500, openvpn 1194, dns 53 (geo); syslog 514: no payload, not tested */
+	cr_assert_eq(fence_add_target(&pl, &p, &a, 0, err, sizeof(err)), 4, "%s", err);
+	for (size_t i = 0; i < pl.nt; i++) {
+		cr_assert_eq(pl.t[i].proto, 17);
+		cr_assert_neq(pl.t[i].port, 514);
+		cr_assert_eq(fence_udp_payload(pl.t[i].port, buf, sizeof(buf), &n), 0);
+		cr_assert_gt(n, 8, "port %u: a real first message", pl.t[i].port);
+	}
+	cr_assert_eq(fence_udp_payload(161, buf, sizeof(buf), &n), 0, "SNMP GetRequest");
+	cr_assert_eq(buf[0], 0x30, "SNMP is a BER sequence");
+	cr_assert_eq(fence_udp_payload(53, buf, sizeof(buf), &n), 0);
+	cr_assert_eq(n, 17);
+	cr_assert_eq(fence_udp_payload(514, buf, sizeof(buf), &n), -1);
+	cr_assert_eq(fence_plan_sources(&pl, &p, fgeo, err, sizeof(err)), 0, "%s", err);
+	for (size_t i = 0; i < pl.np; i++) {
+		const struct fence_target *t = &pl.t[pl.pr[i].target];
+		char s[ADDR_STRLEN];
+
+		addr_fmt(&pl.pr[i].src, s);
+		if (t->port == 1194 && pl.pr[i].kind == FENCE_ALLOWED)
+			cr_assert_str_eq(s, "198.51.100.10", "the vendor's source");
+		if (pl.pr[i].kind == FENCE_NOT_ALLOWED && t->port == 500)
+			cr_assert(strncmp(s, "198.51.100.", 11) || atoi_safe_last(s) >= 128, "%s", s);
+		udp += pl.pr[i].kind == FENCE_GEO;
+	}
+	cr_assert_gt(udp, 0, "geo sources for the UDP services too");
+	/* the outcome is a udp service with a fence member */
+	pl.pr[0].sent = pl.pr[0].answered = 1;
+	r = results_new("fence");
+	cr_assert_eq(fence_to_results(&pl, r), 0);
+	cr_assert_not_null(results_service(r, &a, "udp", pl.t[pl.pr[0].target].port, 0));
+	results_free(r);
+	fence_plan_free(&pl);
+	policy_free(&p);
 }

@@ -193,3 +193,93 @@ Test(flow, memory_bound_for_a_million_flows)
 	cr_assert_leq(sizeof(struct flow), 128);
 	cr_assert_leq(flow_table_bytes(1000000), 256u << 20);
 }
+
+/* ---- attempts and duplicate frames (capture_packet) ------------------------ */
+
+#include "scanner/capture/capture.h"
+
+/* An Ethernet/IPv4/TCP frame; ttl and the MACs vary per "span". */
+static size_t
+ftest_frame(uint8_t *b, uint8_t macbyte, uint8_t ttl, uint8_t flags, uint32_t seq)
+{
+	static const uint8_t ip[] = { 0x45, 0, 0, 40, 0, 7, 0x40, 0, 64, 6, 0, 0,
+				      203, 0, 113, 11, 198, 18, 10, 40 };
+	memset(b, 0, 54);
+	memset(b, macbyte, 12);
+	b[12] = 0x08;
+	memcpy(b + 14, ip, sizeof(ip));
+	b[14 + 8] = ttl;
+	b[14 + 10] = ttl;	/* a different checksum too */
+	b[34] = 0xc7, b[35] = 0x38;	/* 51000 */
+	b[36] = 0x0d, b[37] = 0x3d;	/* 3389 */
+	b[38] = (uint8_t)(seq >> 24), b[41] = (uint8_t)seq;
+	b[46] = 0x50;
+	b[47] = flags;
+	return 54;
+}
+
+static long long
+ftest_counter(struct results *r, const char *name)
+{
+	return (long long)json_integer_value(json_object_get(
+		json_object_get(results_run(r), "counters"), name));
+}
+
+Test(flow, duplicate_frames_from_two_spans_count_once)
+{
+	struct capture_opts o;
+	struct capture *cap;
+	struct results *r = results_new("capture");
+	uint8_t b[64];
+	char err[256];
+	json_t *f;
+
+	capture_opts_default(&o);
+	o.max_flows = 64;
+	cr_assert_eq(capture_new(&cap, &o, err, sizeof(err)), 0, "%s", err);
+	/* one SYN seen on two spans (other MACs, TTL one less), 20 us apart */
+	capture_packet(cap, 1, 1000000, b, (uint32_t)ftest_frame(b, 1, 64, 0x02, 1), 54);
+	capture_packet(cap, 1, 1000020, b, (uint32_t)ftest_frame(b, 2, 63, 0x02, 1), 54);
+	/* the retransmission 1 s later is a packet of its own */
+	capture_packet(cap, 1, 2000000, b, (uint32_t)ftest_frame(b, 1, 64, 0x02, 1), 54);
+	/* a different segment within the window is not a duplicate */
+	capture_packet(cap, 1, 2000010, b, (uint32_t)ftest_frame(b, 1, 64, 0x02, 2), 54);
+	cr_assert_eq(capture_finish(cap, r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ftest_counter(r, "duplicates"), 1);
+	cr_assert_eq(ftest_counter(r, "attempts"), 1);
+	f = json_array_get(json_object_get(results_root(r), "flows"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(f, "packets_out")), 3);
+	cr_assert_eq(json_integer_value(json_object_get(f, "packets_in")), 0);
+	cr_assert(json_is_true(json_object_get(f, "attempt")));
+	cr_assert_str_eq(json_string_value(json_object_get(f, "state")), "syn_sent");
+	capture_free(cap);
+	results_free(r);
+}
+
+Test(flow, attempt_definition)
+{
+	struct ftest_sink s;
+	struct flow_table *ft = ftest_table(16, &s, 0, 0);
+	struct pkt_meta m = ftest_pkt(C, 40000, S, 443, TCPF_SYN);
+	struct flow *f;
+	int dir;
+
+	f = flow_update(ft, &m, 60, 1, &dir);
+	cr_assert(flow_is_attempt(f), "SYN only");
+	m = ftest_pkt(S, 443, C, 40000, TCPF_RST | TCPF_ACK);
+	f = flow_update(ft, &m, 60, 2, &dir);
+	cr_assert(flow_is_attempt(f), "SYN answered by RST");
+	m = ftest_pkt(C, 40001, S, 443, TCPF_SYN);
+	flow_update(ft, &m, 60, 3, &dir);
+	m = ftest_pkt(S, 443, C, 40001, TCPF_SYN | TCPF_ACK);
+	f = flow_update(ft, &m, 60, 4, &dir);
+	cr_assert(!flow_is_attempt(f), "SYN-ACK came back");
+	m = ftest_pkt(C, 40002, S, 443, TCPF_ACK);
+	f = flow_update(ft, &m, 60, 5, &dir);
+	cr_assert(!flow_is_attempt(f), "mid-stream flows got through before we looked");
+	m = ftest_pkt(C, 40003, S, 53, 0);
+	m.proto = DECODE_UDP;
+	f = flow_update(ft, &m, 60, 6, &dir);
+	cr_assert(flow_is_attempt(f), "UDP without a reply");
+	flow_table_free(ft);
+}

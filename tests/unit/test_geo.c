@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "geoip/geo.h"
@@ -311,4 +312,80 @@ Test(geo, ipv4_only_database)
 	cr_assert_eq(geo_lookup_span(db, &a, &g, &last), 0);
 	cr_assert_str_eq(addr_fmt(&last, buf), "198.51.100.255");
 	geo_close(db);
+}
+
+/* ---- geoip_db in a policy: resolved against the policy's folder --------- */
+
+#include <unistd.h>
+
+#include "scanner/input/policy.h"
+
+static void
+gwrite(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char gpol[] =
+	"version: 1\n"
+	"site: geo paths\n"
+	"zones:\n"
+	"  - name: servers\n"
+	"    role: server\n"
+	"    nets: [198.18.10.0/24]\n"
+	"geo:\n"
+	"  - zone: \"*\"\n"
+	"    direction: both\n"
+	"    countries: [JP]\n"
+	"geoip_db: db/country.mmdb\n";
+
+Test(geo_policy, relative_path_from_policy_folder_and_missing_is_an_error)
+{
+	char dir[] = "/tmp/heiiki-geopol-XXXXXX", path[256], sub[256], link[300];
+	char err[512], cmd[1024], out[4096];
+	const char *bin = getenv("HEIIKI");
+	struct policy p;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	snprintf(sub, sizeof(sub), "%s/db", dir);
+	snprintf(link, sizeof(link), "%s/db/country.mmdb", dir);
+	gwrite(path, gpol);
+	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(p.geoip_db, link, "relative to the policy, not the cwd");
+	/* missing: the policy's file:line:column, never the default database */
+	cr_assert_eq(policy_check_paths(&p, err, sizeof(err)), -1);
+	snprintf(cmd, sizeof(cmd), "%s:11:11: geoip_db: %s: No such file", path, link);
+	cr_assert(strstr(err, cmd), "%s", err);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	cr_assert_eq(symlink(gfix("country-geolite2.mmdb"), link), 0);
+	cr_assert_eq(policy_check_paths(&p, err, sizeof(err)), 0, "%s", err);
+	policy_free(&p);
+	if (bin) {
+		/* capture judges with that database and records it in run.geoip */
+		snprintf(cmd, sizeof(cmd), "cd / && %s capture --policy %s -o %s/c.json "
+			 "%s/tests/pcap/three-exits.pcap 2>/dev/null; echo rc=$?; grep -o "
+			 "'\"db\": *\"[^\"]*\"' %s/c.json", bin, path, dir,
+			 getenv("HEIIKI_SRCDIR") ? getenv("HEIIKI_SRCDIR") : ".", dir);
+		cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
+		cr_assert(strstr(out, "rc=0"), "%s", out);
+		cr_assert(strstr(out, link), "run.geoip names the policy's database: %s", out);
+		unlink(link);
+		snprintf(cmd, sizeof(cmd), "cd / && %s capture --policy %s %s/tests/pcap/"
+			 "three-exits.pcap 2>&1 >/dev/null; echo rc=$?", bin, path,
+			 getenv("HEIIKI_SRCDIR") ? getenv("HEIIKI_SRCDIR") : ".");
+		cr_assert_eq(gsh(cmd, out, sizeof(out)), 0);
+		cr_assert(strstr(out, "policy.yaml:11:11: geoip_db:") && strstr(out, "rc=2"),
+			  "%s", out);
+		snprintf(cmd, sizeof(cmd), "%s/c.json", dir);
+		unlink(cmd);
+	}
+	unlink(link);
+	rmdir(sub);
+	unlink(path);
+	rmdir(dir);
 }

@@ -64,3 +64,87 @@ Test(probe_ftp, smtp_garbage_truncated)
 	cr_assert_eq(ftp_str("220 half a gree", 1, out), PROBE_MATCH);
 	json_decref(out);
 }
+
+/* ---- the read-only anonymous login check (ctx.ftp_anonymous) --------------- */
+
+/* hello of step with prev as the previous step's reply, as text. */
+static const char *
+ftp_hello_str(int step, const char *prev)
+{
+	static char buf[128];
+	struct probe_ctx c = pa_ctx(step, 21, 0);
+	const struct probe *p = probe_by_name("ftp");
+	size_t n = 0;
+
+	c.ftp_anonymous = 1;
+	c.scanner_id = "heiiki";
+	c.prev = (const uint8_t *)prev;
+	c.prev_len = prev ? strlen(prev) : 0;
+	cr_assert_eq(p->hello(&c, (uint8_t *)buf, sizeof(buf) - 1, &n), 0);
+	buf[n] = '\0';
+	return buf;
+}
+
+static enum probe_verdict
+ftp_step(int step, const char *prev, const char *reply, json_t *out)
+{
+	struct probe_ctx c = pa_ctx(step, 21, 0);
+
+	c.ftp_anonymous = 1;
+	c.prev = (const uint8_t *)prev;
+	c.prev_len = prev ? strlen(prev) : 0;
+	return pa_run("ftp", &c, reply, strlen(reply), out);
+}
+
+Test(probe_ftp, anonymous_check_is_off_unless_enabled)
+{
+	struct probe_ctx c = pa_ctx(1, 21, 0);
+	const struct probe *p = probe_by_name("ftp");
+	uint8_t buf[64];
+	size_t n = 1;
+	json_t *out = json_object();
+
+	cr_assert_eq(p->hello(&c, buf, sizeof(buf), &n), 0);
+	cr_assert_eq(n, 0, "nothing is sent without ftp_anonymous");
+	cr_assert_eq(ftp_str("220 (vsFTPd 3.0.3)\r\n", 0, out), PROBE_MATCH);
+	json_decref(out);
+}
+
+Test(probe_ftp, anonymous_accepted_user_pass_quit_and_nothing_listed)
+{
+	json_t *out = json_object();
+
+	cr_assert_str_eq(ftp_hello_str(0, NULL), "");
+	cr_assert_eq(ftp_step(0, NULL, "220 (vsFTPd 3.0.3)\r\n", out), PROBE_NEXT_STEP);
+	cr_assert_str_eq(ftp_hello_str(1, "220 (vsFTPd 3.0.3)\r\n"), "USER anonymous\r\n");
+	cr_assert_eq(ftp_step(1, "220 x\r\n", "331 Please specify the password.\r\n", out),
+		     PROBE_NEXT_STEP);
+	cr_assert_str_eq(ftp_hello_str(2, "331 Please specify the password.\r\n"),
+			 "PASS heiiki@\r\n");
+	cr_assert_eq(ftp_step(2, "331 Please specify the password.\r\n",
+			      "230-Welcome\r\n230 Login successful.\r\n", out), PROBE_NEXT_STEP);
+	cr_assert(pa_has_risk(out, "ftp-anonymous"));
+	cr_assert_str_eq(pa_str(out, "ftp", "anonymous"), "accepted");
+	cr_assert_str_eq(ftp_hello_str(3, "230 Login successful.\r\n"), "QUIT\r\n");
+	cr_assert_eq(ftp_step(3, "230 Login successful.\r\n", "221 Goodbye.\r\n", out), PROBE_MATCH);
+	json_decref(out);
+}
+
+Test(probe_ftp, anonymous_refused_or_without_password)
+{
+	json_t *out = json_object();
+
+	cr_assert_eq(ftp_step(1, "220 x\r\n", "331 Password.\r\n", out), PROBE_NEXT_STEP);
+	cr_assert_eq(ftp_step(2, "331 Password.\r\n", "530 Login incorrect.\r\n", out),
+		     PROBE_NEXT_STEP);
+	cr_assert_str_eq(pa_str(out, "ftp", "anonymous"), "refused");
+	cr_assert(!pa_has_risk(out, "ftp-anonymous"));
+	json_decref(out);
+	out = json_object();
+	cr_assert_eq(ftp_step(1, "220 x\r\n", "230 in\r\n", out), PROBE_NEXT_STEP);
+	cr_assert(pa_has_risk(out, "ftp-anonymous"));
+	cr_assert_str_eq(ftp_hello_str(2, "230 in\r\n"), "QUIT\r\n", "no PASS once in");
+	cr_assert_eq(ftp_step(2, "230 in\r\n", "221 bye\r\n", out), PROBE_MATCH);
+	cr_assert_eq(ftp_step(1, "220 x\r\n", "331 Pass", out), PROBE_NEED_MORE, "partial line");
+	json_decref(out);
+}

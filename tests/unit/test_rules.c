@@ -123,7 +123,8 @@ static const char *const tested[] = {
 	"SNMP_PUBLIC", "FTP_PRESENT", "POLICY_DENIED_SERVICE", "SERVICE_NOT_EXPECTED",
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
-	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED", NULL
+	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "SOURCE_NOT_ALLOWED_REACHABLE",
+	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FTP_ANONYMOUS", "FENCE_GEO_NOT_ENFORCED", NULL
 };
 
 static int
@@ -137,7 +138,7 @@ has_non_ascii(const char *s)
 
 Test(rules, table_is_complete_and_bilingual)
 {
-	cr_assert_geq(nrules, 19);
+	cr_assert_geq(nrules, 24);
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *r = &rules[i];
 		int covered = 0;
@@ -381,6 +382,63 @@ Test(rules, inbound_not_allowed)
 	cr_assert_str_eq(fstr(f, "key"), "INBOUND_NOT_ALLOWED|198.18.10.5|tcp|3389|203.0.113.77");
 }
 
+/* A flow as heiiki capture writes it: state, attempt and packet counts. */
+static void
+cflow(const char *src, const char *dst, unsigned dport, const char *state,
+      int attempt, int out, int in)
+{
+	json_t *f = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i}", "src", src,
+			      "dst", dst, "proto", "tcp", "sport", 51000, "dport",
+			      (int)dport, "state", state, "packets_out", out, "packets_in", in);
+
+	if (attempt)
+		json_object_set_new(f, "attempt", json_true());
+	results_append(rres, "flows", f);
+}
+
+/* The false positive: 3 SYNs out, nothing back, firewall dropped them. */
+Test(rules, syn_only_attempt_is_not_a_connection)
+{
+	json_t *f;
+
+	cflow("203.0.113.77", "198.18.10.5", 3389, "syn_sent", 1, 3, 0);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "info");
+	cr_assert_str_eq(fstr(f, "key"), "BLOCKED_ATTEMPT|198.18.10.5|tcp|3389|in");
+	cr_assert(strstr(fstr(f, "evidence"), "block works"), "%s", fstr(f, "evidence"));
+	/* without the attempt member, the state and counters say the same */
+	results_free(rres);
+	rres = results_new("capture");
+	cflow("203.0.113.77", "198.18.10.5", 3389, "syn_sent", 0, 3, 0);
+	cflow("203.0.113.78", "198.18.10.5", 3389, "rejected", 0, 1, 1);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1, "one finding per service");
+	cr_assert(strstr(fstr(f, "evidence"), "2 inbound flows"), "%s", fstr(f, "evidence"));
+	/* a completed handshake is a connection: INBOUND_NOT_ALLOWED, no attempt */
+	results_free(rres);
+	rres = results_new("capture");
+	cflow("203.0.113.77", "198.18.10.5", 3389, "established", 0, 5, 4);
+	cr_assert_eq(run_rule("INBOUND_NOT_ALLOWED", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, NULL), 0);
+}
+
+Test(rules, attempt_from_allowed_source_is_a_broken_path)
+{
+	json_t *f;
+
+	cflow("198.51.100.10", "198.18.10.5", 3389, "syn_sent", 1, 3, 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 0, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "allowed path"), "%s", fstr(f, "evidence"));
+}
+
+Test(rules, blocked_attempt_from_disallowed_country_is_no_geo_finding)
+{
+	cflow("203.0.113.201", "198.18.10.5", 443, "syn_sent", 1, 3, 0);	/* CN */
+	cr_assert_eq(run_rule("GEO_COUNTRY_NOT_ALLOWED", NOV22, 1, NULL), 0);
+	cr_assert_eq(run_rule("BLOCKED_ATTEMPT", NOV22, 1, NULL), 1);
+}
+
 static void
 fence_pair(const char *kind, const char *id)
 {
@@ -402,4 +460,141 @@ Test(rules, fence_source_not_enforced)
 Test(rules, fence_geo_not_enforced)
 {
 	fence_pair("geo", "FENCE_GEO_NOT_ENFORCED");
+}
+
+/* ---- verdicts of an active scan from a vantage ------------------------------ */
+
+static void
+vantage_obj(json_t *v)
+{
+	json_object_set_new(results_run(rres), "vantage", v);
+}
+
+Test(rules, source_not_allowed_reachable_from_outside_and_inside)
+{
+	json_t *f;
+
+	svc("198.18.10.5", "tcp", 104, "open", "dicom");	/* from clinical only */
+	svc("198.18.10.5", "tcp", 443, "open", "https");	/* from any: compliant */
+	svc("198.18.10.5", "tcp", 8080, "open", NULL);		/* no rule at all */
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "role")), "internet", "run.vantage gets its role");
+	/* from the office: only what rules restrict to other sources */
+	vantage("office", "198.18.30.5");
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "key"), "SOURCE_NOT_ALLOWED_REACHABLE|198.18.10.5|tcp|104|198.18.30.5");
+	cr_assert_str_eq(fstr(f, "severity"), "medium");
+	cr_assert(strstr(fstr(f, "evidence"), "zone office address 198.18.30.5"), "%s",
+		  fstr(f, "evidence"));
+	/* from the servers zone itself: no firewall in between, nothing to judge */
+	vantage("servers", "198.18.10.9");
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0);
+}
+
+Test(rules, source_rule_leaves_rdp_to_its_own_rule)
+{
+	svc("198.18.10.5", "tcp", 3389, "open", "rdp");
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));
+	cr_assert_eq(run_rule("RDP_NOT_ALLOWED_SOURCE", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0,
+		     "one finding per fact");
+	vantage_obj(json_pack("{s:s}", "addr", "198.51.100.10"));	/* acme: allowed */
+	cr_assert_eq(run_rule("RDP_NOT_ALLOWED_SOURCE", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "vendor")), "acme");
+}
+
+Test(rules, country_not_allowed_reachable)
+{
+	json_t *f;
+	json_t *s = svc("198.18.10.5", "udp", 500, "open|filtered", "ike");	/* answered */
+
+	(void)s;
+	svc("198.18.10.5", "tcp", 443, "open", "https");
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.5"));		/* JP */
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.200"));	/* CN */
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 0,
+		     "no database, no declared country: no claim");
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, &f), 2);
+	cr_assert(strstr(fstr(f, "evidence"), "CN"), "%s", fstr(f, "evidence"));
+	cr_assert(strstr(fstr(f, "key"), "|CN"), "%s", fstr(f, "key"));
+	/* a declared country wins over the database */
+	vantage_obj(json_pack("{s:s, s:s}", "addr", "203.0.113.5", "country", "CN"));
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 0, NULL), 2);
+	/* from inside: not a geo question */
+	vantage("office", "198.18.30.5");
+	cr_assert_eq(run_rule("COUNTRY_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+}
+
+Test(rules, allowed_path_unreachable)
+{
+	json_t *f;
+
+	svc("198.18.10.5", "tcp", 3389, "filtered", NULL);
+	vantage_obj(json_pack("{s:s}", "addr", "203.0.113.77"));	/* not allowed */
+	cr_assert_eq(run_rule("ALLOWED_PATH_UNREACHABLE", NOV22, 0, NULL), 0);
+	vantage_obj(json_pack("{s:s}", "addr", "198.51.100.10"));	/* acme */
+	cr_assert_eq(run_rule("ALLOWED_PATH_UNREACHABLE", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "info");
+}
+
+/* ---- calibration: one finding per fact, severities relative to each other -- */
+
+Test(rules, forbidden_telnet_is_one_finding_citing_policy_and_presence)
+{
+	json_t *f;
+
+	svc("198.18.20.4", "tcp", 23, "open", "telnet");	/* clinical: denied */
+	cr_assert_eq(run_rule("TELNET_PRESENT", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("POLICY_DENIED_SERVICE", NOV22, 0, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "no-telnet-clinical") &&
+		  strstr(fstr(f, "evidence"), "(telnet)"), "%s", fstr(f, "evidence"));
+	cr_assert_eq(json_array_size(results_array(rres, "findings")), 1, "one fact, one finding");
+}
+
+Test(rules, ftp_anonymous)
+{
+	json_t *s = svc("198.18.20.9", "tcp", 21, "open", "ftp");
+
+	cr_assert_eq(run_rule("FTP_ANONYMOUS", NOV22, 0, NULL), 0);
+	cr_assert_eq(run_rule("FTP_PRESENT", NOV22, 0, NULL), 1);
+	results_add_risk(s, "ftp-anonymous");
+	cr_assert_eq(run_rule("FTP_ANONYMOUS", NOV22, 0, NULL), 1);
+	cr_assert_eq(run_rule("FTP_PRESENT", NOV22, 0, NULL), 0, "one finding per fact");
+}
+
+Test(rules, severities_are_calibrated)
+{
+	json_t *f;
+	json_t *s = svc("198.18.10.7", "udp", 161, "open|filtered", "snmp");
+
+	results_add_risk(s, "snmp-public");
+	cr_assert_eq(run_rule("SNMP_PUBLIC", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "medium");
+	/* an undeclared exit: high from the office, critical from a clinical device */
+	results_append(rres, "exits", json_pack("{s:s, s:[s], s:n, s:[s]}", "mac",
+						"02:00:00:00:00:02", "addrs", "198.18.30.254",
+						"declared", "hosts", "198.18.30.5"));
+	cr_assert_eq(run_rule("UNDECLARED_EXIT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "high");
+	json_array_append_new(json_object_get(json_array_get(results_array(rres, "exits"), 0),
+					      "hosts"), json_string("198.18.20.4"));
+	cr_assert_eq(run_rule("UNDECLARED_EXIT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "critical");
+	cr_assert(strstr(fstr(f, "evidence"), "clinical device 198.18.20.4"), "%s",
+		  fstr(f, "evidence"));
+}
+
+Test(rules, a_capture_vantage_keeps_its_role_and_judges_no_reachability)
+{
+	svc("198.18.10.5", "tcp", 8080, "open", NULL);
+	vantage_obj(json_pack("{s:s, s:s, s:[s]}", "iface", "br0", "role", "capture", "addrs",
+			      "203.0.113.77"));
+	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		results_run(rres), "vantage"), "role")), "capture");
 }
