@@ -20,6 +20,7 @@
 # judged by the policy (findings in the live document, run.vantage), and a
 # second capture on two spans at once (the bridge and the gateway's port)
 # gives the same exits and peers with the doubled frames counted once.
+# lab: serial (its live section generates traffic against a capture that must be up: parallel load made it miss packets)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
