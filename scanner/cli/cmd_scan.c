@@ -21,6 +21,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,7 +46,7 @@
 struct scan_opts {
 	const char *policy, *out, *resume, *ckpt, *iface, *tcp, *udp, *user;
 	unsigned long long rate, host_rate, in_flight, retries, cooldown_ms;
-	unsigned long long seed, max_probes, ckpt_ms, connect_ms;
+	unsigned long long seed, max_probes, ckpt_ms, connect_ms, probe_batch;
 	int dry_run, connect, all_states, no_probes, no_arp, ping, include_nb;
 	int no_udp, progress, no_findings;
 	struct addr src4, src6;
@@ -86,6 +92,9 @@ usage(FILE *f)
 "      --source-ip ADDR     source address (one per family)\n"
 "      --seed N             permutation seed (default: random)\n"
 "      --checkpoint FILE    checkpoint path (default OUTPUT.ckpt)\n"
+"      --checkpoint-interval MS  sweep checkpoint period (default 5000)\n"
+"      --probe-batch N      open services probed per probe-phase checkpoint\n"
+"                           (default 64)\n"
 "      --resume FILE        continue an interrupted scan from its checkpoint\n"
 "      --user NAME          as root: switch to NAME once the raw handles are open\n"
 "      --no-probes          do not run service probes on open ports\n"
@@ -98,7 +107,7 @@ enum {
 	O_HOSTRATE = 256, O_INFLIGHT, O_RETRIES, O_COOLDOWN, O_ALLSTATES,
 	O_CONNECT, O_PING, O_NOARP, O_NETBCAST, O_IFACE, O_SRCIP, O_SEED,
 	O_CKPT, O_RESUME, O_NOPROBES, O_NOFINDINGS, O_PROGRESS, O_NOPROGRESS,
-	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS, O_USER,
+	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS, O_USER, O_PROBEBATCH,
 };
 
 static const struct option long_opts[] = {
@@ -131,6 +140,7 @@ static const struct option long_opts[] = {
 	{ "no-progress", no_argument, NULL, O_NOPROGRESS },
 	{ "max-probes", required_argument, NULL, O_MAXPROBES },
 	{ "user", required_argument, NULL, O_USER },
+	{ "probe-batch", required_argument, NULL, O_PROBEBATCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -166,6 +176,7 @@ opt_number(int ch, const char *v, struct scan_opts *o)
 	case O_MAXPROBES: return cli_uint("scan", "--max-probes", v, 1, UNSET - 1, &o->max_probes);
 	case O_CKPTMS: return cli_uint("scan", "--checkpoint-interval", v, 100, 3600000, &o->ckpt_ms);
 	case O_CONNMS: return cli_uint("scan", "--connect-timeout", v, 100, 60000, &o->connect_ms);
+	case O_PROBEBATCH: return cli_uint("scan", "--probe-batch", v, 1, 100000, &o->probe_batch);
 	}
 	return -1;
 }
@@ -246,6 +257,11 @@ struct scan {
 	char **argv;
 	uint64_t seed;
 	struct ckpt resume;
+	/* probe phase (checkpointed too): the sweep is finished, the first
+	 * `probed` open services (document order) have their probe results */
+	int probe_phase;
+	size_t probed;
+	int skip_sweep;			/* resumed in the probe phase */
 };
 
 /* For the UDP payload callback, which has no argument. */
@@ -310,20 +326,39 @@ build_ports(struct scan *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The checkpoint outlives the sweep: when the sweep ends it is rewritten
+ * for the probe phase (run.checkpoint = {"phase":"probe","probed":N},
+ * only inside the checkpoint), and it is removed only after the final
+ * results are durably written (run_scan).
+ */
+static int
+store_checkpoint(struct scan *s, uint64_t cursor)
+{
+	json_t *run = results_run(s->res);
+	char err[512];
+	int rc;
+
+	if (s->probe_phase)
+		json_object_set_new(run, "checkpoint", json_pack("{s:s, s:I}", "phase",
+				    "probe", "probed", (json_int_t)s->probed));
+	rc = ckpt_write(s->ckpt_path, s->argc, s->argv, s->seed, cursor,
+			s->st.total ? s->st.total : cursor, s->hash, s->res,
+			err, sizeof(err));
+	json_object_del(run, "checkpoint");
+	if (rc < 0)
+		log_warn("scan", "checkpoint: %s", err);
+	return rc;
+}
+
 static void
 write_checkpoint(void *arg, uint64_t cursor, int final)
 {
 	struct scan *s = arg;
-	char err[512];
 
-	if (final && !s->st.interrupted) {
-		unlink(s->ckpt_path);	/* finished: nothing to resume */
-		return;
-	}
-	if (ckpt_write(s->ckpt_path, s->argc, s->argv, s->seed, cursor,
-		       s->st.total ? s->st.total : cursor, s->hash, s->res,
-		       err, sizeof(err)) < 0)
-		log_warn("sweep", "checkpoint: %s", err);
+	if (final && !s->st.interrupted)
+		s->probe_phase = 1;	/* swept: the probe phase starts */
+	store_checkpoint(s, cursor);
 }
 
 static uint64_t
@@ -514,28 +549,98 @@ may_probe(void *arg, const struct addr *a)
 	return policy_may_scan(arg, a);
 }
 
+/* Open services probed per checkpoint in the probe phase (--probe-batch):
+ * a SIGKILL redoes at most one batch. */
+#define PROBE_BATCH 64
+
+/* The open services in document order (the order a resume sees too). */
+static json_t *
+open_services(struct scan *s)
+{
+	json_t *all = results_array(s->res, "services"), *out = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(all, i, v) {
+		const char *st = json_string_value(json_object_get(v, "state"));
+
+		if (st && !strcmp(st, "open"))
+			json_array_append(out, v);
+	}
+	return out;
+}
+
+/* Run the probes on services [from, to) of list, sharing the service
+ * objects with the main document; counters are added to it. */
+static int
+probe_batch(struct scan *s, const struct probe_opts *po, json_t *list, size_t from,
+	    size_t to, char *err, size_t errlen)
+{
+	json_t *root, *svcs = json_array(), *c;
+	struct results *tmp;
+	int rc;
+
+	for (size_t i = from; i < to; i++)
+		json_array_append(svcs, json_array_get(list, i));
+	root = json_pack("{s:s, s:i, s:{s:s}, s:o}", "format", RESULTS_FORMAT,
+			 "version", RESULTS_VERSION, "run", "kind", "scan", "services", svcs);
+	tmp = root ? results_from_json(root, err, errlen) : NULL;
+	json_decref(root);
+	if (!tmp)
+		return -1;
+	rc = probe_run_results(tmp, po, err, errlen);
+	c = json_object_get(results_run(tmp), "counters");
+	results_count(s->res, "probed", json_integer_value(json_object_get(c, "probed")));
+	results_count(s->res, "identified",
+		      json_integer_value(json_object_get(c, "identified")));
+	results_free(tmp);
+	return rc;
+}
+
+static void
+probe_phase(struct scan *s)
+{
+	struct probe_opts po;
+	json_t *list = open_services(s);
+	size_t n = json_array_size(list);
+	char err[512];
+
+	memset(&po, 0, sizeof(po));
+	po.scanner_id = s->pol.scan.scanner_id;
+	po.snmp_community = s->pol.scan.snmp_public ? "public" : NULL;
+	po.allow_fragile = s->pol.scan.probe_ot;
+	po.allow_printers = s->pol.scan.probe_printers;
+	po.may_probe = may_probe;
+	po.may_arg = &s->pol;
+	po.stop = &stop_flag;
+	if (s->probed > n)
+		s->probed = n;
+	while (s->probed < n && !stop_flag) {
+		size_t batch = s->o.probe_batch ? (size_t)s->o.probe_batch : PROBE_BATCH;
+		size_t to = s->probed + batch < n ? s->probed + batch : n;
+
+		if (probe_batch(s, &po, list, s->probed, to, err, sizeof(err)) < 0) {
+			log_warn("scan", "probes: %s", err);
+			break;
+		}
+		if (stop_flag)
+			break;		/* this batch is redone on resume */
+		s->probed = to;
+		if (s->sc.checkpoint)
+			store_checkpoint(s, s->st.total);
+	}
+	if (stop_flag || s->probed < n)
+		s->st.interrupted = 1;
+	json_decref(list);
+}
+
 static void
 after_sweep(struct scan *s)
 {
 	char err[512];
 
 	label_hosts(s);
-	if (!s->o.no_probes && !s->st.interrupted) {
-		struct probe_opts po;
-
-		memset(&po, 0, sizeof(po));
-		po.scanner_id = s->pol.scan.scanner_id;
-		po.snmp_community = s->pol.scan.snmp_public ? "public" : NULL;
-		po.allow_fragile = s->pol.scan.probe_ot;
-		po.allow_printers = s->pol.scan.probe_printers;
-		po.may_probe = may_probe;
-		po.may_arg = &s->pol;
-		po.stop = &stop_flag;
-		if (probe_run_results(s->res, &po, err, sizeof(err)) < 0)
-			log_warn("scan", "probes: %s", err);
-		if (stop_flag)
-			s->st.interrupted = 1;
-	}
+	if (!s->o.no_probes && !s->st.interrupted)
+		probe_phase(s);
 	if (!s->o.no_findings &&
 	    findings_apply(s->res, &s->pol, NULL, time(NULL), err, sizeof(err)) < 0)
 		log_warn("scan", "findings: %s", err);
@@ -572,6 +677,25 @@ load_resume(struct scan *s, const char *path, char *err, size_t errlen)
 	if (!s->res)
 		return -1;
 	snprintf(s->ckpt_path, sizeof(s->ckpt_path), "%s", path);
+	{
+		json_t *run = results_run(s->res);
+		json_t *ck = json_object_get(run, "checkpoint");
+		const char *phase = json_string_value(json_object_get(ck, "phase"));
+		json_int_t probed = json_integer_value(json_object_get(ck, "probed"));
+
+		if (phase && !strcmp(phase, "probe") && s->resume.cursor == s->resume.total) {
+			s->probe_phase = s->skip_sweep = 1;
+			s->probed = probed > 0 ? (size_t)probed : 0;
+		}
+		json_object_del(run, "checkpoint");
+	}
+	if (s->skip_sweep)
+		fprintf(stderr, "heiiki scan: resuming the probe phase: sweep done, %zu "
+			"open services already probed\n", s->probed);
+	else
+		fprintf(stderr, "heiiki scan: resuming the sweep at probe %llu of %llu\n",
+			(unsigned long long)s->resume.cursor,
+			(unsigned long long)s->resume.total);
 	return 0;
 }
 
@@ -613,11 +737,160 @@ prepare(struct scan *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Pre-flight, before the first packet: every file the run will write
+ * (results, checkpoint) must be writable by whoever writes it -- the
+ * --user when root switches to one -- in a directory that exists, on a
+ * file system with room.  Proven by creating, filling and removing a
+ * probe file next to each path, in a child that has become the --user.
+ * Returns 0, or EXIT_USAGE / EXIT_RUNTIME with err set.
+ */
+#define PREFLIGHT_ROOM (1024 * 1024)	/* bytes that must be free */
+
+static int
+preflight_one(const char *path, char *err, size_t errlen)
+{
+	char dir[600], probe[700];
+	const char *slash = strrchr(path, '/');
+	static char fill[64 * 1024];
+	struct statvfs vfs;
+	struct stat sb;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%.200s: is a directory", path);
+		return EXIT_USAGE;
+	}
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return 0;	/* a device or FIFO named by the user: written in place */
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%.200s: directory %.200s %s", path, dir,
+			 errno == ENOENT || !S_ISDIR(sb.st_mode) ? "does not exist" :
+			 strerror(errno));
+		return EXIT_USAGE;
+	}
+	snprintf(probe, sizeof(probe), "%s/.heiiki-preflight.%ld", dir, (long)getpid());
+	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%.200s: cannot create files in %.200s: %s", path, dir,
+			 strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (write(fd, fill, sizeof(fill)) != (ssize_t)sizeof(fill) || fsync(fd) < 0) {
+		snprintf(err, errlen, "%.200s: cannot write in %.200s: %s", path, dir,
+			 strerror(errno ? errno : ENOSPC));
+		close(fd);
+		unlink(probe);
+		return EXIT_RUNTIME;
+	}
+	close(fd);
+	unlink(probe);
+	if (statvfs(dir, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < PREFLIGHT_ROOM) {
+		snprintf(err, errlen, "%.200s: no room on the file system of %.200s (%llu bytes "
+			 "free, at least %d needed)", path, dir,
+			 (unsigned long long)vfs.f_bavail * vfs.f_frsize, PREFLIGHT_ROOM);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int
+preflight_paths(struct scan *s, char *err, size_t errlen)
+{
+	int rc = preflight_one(s->o.out, err, errlen);
+
+	if (!rc && s->sc.checkpoint)
+		rc = preflight_one(s->ckpt_path, err, errlen);
+	return rc;
+}
+
+static int
+preflight(struct scan *s, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	int pfd[2], status, rc;
+	pid_t pid;
+	ssize_t n;
+
+	if (s->o.dry_run)
+		return 0;
+	if (!s->o.user || geteuid() != 0)
+		return preflight_paths(s, err, errlen);
+	pw = getpwnam(s->o.user);
+	if (!pw) {
+		snprintf(err, errlen, "--user %s: no such user", s->o.user);
+		return EXIT_USAGE;
+	}
+	if (pipe(pfd) < 0) {
+		snprintf(err, errlen, "pre-flight: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "pre-flight: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return EXIT_RUNTIME;
+	}
+	if (pid == 0) {
+		char cerr[512] = "";
+
+		close(pfd[0]);
+		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			snprintf(cerr, sizeof(cerr), "--user %s: %s", s->o.user, strerror(errno));
+			rc = EXIT_RUNTIME;
+		} else {
+			rc = preflight_paths(s, cerr, sizeof(cerr));
+		}
+		if (rc && write(pfd[1], cerr, strlen(cerr)) < 0)
+			rc = EXIT_RUNTIME;
+		_exit(rc);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+		snprintf(err, errlen, "pre-flight: the check as --user %s failed", s->o.user);
+		return EXIT_RUNTIME;
+	}
+	rc = WEXITSTATUS(status);
+	if (rc && !err[0])
+		snprintf(err, errlen, "pre-flight as --user %s failed", s->o.user);
+	if (rc)
+		snprintf(err + strlen(err), errlen - strlen(err), " (as --user %s)", s->o.user);
+	return rc;
+}
+
+/* Resumed in the probe phase: no sweep, but the same privilege drop. */
+static int
+resume_probe_phase(struct scan *s, char *err, size_t errlen)
+{
+	s->st.total = s->resume.total;
+	s->st.cursor = s->resume.total;
+	if (s->sc.after_open && s->sc.after_open(s->sc.ao_arg, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
 static int
 run_scan(struct scan *s)
 {
 	struct sigaction sa;
 	char err[512];
+	struct stat sb;
+	int rc;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -627,8 +900,22 @@ run_scan(struct scan *s)
 		s->res = results_new("scan");
 	if (!s->res)
 		return cli_fail("scan", "out of memory");
-	set_vantage(s);
-	if (sweep_run(&s->sc, s->res, &s->st, err, sizeof(err)) < 0)
+	rc = preflight(s, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "heiiki scan: pre-flight: %s; nothing was sent\n", err);
+		return rc;
+	}
+	if (!s->skip_sweep)
+		set_vantage(s);
+	/* a checkpoint exists before the first packet: a kill at any moment
+	 * leaves something to resume from */
+	s->st.total = s->resume.total;
+	if (s->sc.checkpoint && !s->skip_sweep &&
+	    store_checkpoint(s, s->sc.start) < 0)
+		return cli_fail("scan", "cannot write the checkpoint %s; nothing was sent",
+				s->ckpt_path);
+	if (s->skip_sweep ? resume_probe_phase(s, err, sizeof(err)) < 0 :
+	    sweep_run(&s->sc, s->res, &s->st, err, sizeof(err)) < 0)
 		return cli_fail("scan", "%s", err);
 	if (s->sc.mode == SWEEP_DRYRUN) {
 		fflush(stdout);
@@ -639,11 +926,19 @@ run_scan(struct scan *s)
 	if (results_write(s->res, s->o.out, err, sizeof(err)) < 0)
 		return cli_fail("scan", "%s", err);
 	if (s->st.interrupted) {
-		fprintf(stderr, "heiiki scan: interrupted; partial results in %s, "
-			"resume with: heiiki scan --resume %s\n", s->o.out,
-			s->ckpt_path);
+		if (stat(s->ckpt_path, &sb) == 0)
+			fprintf(stderr, "heiiki scan: interrupted; partial results in %s, "
+				"resume with: heiiki scan --resume %s\n", s->o.out,
+				s->ckpt_path);
+		else
+			fprintf(stderr, "heiiki scan: interrupted; partial results in %s "
+				"(no checkpoint was written: nothing to resume)\n", s->o.out);
 		return EXIT_PARTIAL;
 	}
+	/* the results are durably written (fsync + rename): only now may the
+	 * checkpoint go */
+	if (s->sc.checkpoint)
+		unlink(s->ckpt_path);
 	return 0;
 }
 
