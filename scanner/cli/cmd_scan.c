@@ -183,9 +183,10 @@ opt_flag(int ch, const char *v, struct scan_opts *o)
 	return 0;
 }
 
-/* 0 ok, 1 --help printed, -1 usage error (message printed). */
-static int
-parse_opts(int argc, char **argv, struct scan_opts *o)
+/* 0 ok, 1 --help printed, -1 usage error (message printed).  Also the
+ * parser 'night' uses for its scan options and checkpoints. */
+int
+scan_parse_opts(int argc, char **argv, struct scan_opts *o)
 {
 	int ch;
 
@@ -221,10 +222,10 @@ cmd_scan(int argc, char **argv)
 	struct scan_outcome out;
 	int rc;
 
-	rc = parse_opts(argc, argv, &o);
+	rc = scan_parse_opts(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? 0 : EXIT_USAGE;
-	rc = pipeline_scan(&o, argc, argv, parse_opts, &out);
+	rc = pipeline_scan(&o, argc, argv, scan_parse_opts, &out);
 	pipeline_outcome_free(&out);
 	return rc;
 }

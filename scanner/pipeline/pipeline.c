@@ -888,6 +888,8 @@ pipeline_scan(struct scan_opts *o, int argc, char **argv, scan_reparse_fn repars
 	s->o.deadline = o->deadline;
 	s->o.keep_results = o->keep_results;
 	s->o.geo = o->geo;
+	if (o->force_out)
+		s->o.out = o->force_out;
 	if (o->resume && o->fail_on != 5)
 		s->o.fail_on = o->fail_on;
 	if (!s->resume.argv)

@@ -44,6 +44,7 @@ struct scan_opts {
 	time_t deadline;		/* 0 = none: stop the sweep cleanly then */
 	int keep_results;		/* hand the document back in the outcome */
 	struct geo_db *geo;		/* country rules; NULL = not checked */
+	const char *force_out;		/* results path, also over a resumed command line */
 };
 
 /* Re-parse a checkpoint's saved command line into o (--resume). */
