@@ -8,7 +8,8 @@
 #  Fault runs: 30 runs over 5 rates (500 to 20,000 pps).  Each rate has
 #    its own uninterrupted baseline (ports scaled so the sweep lasts about
 #    2 s; 20 open services, probed in batches of 8).  Per
-#    rate 3 runs are killed in the sweep phase at a random moment and 3 in
+#    rate 3 runs are killed in the sweep phase at a random moment after the
+#    checkpoint appeared (it is written right before the first packet), 3 in
 #    the probe phase (once the checkpoint says "phase":"probe", after a
 #    random delay); in 2 of the 6 the first resume is killed again.  The
 #    last resume runs to the end.  Every final document must hold the
@@ -137,8 +138,15 @@ start_scan() {
 kill_in() {
 	local phase=$1 rate=$2 ck=$3 i ms
 	if [ "$phase" = sweep ]; then
-		ms=$(( 100 + RANDOM % 1900 ))
-		sleep "$(printf '0.%03d' $ms)"
+		# the checkpoint is written right before the first packet:
+		# from then on, a random moment of the ~2 s sweep
+		for i in $(seq 1 200); do	# at most 10 s
+			[ -s "$ck" ] && break
+			kill -0 $PID 2>/dev/null || break
+			sleep 0.05
+		done
+		ms=$(( RANDOM % 1800 ))
+		sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	else
 		for i in $(seq 1 400); do	# at most 20 s
 			grep -q '"phase":"probe"' "$ck" 2>/dev/null && break
