@@ -18,5 +18,6 @@ const struct command commands[] = {
 	{ "diff", "what changed between two results documents", cmd_diff },
 	{ "history", "store runs and show what changed since the last one", cmd_history },
 	{ "night", "the scheduled run: scan, history, changes, reports, alerts", cmd_night },
+	{ "audit", "before a vendor connection: grants, reachability, go/no-go report", cmd_audit },
 	{ NULL, NULL, NULL },
 };

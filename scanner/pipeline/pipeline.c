@@ -773,6 +773,25 @@ run_scan(struct scan *s)
 		s->res = results_new("scan");
 	if (!s->res)
 		return cli_fail(s->o.cmd ? s->o.cmd : "scan", "out of memory");
+	if (s->o.deadline && !s->skip_sweep) {
+		u128 hosts = tset_count(&s->targets);
+		double left = (double)(s->o.deadline - time(NULL)), est;
+		char a[64], b[64];
+
+		est = hosts > (u128)UINT64_MAX ? 1e18 :
+		      pipeline_estimate_seconds((uint64_t)hosts, s->nports, s->sc.pps,
+						s->sc.host_pps, s->sc.hosts_in_flight);
+		if (s->sc.start && hosts <= (u128)UINT64_MAX)
+			est *= 1.0 - (double)s->sc.start / ((double)hosts * (double)s->nports);
+		if (est > left)
+			fprintf(stderr, "heiiki %s: warning: the sweep needs about %s at the "
+				"configured rates but the window closes in %s: about %.0f %% "
+				"tonight, the next runs continue\n",
+				s->o.cmd ? s->o.cmd : "scan",
+				pipeline_duration_text(est, a, sizeof(a)),
+				pipeline_duration_text(left, b, sizeof(b)),
+				est > 0 ? 100.0 * left / est : 100.0);
+	}
 	rc = preflight(s, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "heiiki scan: pre-flight: %s; nothing was sent\n", err);
