@@ -463,7 +463,30 @@ night_scan(struct night *n, struct scan_outcome *so)
 	so_opts.geo = n->geo;
 	so_opts.fail_on = 5;
 	so_opts.force_out = n->results;
-	return pipeline_scan(&so_opts, argc, argv, n->o->reparse, so);
+	rc = pipeline_scan(&so_opts, argc, argv, n->o->reparse, so);
+	if (rc == EXIT_USAGE && so_opts.resume) {
+		/* the policy, targets or ports changed since the window closed:
+		 * that checkpoint can never be resumed; keep it aside and scan
+		 * the whole scope afresh tonight */
+		char stale[NIGHT_PATH + 8];
+
+		emsg(stale, sizeof(stale), "%s.stale", n->ckpt);
+		if (rename(n->ckpt, stale) < 0)
+			return rc;
+		fprintf(stderr, "heiiki night: last window's checkpoint does not fit the "
+			"current policy or options; kept as %s, scanning afresh\n", stale);
+		pipeline_outcome_free(so);
+		if (n->o->reparse(argc, argv, &so_opts))
+			return EXIT_USAGE;
+		so_opts.cmd = "night";
+		so_opts.deadline = n->o->deadline;
+		so_opts.keep_results = 1;
+		so_opts.geo = n->geo;
+		so_opts.fail_on = 5;
+		so_opts.force_out = n->results;
+		rc = pipeline_scan(&so_opts, argc, argv, n->o->reparse, so);
+	}
+	return rc;
 }
 
 static json_t *

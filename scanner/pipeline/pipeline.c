@@ -894,6 +894,7 @@ pipeline_scan(struct scan_opts *o, int argc, char **argv, scan_reparse_fn repars
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	stop_flag = deadline_flag = 0;
 	if (!s)
 		return cli_fail(cmd, "out of memory");
 	s->o = *o;
