@@ -70,5 +70,10 @@ int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_night(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+/* 'scan' option parser (cmd_scan.c), for night's scan options. */
+struct scan_opts;
+int scan_parse_opts(int argc, char **argv, struct scan_opts *o);
 
 #endif

@@ -73,8 +73,9 @@ hist_add(struct history *h, int argc, char **argv)
 		results_free(res);
 		if (st < 0)
 			return cli_fail("history", "%s", err);
-		printf(st ? "%s: already stored as run %lld\n" : "%s: stored as run %lld\n",
-		       argv[i], id);
+		printf(st == 1 ? "%s: already stored as run %lld\n" :
+		       st == 2 ? "%s: replaced the earlier partial record of run %lld\n" :
+		       "%s: stored as run %lld\n", argv[i], id);
 	}
 	return rc;
 }
@@ -230,6 +231,12 @@ changes_args(int argc, char **argv, struct changes_opts *o)
 		case 's':
 			break;
 		case 'k':
+			if (strcmp(optarg, "scan") && strcmp(optarg, "capture") &&
+			    strcmp(optarg, "check") && strcmp(optarg, "fence") &&
+			    strcmp(optarg, "merge"))
+				return cli_usage("history", "invalid value '%s' for --kind: "
+						 "expected scan, capture, check, fence or merge",
+						 optarg);
 			o->kind = optarg;
 			break;
 		case 'a':
@@ -283,6 +290,10 @@ hist_changes(struct history *h, int argc, char **argv)
 		older = (long long)o.from;
 		newer = (long long)o.to;
 	} else {
+		if (o.kind && history_has_kind(h, o.kind) == 0) {
+			printf("no run of kind %s is stored: nothing to compare\n", o.kind);
+			return 0;
+		}
 		rc = history_last_pair(h, o.kind, &newer, &older, err, sizeof(err));
 		if (rc < 0)
 			return cli_fail("history", "%s", err);
@@ -361,6 +372,9 @@ cmd_history(int argc, char **argv)
 		rc = hist_prune(h, argc, argv);
 	else
 		rc = hist_changes(h, argc, argv);
-	history_close(h);
+	if (rc == EXIT_RUNTIME || (rc == EXIT_USAGE && !strcmp(sub, "add")))
+		history_abandon(h);	/* no empty database after a failed add */
+	else
+		history_close(h);
 	return rc;
 }

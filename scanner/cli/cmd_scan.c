@@ -4,7 +4,8 @@
  *   heiiki scan --policy FILE [options] [ZONE|ADDR|CIDR|RANGE ...]
  *   heiiki scan --resume CHECKPOINT
  *
- * Flow: load the policy -> build the target set (plan.c; out-of-scope
+ * This file only parses options; the scan itself is the shared pipeline
+ * (scanner/pipeline/pipeline.c).  Flow: load the policy -> build the target set (plan.c; out-of-scope
  * arguments are refused before anything is sent) -> pick the mode (raw
  * SYN with CAP_NET_RAW, else connect(); --dry-run prints and sends
  * nothing) -> sweep (sweep.c) with checkpoints -> label hosts with zone
@@ -13,50 +14,17 @@
  * atomically.  SIGINT/SIGTERM stop sending, wait a short cooldown and
  * write partial results (exit 4).
  */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "probes/probe.h"
-#include "probes/runner.h"
-#include "scanner/core/log.h"
-#include "scanner/core/oui.h"
-#include "scanner/findings/findings.h"
-#include "scanner/input/policy.h"
-#include "scanner/sweep/checkpoint.h"
-#include "scanner/sweep/plan.h"
-#include "scanner/sweep/sweep.h"
+#include "scanner/report/diff.h"
+#include "scanner/pipeline/pipeline.h"
 
-#define UNSET (~0ULL)
-
-struct scan_opts {
-	const char *policy, *out, *resume, *ckpt, *iface, *tcp, *udp, *user;
-	unsigned long long rate, host_rate, in_flight, retries, cooldown_ms;
-	unsigned long long seed, max_probes, ckpt_ms, connect_ms;
-	int dry_run, connect, all_states, no_probes, no_arp, ping, include_nb;
-	int no_udp, progress, no_findings;
-	struct addr src4, src6;
-	int have_src4, have_src6;
-	char **targets;
-	int ntargets;
-};
-
-static volatile sig_atomic_t stop_flag;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
+#define UNSET PIPE_UNSET
 
 static void
 usage(FILE *f)
@@ -86,10 +54,15 @@ usage(FILE *f)
 "      --source-ip ADDR     source address (one per family)\n"
 "      --seed N             permutation seed (default: random)\n"
 "      --checkpoint FILE    checkpoint path (default OUTPUT.ckpt)\n"
+"      --checkpoint-interval MS  sweep checkpoint period (default 5000)\n"
+"      --probe-batch N      open services probed per probe-phase checkpoint\n"
+"                           (default 64)\n"
 "      --resume FILE        continue an interrupted scan from its checkpoint\n"
 "      --user NAME          as root: switch to NAME once the raw handles are open\n"
 "      --no-probes          do not run service probes on open ports\n"
 "      --no-findings        do not evaluate policy findings\n"
+"      --fail-on SEV        exit 1 when a finding is at or above SEV: critical,\n"
+"                           high, medium, low, info, none (default none)\n"
 "      --progress/--no-progress  progress line on stderr (default: if a tty)\n"
 "  -h, --help               this text\n");
 }
@@ -98,7 +71,7 @@ enum {
 	O_HOSTRATE = 256, O_INFLIGHT, O_RETRIES, O_COOLDOWN, O_ALLSTATES,
 	O_CONNECT, O_PING, O_NOARP, O_NETBCAST, O_IFACE, O_SRCIP, O_SEED,
 	O_CKPT, O_RESUME, O_NOPROBES, O_NOFINDINGS, O_PROGRESS, O_NOPROGRESS,
-	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS, O_USER,
+	O_NOUDP, O_MAXPROBES, O_CKPTMS, O_CONNMS, O_USER, O_PROBEBATCH, O_FAILON,
 };
 
 static const struct option long_opts[] = {
@@ -131,6 +104,8 @@ static const struct option long_opts[] = {
 	{ "no-progress", no_argument, NULL, O_NOPROGRESS },
 	{ "max-probes", required_argument, NULL, O_MAXPROBES },
 	{ "user", required_argument, NULL, O_USER },
+	{ "probe-batch", required_argument, NULL, O_PROBEBATCH },
+	{ "fail-on", required_argument, NULL, O_FAILON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -166,6 +141,7 @@ opt_number(int ch, const char *v, struct scan_opts *o)
 	case O_MAXPROBES: return cli_uint("scan", "--max-probes", v, 1, UNSET - 1, &o->max_probes);
 	case O_CKPTMS: return cli_uint("scan", "--checkpoint-interval", v, 100, 3600000, &o->ckpt_ms);
 	case O_CONNMS: return cli_uint("scan", "--connect-timeout", v, 100, 60000, &o->connect_ms);
+	case O_PROBEBATCH: return cli_uint("scan", "--probe-batch", v, 1, 100000, &o->probe_batch);
 	}
 	return -1;
 }
@@ -194,14 +170,23 @@ opt_flag(int ch, const char *v, struct scan_opts *o)
 	case O_PROGRESS: o->progress = 1; break;
 	case O_NOPROGRESS: o->progress = 0; break;
 	case O_SRCIP: return opt_source(o, v) ? -1 : 0;
+	case O_FAILON:
+		o->fail_on = diff_fail_on_parse(v);
+		if (o->fail_on < 0) {
+			cli_usage("scan", "invalid value '%s' for --fail-on: expected "
+				  "critical, high, medium, low, info or none", v);
+			return -1;
+		}
+		break;
 	default: return opt_number(ch, v, o) < 0 ? -1 : 0;
 	}
 	return 0;
 }
 
-/* 0 ok, 1 --help printed, -1 usage error (message printed). */
-static int
-parse_opts(int argc, char **argv, struct scan_opts *o)
+/* 0 ok, 1 --help printed, -1 usage error (message printed).  Also the
+ * parser 'night' uses for its scan options and checkpoints. */
+int
+scan_parse_opts(int argc, char **argv, struct scan_opts *o)
 {
 	int ch;
 
@@ -209,6 +194,7 @@ parse_opts(int argc, char **argv, struct scan_opts *o)
 	o->rate = o->host_rate = o->in_flight = o->retries = UNSET;
 	o->cooldown_ms = o->seed = UNSET;
 	o->ckpt_ms = 5000;
+	o->fail_on = 5;
 	o->progress = isatty(2);
 	o->out = "results.json";
 	optind = 1;
@@ -229,453 +215,17 @@ parse_opts(int argc, char **argv, struct scan_opts *o)
 	return 0;
 }
 
-/* Everything one scan run holds; freed by scan_free(). */
-struct scan {
-	struct scan_opts o;
-	struct policy pol;
-	int have_pol;
-	struct tset targets;
-	struct sweep_port *ports;
-	size_t nports;
-	struct sweep_conf sc;
-	struct sweep_stats st;
-	struct results *res;
-	char hash[65];
-	char ckpt_path[512];
-	int argc;
-	char **argv;
-	uint64_t seed;
-	struct ckpt resume;
-};
-
-/* For the UDP payload callback, which has no argument. */
-static const struct policy *udp_policy;
-
-static void
-udp_payload(uint16_t port, uint8_t *buf, size_t cap, size_t *len)
-{
-	const struct probe *p[1];
-	struct probe_ctx ctx;
-
-	*len = 0;
-	if (probe_for_port(port, 17, p, 1) == 0 || !p[0]->hello)
-		return;
-	if ((p[0]->flags & PROBE_FRAGILE) && !(udp_policy && udp_policy->scan.probe_ot))
-		return;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.port = port;
-	ctx.scanner_id = udp_policy ? udp_policy->scan.scanner_id : "heiiki";
-	ctx.snmp_community = !udp_policy || udp_policy->scan.snmp_public ?
-			     "public" : NULL;
-	if (p[0]->hello(&ctx, buf, cap, len) < 0 || *len > cap)
-		*len = 0;
-}
-
-static int
-build_ports(struct scan *s, char *err, size_t errlen)
-{
-	struct portset tcp = s->pol.scan.tcp, udp = s->pol.scan.udp;
-	size_t n = 0;
-
-	if (s->o.tcp) {
-		memset(&tcp, 0, sizeof(tcp));
-		if (portset_parse(&tcp, s->o.tcp, err, errlen) < 0)
-			return -1;
-		if (!s->o.udp)
-			memset(&udp, 0, sizeof(udp));
-	}
-	if (s->o.udp) {
-		memset(&udp, 0, sizeof(udp));
-		if (portset_parse(&udp, s->o.udp, err, errlen) < 0)
-			return -1;
-	}
-	if (s->o.no_udp)
-		memset(&udp, 0, sizeof(udp));
-	s->ports = calloc(2 * 65536, sizeof(*s->ports));
-	if (!s->ports) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (unsigned p = 1; p < 65536; p++)
-		if (portset_has(&tcp, (uint16_t)p))
-			s->ports[n++] = (struct sweep_port){ (uint16_t)p, 6 };
-	for (unsigned p = 1; p < 65536; p++)
-		if (portset_has(&udp, (uint16_t)p))
-			s->ports[n++] = (struct sweep_port){ (uint16_t)p, 17 };
-	s->nports = n;
-	if (!n) {
-		snprintf(err, errlen, "no ports to scan");
-		return -1;
-	}
-	return 0;
-}
-
-static void
-write_checkpoint(void *arg, uint64_t cursor, int final)
-{
-	struct scan *s = arg;
-	char err[512];
-
-	if (final && !s->st.interrupted) {
-		unlink(s->ckpt_path);	/* finished: nothing to resume */
-		return;
-	}
-	if (ckpt_write(s->ckpt_path, s->argc, s->argv, s->seed, cursor,
-		       s->st.total ? s->st.total : cursor, s->hash, s->res,
-		       err, sizeof(err)) < 0)
-		log_warn("sweep", "checkpoint: %s", err);
-}
-
-static uint64_t
-random_seed(void)
-{
-	uint64_t v = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v ^= (uint64_t)clock();
-	return v & ((1ULL << 62) - 1);
-}
-
-static unsigned
-pick(unsigned long long opt, unsigned dflt)
-{
-	return opt == UNSET ? dflt : (unsigned)opt;
-}
-
-/* Sockets in flight for the connect() scan: at least 512 (or the batch
- * size), but well inside the open-files limit. */
-static unsigned
-connect_budget(unsigned in_flight)
-{
-	struct rlimit rl;
-	unsigned n = in_flight < 512 ? 512 : in_flight;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur > 128 && n > rl.rlim_cur - 64)
-		n = (unsigned)(rl.rlim_cur - 64);
-	return n;
-}
-
-static void
-fill_conf(struct scan *s)
-{
-	struct sweep_conf *c = &s->sc;
-	const struct scan_settings *ps = &s->pol.scan;
-
-	memset(c, 0, sizeof(*c));
-	c->targets = &s->targets;
-	c->scope = &s->pol.scope;
-	c->deny = &s->pol.dns_set;
-	c->ports = s->ports;
-	c->nports = s->nports;
-	c->seed = s->seed;
-	c->pps = pick(s->o.rate, ps->pps ? ps->pps : 1000);
-	c->host_pps = pick(s->o.host_rate, ps->host_pps);
-	if (c->host_pps > c->pps)
-		c->host_pps = c->pps;
-	c->hosts_in_flight = pick(s->o.in_flight, ps->max_hosts_in_flight);
-	c->retries = pick(s->o.retries, ps->retries);
-	c->retry_ms = ps->timeout_ms ? ps->timeout_ms : 1000;
-	c->cooldown_ms = pick(s->o.cooldown_ms, ps->cooldown_ms);
-	c->connect_ms = s->o.connect_ms ? (unsigned)s->o.connect_ms : 2500;
-	c->connect_parallel = connect_budget(c->hosts_in_flight);
-	c->max_probes = s->o.max_probes;
-	c->dry_out = stdout;
-	c->all_states = s->o.all_states;
-	c->progress = s->o.progress && !s->o.dry_run;
-	c->arp = !s->o.no_arp;
-	c->ping = s->o.ping;
-	c->iface = s->o.iface;
-	c->src4 = s->o.have_src4 ? &s->o.src4 : NULL;
-	c->src6 = s->o.have_src6 ? &s->o.src6 : NULL;
-	c->udp_payload = udp_payload;
-	if (s->o.user && geteuid() == 0) {
-		c->after_open = cli_drop_privileges;
-		c->ao_arg = (void *)s->o.user;
-	}
-	c->stop = &stop_flag;
-	if (!s->o.dry_run) {
-		c->checkpoint = write_checkpoint;
-		c->ck_arg = s;
-		c->checkpoint_ms = (unsigned)s->o.ckpt_ms;
-	}
-}
-
-static void
-choose_mode(struct scan *s)
-{
-	size_t n = 0;
-
-	if (s->o.dry_run) {
-		s->sc.mode = SWEEP_DRYRUN;
-		return;
-	}
-	if (!s->o.connect && sweep_have_raw()) {
-		s->sc.mode = SWEEP_RAW;
-		return;
-	}
-	if (!s->o.connect)
-		fprintf(stderr, "heiiki scan: no CAP_NET_RAW: using a connect() "
-			"scan (TCP only, no ARP discovery)\n");
-	s->sc.mode = SWEEP_CONNECT;
-	for (size_t i = 0; i < s->nports; i++)
-		if (s->ports[i].proto == 6)
-			s->ports[n++] = s->ports[i];
-	s->nports = n;
-	s->sc.nports = n;
-}
-
-static void
-set_vantage(struct scan *s)
-{
-	json_t *run = results_run(s->res);
-	struct addr first, src;
-	char buf[ADDR_STRLEN];
-	const struct zone *z;
-
-	json_object_set_new(run, "policy_hash", json_string(s->pol.hash));
-	if (s->pol.site[0])
-		json_object_set_new(run, "site", json_string(s->pol.site));
-	if (s->targets.n == 0)
-		return;
-	first.v = s->targets.r[0].lo;
-	if (s->o.have_src4 && addr_is_v4(&first))
-		src = s->o.src4;
-	else if (sweep_route_source(&first, &src) < 0)
-		return;
-	z = policy_zone_of(&s->pol, &src);
-	json_object_set_new(run, "vantage", json_pack("{s:s, s:s?}", "addr",
-			    addr_fmt(&src, buf), "zone", z ? z->name : NULL));
-}
-
-/* Zone of every host, and the MAC vendor where a MAC was seen. */
-static void
-label_hosts(struct scan *s)
-{
-	json_t *hosts = results_array(s->res, "hosts"), *h;
-	struct oui_db *oui = NULL;
-	char err[256];
-	size_t i;
-
-	json_array_foreach(hosts, i, h) {
-		const char *as = json_string_value(json_object_get(h, "addr"));
-		const char *ms = json_string_value(json_object_get(h, "mac"));
-		const struct zone *z;
-		struct addr a;
-		uint8_t mac[6];
-
-		if (as && addr_parse(as, &a) == 0 && (z = policy_zone_of(&s->pol, &a)))
-			json_object_set_new(h, "zone", json_string(z->name));
-		if (!ms || mac_parse(ms, mac) < 0)
-			continue;
-		if (!oui && oui_load(NULL, &oui, err, sizeof(err)) < 0) {
-			log_warn("scan", "MAC vendors unavailable: %s", err);
-			break;
-		}
-		if (oui_lookup(oui, mac))
-			json_object_set_new(h, "vendor", json_string(oui_lookup(oui, mac)));
-	}
-	oui_free(oui);
-}
-
-static void
-record_run(struct scan *s)
-{
-	static const char *const modes[] = { "dry-run", "syn", "connect" };
-	json_t *run = results_run(s->res);
-	char ts[32];
-
-	results_count(s->res, "sent", (json_int_t)s->st.sent);
-	results_count(s->res, "received", (json_int_t)s->st.received);
-	results_count(s->res, "valid_replies", (json_int_t)s->st.valid);
-	results_count(s->res, "retries", (json_int_t)s->st.retries);
-	results_count(s->res, "open", (json_int_t)s->st.open);
-	results_count(s->res, "closed", (json_int_t)s->st.closed);
-	results_count(s->res, "unreachable", (json_int_t)s->st.unreachable);
-	results_count(s->res, "refused_by_recheck", (json_int_t)s->st.refused_recheck);
-	results_count(s->res, "pcap_recv", (json_int_t)s->st.pcap_recv);
-	results_count(s->res, "pcap_drop", (json_int_t)s->st.pcap_drop);
-	results_count(s->res, "pcap_ifdrop", (json_int_t)s->st.pcap_ifdrop);
-	results_count(s->res, "hosts_arp", (json_int_t)s->st.hosts_arp);
-	double secs = (double)(s->st.last_send_ns - s->st.first_send_ns) / 1e9;
-
-	json_object_set_new(run, "sweep", json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:f}",
-			    "mode", modes[s->sc.mode], "seed", (json_int_t)s->seed,
-			    "probes", (json_int_t)s->st.total,
-			    "ports", (json_int_t)s->nports, "pps", (int)s->sc.pps,
-			    "host_pps", (int)s->sc.host_pps, "send_seconds", secs));
-	json_object_set_new(run, "end", json_string(results_time(time(NULL), ts)));
-	results_set_status(s->res, s->st.interrupted ? "partial" : "complete");
-}
-
-static int
-may_probe(void *arg, const struct addr *a)
-{
-	return policy_may_scan(arg, a);
-}
-
-static void
-after_sweep(struct scan *s)
-{
-	char err[512];
-
-	label_hosts(s);
-	if (!s->o.no_probes && !s->st.interrupted) {
-		struct probe_opts po;
-
-		memset(&po, 0, sizeof(po));
-		po.scanner_id = s->pol.scan.scanner_id;
-		po.snmp_community = s->pol.scan.snmp_public ? "public" : NULL;
-		po.allow_fragile = s->pol.scan.probe_ot;
-		po.allow_printers = s->pol.scan.probe_printers;
-		po.may_probe = may_probe;
-		po.may_arg = &s->pol;
-		po.stop = &stop_flag;
-		if (probe_run_results(s->res, &po, err, sizeof(err)) < 0)
-			log_warn("scan", "probes: %s", err);
-		if (stop_flag)
-			s->st.interrupted = 1;
-	}
-	if (!s->o.no_findings &&
-	    findings_apply(s->res, &s->pol, NULL, time(NULL), err, sizeof(err)) < 0)
-		log_warn("scan", "findings: %s", err);
-}
-
-static void
-scan_free(struct scan *s)
-{
-	if (s->have_pol)
-		policy_free(&s->pol);
-	tset_free(&s->targets);
-	free(s->ports);
-	results_free(s->res);
-	ckpt_free(&s->resume);
-}
-
-/* --resume: the saved command line replaces ours; seed/cursor/results kept. */
-static int
-load_resume(struct scan *s, const char *path, char *err, size_t errlen)
-{
-	int rc;
-
-	if (ckpt_read(path, &s->resume, err, errlen) < 0)
-		return -1;
-	rc = parse_opts(s->resume.argc, s->resume.argv, &s->o);
-	if (rc != 0 || s->o.resume) {
-		snprintf(err, errlen, "%s: the saved command line is not usable", path);
-		return -1;
-	}
-	s->argc = s->resume.argc;
-	s->argv = s->resume.argv;
-	s->seed = s->resume.seed;
-	s->res = results_from_json(s->resume.results, err, errlen);
-	if (!s->res)
-		return -1;
-	snprintf(s->ckpt_path, sizeof(s->ckpt_path), "%s", path);
-	return 0;
-}
-
-static int
-prepare(struct scan *s, char *err, size_t errlen)
-{
-	if (!s->o.policy) {
-		snprintf(err, errlen, "--policy FILE is required");
-		return -1;
-	}
-	if (policy_load(s->o.policy, &s->pol, err, errlen) < 0)
-		return -1;
-	s->have_pol = 1;
-	udp_policy = &s->pol;
-	if (plan_targets(&s->pol, s->o.targets, s->o.ntargets,
-			 s->o.include_nb || !s->pol.scan.skip_net_bcast,
-			 &s->targets, NULL, err, errlen) < 0)
-		return -1;
-	if (build_ports(s, err, errlen) < 0)
-		return -1;
-	if (!s->ckpt_path[0])
-		snprintf(s->ckpt_path, sizeof(s->ckpt_path), "%s.ckpt",
-			 s->o.ckpt ? s->o.ckpt : s->o.out);
-	if (s->o.ckpt)
-		snprintf(s->ckpt_path, sizeof(s->ckpt_path), "%s", s->o.ckpt);
-	fill_conf(s);
-	choose_mode(s);
-	if (ckpt_config_hash(&s->targets, s->ports, s->nports,
-			     s->sc.hosts_in_flight, s->pol.hash, s->hash) < 0) {
-		snprintf(err, errlen, "cannot hash the configuration");
-		return -1;
-	}
-	if (s->resume.argv && strcmp(s->hash, s->resume.config_hash)) {
-		snprintf(err, errlen, "the policy, targets or ports changed since "
-			 "the checkpoint was written; refusing to resume");
-		return -1;
-	}
-	s->sc.start = s->resume.argv ? s->resume.cursor : 0;
-	return 0;
-}
-
-static int
-run_scan(struct scan *s)
-{
-	struct sigaction sa;
-	char err[512];
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (!s->res)
-		s->res = results_new("scan");
-	if (!s->res)
-		return cli_fail("scan", "out of memory");
-	set_vantage(s);
-	if (sweep_run(&s->sc, s->res, &s->st, err, sizeof(err)) < 0)
-		return cli_fail("scan", "%s", err);
-	if (s->sc.mode == SWEEP_DRYRUN) {
-		fflush(stdout);
-		return 0;
-	}
-	after_sweep(s);
-	record_run(s);
-	if (results_write(s->res, s->o.out, err, sizeof(err)) < 0)
-		return cli_fail("scan", "%s", err);
-	if (s->st.interrupted) {
-		fprintf(stderr, "heiiki scan: interrupted; partial results in %s, "
-			"resume with: heiiki scan --resume %s\n", s->o.out,
-			s->ckpt_path);
-		return EXIT_PARTIAL;
-	}
-	return 0;
-}
-
 int
 cmd_scan(int argc, char **argv)
 {
-	struct scan *s = calloc(1, sizeof(*s));
-	char err[POLICY_ERR_MAX];
+	struct scan_opts o;
+	struct scan_outcome out;
 	int rc;
 
-	if (!s)
-		return cli_fail("scan", "out of memory");
-	rc = parse_opts(argc, argv, &s->o);
-	if (rc) {
-		free(s);
+	rc = scan_parse_opts(argc, argv, &o);
+	if (rc)
 		return rc > 0 ? 0 : EXIT_USAGE;
-	}
-	s->argc = argc;
-	s->argv = argv;
-	if (s->o.resume && load_resume(s, s->o.resume, err, sizeof(err)) < 0) {
-		rc = cli_usage("scan", "%s", err);
-		goto out;
-	}
-	if (!s->resume.argv)
-		s->seed = s->o.seed != UNSET ? s->o.seed : random_seed();
-	if (prepare(s, err, sizeof(err)) < 0) {
-		rc = cli_usage("scan", "%s", err);
-		goto out;
-	}
-	rc = run_scan(s);
-out:
-	scan_free(s);
-	free(s);
+	rc = pipeline_scan(&o, argc, argv, scan_parse_opts, &out);
+	pipeline_outcome_free(&out);
 	return rc;
 }

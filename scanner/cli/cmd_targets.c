@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "scanner/input/policy.h"
+#include "scanner/pipeline/pipeline.h"
 #include "scanner/sweep/plan.h"
 
 #define LIST_MAX (1u << 20)
@@ -113,6 +114,29 @@ cmd_targets(int argc, char **argv)
 	}
 	print_set(&t, list);
 	print_counts(&pol, &st);
+	{
+		/* as 'scan' sweeps it: a wide IPv6 scope only when named */
+		struct tset sweepable;
+		unsigned pps = pol.scan.pps ? pol.scan.pps : 1000;
+		unsigned hp = pol.scan.host_pps && pol.scan.host_pps < pps ?
+			      pol.scan.host_pps : pps;
+
+		tset_init(&sweepable);
+		for (size_t i = 0; i < t.n; i++) {
+			struct addr lo = { t.r[i].lo };
+
+			if (argc > optind || addr_is_v4(&lo) || t.r[i].hi - t.r[i].lo < 65536)
+				tset_add(&sweepable, &t.r[i]);
+		}
+		if (sweepable.n < t.n)
+			printf("# a wide IPv6 scope is not swept address by address; "
+			       "name IPv6 hosts to scan them\n");
+		tset_freeze(&sweepable);
+		pipeline_print_estimate(stdout, &sweepable,
+					pol.scan.tcp.count + pol.scan.udp.count, pps, hp,
+					pol.scan.max_hosts_in_flight);
+		tset_free(&sweepable);
+	}
 out_set:
 	tset_free(&t);
 out_policy:

@@ -17,6 +17,8 @@ const struct command commands[] = {
 	{ "report", "write HTML/Markdown/CSV/DOT/nmap-XML reports from results", cmd_report },
 	{ "diff", "what changed between two results documents", cmd_diff },
 	{ "history", "store runs and show what changed since the last one", cmd_history },
+	{ "night", "the scheduled run: scan, history, changes, reports, alerts", cmd_night },
+	{ "audit", "before a vendor connection: grants, reachability, go/no-go report", cmd_audit },
 	{ "inventory", "ledger reconciliation, remote-maintenance paths, end of support", cmd_inventory },
 	{ NULL, NULL, NULL },
 };

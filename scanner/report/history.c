@@ -26,6 +26,7 @@
 struct history {
 	sqlite3 *db;
 	char path[512];
+	int created;		/* this handle created the file (history_abandon) */
 };
 
 static const char schema_v1[] =
@@ -139,13 +140,53 @@ make_parent(const char *path)
 	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/*
+ * Create the database file ourselves: mode 0600 (not SQLite's 0644),
+ * O_EXCL|O_NOFOLLOW so that a link planted at the path (dangling or not)
+ * is never followed to create or truncate its target.  *created is 1 when
+ * this call made the file.  An existing regular file (or a link to one) is
+ * used as it is.
+ */
+static int
+create_file(const char *path, int *created, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd;
+
+	*created = 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT && make_parent(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		*created = 1;
+		return 0;
+	}
+	if (errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (stat(path, &sb) < 0) {
+		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+			snprintf(err, errlen, "%s: is a dangling symbolic link; refusing to "
+				 "create a database at its target", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 history_open(const char *path, int mode, struct history **out, char *err, size_t errlen)
 {
 	struct history *h = calloc(1, sizeof(*h));
-	int flags = mode == HISTORY_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-		    mode == HISTORY_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-	int create = mode == HISTORY_CREATE, fd;
+	int flags = mode == HISTORY_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int create = mode == HISTORY_CREATE;
 
 	*out = NULL;
 	if (!h) {
@@ -154,19 +195,13 @@ history_open(const char *path, int mode, struct history **out, char *err, size_t
 	}
 	snprintf(h->path, sizeof(h->path), "%s", path);
 	if (create) {
-		/* Create it ourselves so the mode is 0600, not SQLite's 0644. */
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == ENOENT && make_parent(path) == 0)
-			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (create_file(path, &h->created, err, errlen) < 0)
 			goto out_free;
-		}
-		close(fd);
 	} else if (access(path, R_OK) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out_free;
 	}
+	/* the file exists now: SQLite never creates it (no SQLITE_OPEN_CREATE) */
 	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
 		db_err(h, "open", err, errlen);
 		goto out_close;
@@ -179,6 +214,8 @@ history_open(const char *path, int mode, struct history **out, char *err, size_t
 	return 0;
 out_close:
 	sqlite3_close(h->db);
+	if (h->created)
+		unlink(path);	/* a failed open leaves no empty database */
 out_free:
 	free(h);
 	return -1;
@@ -193,31 +230,134 @@ history_close(struct history *h)
 	free(h);
 }
 
+/* Number of stored runs, or -1. */
+static long long
+run_count(struct history *h)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT count(*) FROM runs", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+void
+history_abandon(struct history *h)
+{
+	char path[512];
+	int drop;
+
+	if (!h)
+		return;
+	drop = h->created && run_count(h) == 0;
+	snprintf(path, sizeof(path), "%s", h->path);
+	sqlite3_close(h->db);
+	free(h);
+	if (drop) {
+		char side[600];
+
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-journal", path);
+		unlink(side);
+	}
+}
+
+int
+history_has_kind(struct history *h, const char *kind)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM runs WHERE kind = ?1 LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
 }
 
-/* An existing run with the same identity: its id, or 0. */
+/* An existing run with the same identity: its id (and whether the stored
+ * record is the better one), or 0. */
 static long long
-find_run(struct history *h, const char *kind, const char *site, const char *start,
-	 const char *hash)
+find_run(struct history *h, json_t *run, int *stored_better)
 {
 	sqlite3_stmt *st;
 	long long id = 0;
 
-	if (sqlite3_prepare_v2(h->db, "SELECT id FROM runs WHERE kind = ?1 AND site = ?2 "
-			       "AND start = ?3 AND policy_hash = ?4", -1, &st, NULL) != SQLITE_OK)
+	*stored_better = 1;
+	if (sqlite3_prepare_v2(h->db, "SELECT id, status, end FROM runs WHERE kind = ?1 AND "
+			       "site = ?2 AND start = ?3 AND policy_hash = ?4", -1, &st,
+			       NULL) != SQLITE_OK)
 		return -1;
-	bind_text(st, 1, kind);
-	bind_text(st, 2, site);
-	bind_text(st, 3, start);
-	bind_text(st, 4, hash);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	bind_text(st, 1, report_str(run, "kind"));
+	bind_text(st, 2, report_str(run, "site"));
+	bind_text(st, 3, report_str(run, "start"));
+	bind_text(st, 4, report_str(run, "policy_hash"));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *old_status = (const char *)sqlite3_column_text(st, 1);
+		const char *old_end = (const char *)sqlite3_column_text(st, 2);
+		const char *status = report_str(run, "status");
+
 		id = sqlite3_column_int64(st, 0);
+		/* the best record of a run: complete beats partial; of two
+		 * partial records (a resume interrupted again) the later one */
+		if (old_status && strcmp(old_status, "complete"))
+			*stored_better = !(!strcmp(status, "complete") ||
+					   (strcmp(status, "complete") && old_end &&
+					    strcmp(report_str(run, "end"), old_end) > 0));
+	}
 	sqlite3_finalize(st);
 	return id;
+}
+
+/* Replace the stored record of run id (same transaction as the caller's). */
+static int
+replace_run(struct history *h, long long id, json_t *run, const char *doc, char *err,
+	    size_t errlen)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(h->db, "DELETE FROM findings WHERE run_id = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_err(h, "replace run", err, errlen);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_err(h, "replace run", err, errlen);
+	sqlite3_finalize(st);
+	if (rc < 0 || sqlite3_prepare_v2(h->db, "DELETE FROM services WHERE run_id = ?1", -1,
+					 &st, NULL) != SQLITE_OK)
+		return rc < 0 ? rc : db_err(h, "replace run", err, errlen);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_err(h, "replace run", err, errlen);
+	sqlite3_finalize(st);
+	if (rc < 0 || sqlite3_prepare_v2(h->db, "UPDATE runs SET end = ?2, status = ?3, "
+					 "heiiki_version = ?4, added = ?5, document = ?6 "
+					 "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return rc < 0 ? rc : db_err(h, "replace run", err, errlen);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, report_str(run, "end"));
+	bind_text(st, 3, report_str(run, "status"));
+	bind_text(st, 4, report_str(run, "heiiki_version"));
+	bind_text(st, 5, results_time((int64_t)time(NULL), now));
+	bind_text(st, 6, doc);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_err(h, "replace run", err, errlen);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static int
@@ -322,6 +462,7 @@ history_add(struct history *h, json_t *root, long long *id, char *err, size_t er
 	json_t *run = json_object_get(root, "run");
 	char *doc;
 	long long existing;
+	int stored_better, replaced = 0;
 
 	if (!*report_str(run, "kind") || !*report_str(run, "start")) {
 		snprintf(err, errlen, "results document has no run kind or start time");
@@ -334,17 +475,21 @@ history_add(struct history *h, json_t *root, long long *id, char *err, size_t er
 	}
 	if (exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
 		goto out_free;
-	existing = find_run(h, report_str(run, "kind"), report_str(run, "site"),
-			    report_str(run, "start"), report_str(run, "policy_hash"));
-	if (existing > 0) {
+	existing = find_run(h, run, &stored_better);
+	if (existing > 0 && stored_better) {
 		*id = existing;
 		exec(h, "ROLLBACK", err, errlen);
 		free(doc);
 		return 1;
 	}
-	*id = existing < 0 ? -1 : insert_run(h, run, doc, err, errlen);
-	if (existing < 0)
-		db_err(h, "lookup run", err, errlen);
+	if (existing > 0) {
+		*id = replace_run(h, existing, run, doc, err, errlen) < 0 ? -1 : existing;
+		replaced = 1;
+	} else {
+		*id = existing < 0 ? -1 : insert_run(h, run, doc, err, errlen);
+		if (existing < 0)
+			db_err(h, "lookup run", err, errlen);
+	}
 	if (*id < 0 || add_findings(h, *id, root, err, errlen) < 0 ||
 	    add_services(h, *id, root, err, errlen) < 0 ||
 	    exec(h, "COMMIT", err, errlen) < 0) {
@@ -354,7 +499,7 @@ history_add(struct history *h, json_t *root, long long *id, char *err, size_t er
 		goto out_free;
 	}
 	free(doc);
-	return 0;
+	return replaced ? 2 : 0;
 out_free:
 	free(doc);
 	return -1;

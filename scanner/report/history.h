@@ -33,14 +33,27 @@ enum history_mode {
 };
 
 /* Open in mode (enum history_mode).  A database with a newer schema is
- * refused.  0, or -1 with err. */
+ * refused.  HISTORY_CREATE makes the file with O_EXCL|O_NOFOLLOW: a link
+ * at the path is never followed to create its target (a link to an
+ * existing database is used); when the open fails after the file was
+ * created, the file is removed again.  0, or -1 with err. */
 int history_open(const char *path, int mode, struct history **out,
 		 char *err, size_t errlen);
 void history_close(struct history *h);
+/* Close after a failed write: a database this handle created that still
+ * holds no run is removed, so a failed first 'add' (full disk) leaves no
+ * empty database behind. */
+void history_abandon(struct history *h);
+/* 1 when a run of this kind is stored, 0 when none, -1 on error. */
+int history_has_kind(struct history *h, const char *kind);
 /*
- * Store a results document.  Returns 0 when stored, 1 when the same run
- * (kind, site, start, policy hash) is already stored, -1 on error; *id is
- * the run's id in both success cases.
+ * Store a results document, keeping the best record of each run (kind,
+ * site, start, policy hash): returns 0 when stored as a new run, 2 when it
+ * replaced the stored record of the same run in one transaction (a
+ * complete document replaces the partial one it resumed; a partial one
+ * replaces an older partial one with an earlier end), 1 when the stored
+ * record is as good or better and was kept, -1 on error; *id is the run's
+ * id in all success cases (unchanged by a replacement).
  */
 int history_add(struct history *h, json_t *root, long long *id, char *err, size_t errlen);
 /*

@@ -26,10 +26,12 @@ trap 'rm -rf "$logdir"' EXIT
 
 # run_one TEST: run it, then leave "rc secs" in $logdir/NAME.rc
 run_one() {
-	local t=$1 name start rc
+	local t=$1 name start rc limit
 	name=$(basename "$t" .sh)
 	start=$(date +%s)
-	LAB_IDS_FILE=$logdir/$name.ids timeout -k 10 600 bash "$t" > "$logdir/$name.log" 2>&1
+	# a test may ask for more than 600 s with a "# lab-timeout: SECONDS" line
+	limit=$(sed -n 's/^# lab-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+	LAB_IDS_FILE=$logdir/$name.ids timeout -k 10 "${limit:-600}" bash "$t" > "$logdir/$name.log" 2>&1
 	rc=$?
 	echo "$rc $(( $(date +%s) - start ))" > "$logdir/$name.rc"
 }

@@ -340,3 +340,101 @@ Test(history_cli, prune_options)
 	cr_expect_eq(hs_run("prune --older-than 1"), 0, "the newest run always stays");
 	cr_expect_eq(hs_run("list --format json"), 0);
 }
+
+Test(history, complete_document_replaces_the_partial_run_it_resumed)
+{
+	struct history *h = hs_open(1);
+	json_t *doc, *runs;
+	long long a, b, c;
+	char err[256];
+
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL);
+	json_object_set_new(json_object_get(doc, "run"), "end",
+			    json_string("2026-11-20T16:10:00Z"));
+	a = hs_add(h, doc, 0);
+	/* the resumed and completed run: same identity, more found */
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K9");
+	json_object_set_new(json_object_get(doc, "run"), "end",
+			    json_string("2026-11-20T17:00:00Z"));
+	b = hs_add(h, doc, 2);
+	cr_expect_eq(a, b, "the run keeps its id");
+	/* an older partial record never replaces the complete one */
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL);
+	c = hs_add(h, doc, 1);
+	cr_expect_eq(c, a);
+	runs = history_runs(h, 0, err, sizeof(err));
+	cr_assert_not_null(runs, "%s", err);
+	cr_assert_eq(json_array_size(runs), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(runs, 0),
+							   "status")), "complete");
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(
+		json_array_get(runs, 0), "findings"), "critical")), 1,
+		"the findings table follows the replacement");
+	json_decref(runs);
+	history_close(h);
+}
+
+Test(history, later_partial_replaces_earlier_partial)
+{
+	struct history *h = hs_open(1);
+	json_t *doc;
+
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL);
+	json_object_set_new(json_object_get(doc, "run"), "end",
+			    json_string("2026-11-20T16:10:00Z"));
+	hs_add(h, doc, 0);
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL);
+	json_object_set_new(json_object_get(doc, "run"), "end",
+			    json_string("2026-11-20T16:20:00Z"));
+	hs_add(h, doc, 2);
+	doc = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "partial", NULL);
+	json_object_set_new(json_object_get(doc, "run"), "end",
+			    json_string("2026-11-20T16:15:00Z"));
+	hs_add(h, doc, 1);
+	history_close(h);
+}
+
+Test(history, dangling_link_is_never_followed_to_create_a_file)
+{
+	struct history *h;
+	char err[512], target[192];
+
+	snprintf(target, sizeof(target), "%s/elsewhere.sqlite", hs_dir);
+	cr_assert_eq(symlink(target, hs_db), 0);
+	cr_expect_eq(history_open(hs_db, 1, &h, err, sizeof(err)), -1);
+	cr_expect_not_null(strstr(err, "dangling"), "%s", err);
+	cr_expect_eq(access(target, F_OK), -1, "the link target must not be created");
+}
+
+Test(history, failed_open_leaves_no_empty_database)
+{
+	struct history *h;
+	char err[512];
+	FILE *f;
+
+	/* a newer schema is refused by an existing file: it stays */
+	f = fopen(hs_db, "w");
+	cr_assert_not_null(f);
+	fputs("this is not sqlite at all, but it is long enough to be read as a header "
+	      "by the library and rejected", f);
+	fclose(f);
+	cr_expect_eq(history_open(hs_db, 1, &h, err, sizeof(err)), -1);
+	cr_expect_eq(access(hs_db, F_OK), 0, "a file we did not create is never removed");
+	unlink(hs_db);
+	/* a database created by this handle and abandoned with no run goes */
+	cr_assert_eq(history_open(hs_db, 1, &h, err, sizeof(err)), 0, "%s", err);
+	history_abandon(h);
+	cr_expect_eq(access(hs_db, F_OK), -1);
+	/* ... but one holding a run stays */
+	h = hs_open(1);
+	hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", NULL), 0);
+	history_abandon(h);
+	cr_expect_eq(access(hs_db, F_OK), 0);
+}
+
+Test(history_cli, unknown_kind_is_an_error_not_an_empty_history)
+{
+	cr_expect_eq(hs_run("add scan-hospital.json"), 0);
+	cr_expect_eq(hs_run("changes --kind nosuch"), 2);
+	cr_expect_eq(hs_run("changes --kind fence"), 0, "a known kind with no runs");
+}
