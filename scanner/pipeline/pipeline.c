@@ -27,6 +27,7 @@
 #include "scanner/core/log.h"
 #include "scanner/core/oui.h"
 #include "scanner/findings/findings.h"
+#include "scanner/findings/vantage.h"
 #include "scanner/input/policy.h"
 #include "scanner/sweep/checkpoint.h"
 #include "scanner/sweep/plan.h"
@@ -66,6 +67,7 @@ struct scan {
 	int probe_phase;
 	size_t probed;
 	int skip_sweep;			/* resumed in the probe phase */
+	struct geo_db *own_geo;		/* opened here when the caller gave none */
 };
 
 /* For the UDP payload callback, which has no argument. */
@@ -269,8 +271,6 @@ set_vantage(struct scan *s)
 {
 	json_t *run = results_run(s->res);
 	struct addr first, src;
-	char buf[ADDR_STRLEN];
-	const struct zone *z;
 
 	json_object_set_new(run, "policy_hash", json_string(s->pol.hash));
 	if (s->pol.site[0])
@@ -282,9 +282,7 @@ set_vantage(struct scan *s)
 		src = s->o.src4;
 	else if (sweep_route_source(&first, &src) < 0)
 		return;
-	z = policy_zone_of(&s->pol, &src);
-	json_object_set_new(run, "vantage", json_pack("{s:s, s:s?}", "addr",
-			    addr_fmt(&src, buf), "zone", z ? z->name : NULL));
+	json_object_set_new(run, "vantage", vantage_new(&src, &s->pol, s->o.geo, NULL));
 }
 
 /* Zone of every host, and the MAC vendor where a MAC was seen. */
@@ -416,6 +414,8 @@ probe_phase(struct scan *s)
 	po.may_probe = may_probe;
 	po.may_arg = &s->pol;
 	po.stop = &stop_flag;
+	/* identification leaves from the sweep's source (--source-ip) */
+	po.source = s->o.have_src4 ? &s->o.src4 : NULL;
 	if (s->probed > n)
 		s->probed = n;
 	while (s->probed < n && !stop_flag) {
@@ -466,6 +466,8 @@ scan_free(struct scan *s)
 	free(s->ports);
 	results_free(s->res);
 	ckpt_free(&s->resume);
+	if (s->own_geo)
+		geo_close(s->own_geo);
 }
 
 /* --resume: the saved command line replaces ours; seed/cursor/results kept. */
@@ -559,6 +561,33 @@ drop_wide_v6(struct scan *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * GeoIP for the findings of a scan run by 'scan' itself (night and audit
+ * hand theirs in): the policy's geoip_db/asn_db, else the default country
+ * database when it exists.  A named database that does not open is an
+ * error; no database at all leaves the country rules not checked.
+ */
+static int
+open_geo(struct scan *s, char *err, size_t errlen)
+{
+	const char *paths[2];
+	size_t n = 0;
+
+	if (s->pol.geoip_db[0])
+		paths[n++] = s->pol.geoip_db;
+	if (s->pol.asn_db[0])
+		paths[n++] = s->pol.asn_db;
+	if (n == 0) {
+		if (access(geo_default_path(), R_OK) < 0)
+			return 0;
+		paths[n++] = geo_default_path();
+	}
+	if (geo_open(&s->own_geo, paths, n, err, errlen) < 0)
+		return -1;
+	s->o.geo = s->own_geo;
+	return 0;
+}
+
 static int
 prepare(struct scan *s, char *err, size_t errlen)
 {
@@ -570,6 +599,12 @@ prepare(struct scan *s, char *err, size_t errlen)
 		return -1;
 	s->have_pol = 1;
 	udp_policy = &s->pol;
+	/* the policy's own files exist (never a silent fallback), and the
+	 * country rules judge reachability from this vantage */
+	if (policy_check_paths(&s->pol, err, errlen) < 0)
+		return -1;
+	if (!s->o.geo && !s->o.dry_run && open_geo(s, err, errlen) < 0)
+		return -1;
 	if (plan_targets(&s->pol, s->o.targets, s->o.ntargets,
 			 s->o.include_nb || !s->pol.scan.skip_net_bcast,
 			 &s->targets, NULL, err, errlen) < 0)
