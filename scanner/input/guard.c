@@ -72,6 +72,30 @@ guard_free(struct guard *g)
 	g->ready = 0;
 }
 
+/*
+ * The network or broadcast address of an inside zone's IPv4 range (a
+ * directed broadcast reaches the whole segment): the zone, or NULL.
+ */
+static const struct zone *
+zone_edge(const struct policy *p, const struct addr *a)
+{
+	if (!p || !addr_is_v4(a))
+		return NULL;
+	for (size_t i = 0; i < p->nzones; i++) {
+		const struct zone *z = &p->zones[i];
+
+		if (z->role == ZONE_EXTERNAL)
+			continue;
+		for (size_t k = 0; k < z->nets.n; k++) {
+			const struct range *r = &z->nets.r[k];
+
+			if (r->hi - r->lo >= 3 && (a->v == r->lo || a->v == r->hi))
+				return z;
+		}
+	}
+	return NULL;
+}
+
 int
 guard_may(void *arg, const struct addr *a)
 {
@@ -87,7 +111,7 @@ guard_may(void *arg, const struct addr *a)
 	if (g->pol) {
 		const struct zone *z = policy_zone_of(g->pol, a);
 
-		if (z && z->role == ZONE_EXTERNAL)
+		if ((z && z->role == ZONE_EXTERNAL) || zone_edge(g->pol, a))
 			return 0;
 	}
 	return 1;
@@ -130,6 +154,12 @@ guard_check_range(const struct guard *g, const struct range *r, const char *what
 
 		if (z && z->role == ZONE_EXTERNAL) {
 			snprintf(err, errlen, "%s is in external zone '%s': refusing to send to it",
+				 what, z->name);
+			return -1;
+		}
+		if ((z = zone_edge(g->pol, &a))) {
+			snprintf(err, errlen,
+				 "%s is the network or broadcast address of zone '%s': refusing to send to it",
 				 what, z->name);
 			return -1;
 		}

@@ -12,7 +12,8 @@
  * before each packet or connection (guard_may: O(log n), no allocation,
  * the shape of probe_opts.may_probe and of a sweep's recheck).
  *
- * Never allowed, whatever the scope: broadcast and multicast; loopback,
+ * Never allowed, whatever the scope: the network and broadcast address of
+ * an inside zone's IPv4 ranges (directed broadcast); broadcast and multicast; loopback,
  * link-local, this-network and reserved addresses unless the command's
  * documented flag (--allow-special CLASS) named that class.
  */

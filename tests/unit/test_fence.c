@@ -328,7 +328,8 @@ Test(fence_safety, target_guard_refuses_special_and_dns)
 	load_pol(&p, catchall_pol);
 	fence_plan_init(&pl);
 	addr_parse("198.18.10.255", &a);
-	cr_assert_gt(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), -1);
+	cr_assert_eq(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "198.18.10.255 is the network or broadcast address of zone 'servers': refusing to send to it");
 	addr_parse("224.0.0.1", &a);
 	cr_assert_eq(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), -1);
 	cr_assert_str_eq(err, "224.0.0.1 is multicast (224.0.0.0/4): refusing to send to it");

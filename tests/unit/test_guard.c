@@ -56,6 +56,10 @@ Test(guard, policy_scope_and_do_not_scan)
 	cr_assert_not(may(&g, "198.18.21.1"), "outside scope allowed");
 	cr_assert_not(may(&g, "203.0.113.5"), "external address allowed");
 	cr_assert_not(may(&g, "224.0.0.1"));
+	cr_assert_not(may(&g, "198.18.20.255"), "directed broadcast allowed");
+	cr_assert_not(may(&g, "198.18.20.0"), "network address allowed");
+	refused(&g, "198.18.20.255",
+		"198.18.20.255 is the network or broadcast address of zone 'clinical': refusing to send to it");
 	refused(&g, "198.18.20.7", "198.18.20.7 is on do_not_scan (infusion pump): refusing to send to it");
 	refused(&g, "198.18.20.0/29",
 		"198.18.20.0/29 is on do_not_scan (infusion pump): refusing to send to it");
