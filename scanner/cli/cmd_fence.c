@@ -23,6 +23,7 @@
 #include "scanner/fence/fence.h"
 #include "scanner/findings/findings.h"
 #include "scanner/input/guard.h"
+#include "scanner/report/report.h"
 
 #define FENCE_MAX_ARGS 64
 
@@ -453,9 +454,13 @@ fence_report(struct fence_plan *pl, const struct fence_opts *o, const struct pol
 	for (size_t i = 0; i < json_array_size(results_array(r, "findings")); i++) {
 		json_t *f = json_array_get(results_array(r, "findings"), i);
 
-		printf("%s %s %s\n", json_string_value(json_object_get(f, "severity")),
-		       json_string_value(json_object_get(f, "rule")),
-		       json_string_value(json_object_get(f, "evidence")));
+		/* evidence holds peer-controlled text: escaped for the terminal */
+		report_esc_text(stdout, json_string_value(json_object_get(f, "severity")));
+		putchar(' ');
+		report_esc_text(stdout, json_string_value(json_object_get(f, "rule")));
+		putchar(' ');
+		report_esc_text(stdout, json_string_value(json_object_get(f, "evidence")));
+		putchar('\n');
 	}
 	rc = (o->fail_on <= SEV_CRITICAL &&
 	      findings_count_at(r, (enum severity)o->fail_on) > 0) ? EXIT_FINDINGS : 0;
