@@ -51,6 +51,10 @@ live_wait(pcap_t *p)
 }
 
 /* Read until the end, an error or *stop: 0 end, 1 error, 2 stopped. */
+#define ZERO_RUN 64
+
+/* 0 end, 1 read error, 2 stopped, 3 zero records from the start (not a
+ * capture), 4 zero records after good ones (the rest is damaged) */
 static int
 pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 	   time_t deadline)
@@ -58,13 +62,25 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int dlt = pcap_datalink(p), rc;
-	unsigned n = 0;
+	unsigned n = 0, zeros = 0;
+	uint64_t good = 0;
 
 	for (;;) {
 		if (stop && *stop)
 			return 2;
 		rc = pcap_next_ex(p, &h, &data);
 		if (rc == 1) {
+			/* a record header of all zeros (no time, no length) is not
+			 * a packet: a zero-filled or preallocated file would read
+			 * as millions of them; ZERO_RUN in a row end the file */
+			if (!h->caplen && !h->len && !h->ts.tv_sec && !h->ts.tv_usec) {
+				if (++zeros == ZERO_RUN)
+					return good ? 4 : 3;
+				continue;
+			}
+			for (; zeros; zeros--)	/* a short run: they were records */
+				capture_packet(c, dlt, 0, data, 0, 0);
+			good++;
 			capture_packet(c, dlt, ts_us(h, nano), data, h->caplen,
 				       h->len);
 			if (deadline && (++n & 1023) == 0 &&
@@ -136,8 +152,14 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 
 	p = file_open(path, ebuf, &vbuf);
 	if (!p) {
+		size_t pl = strlen(path);
+
 		c->st.files_unreadable++;
-		snprintf(err, errlen, "%s", ebuf);
+		/* libpcap's messages do not always name the file */
+		if (!strncmp(ebuf, path, pl) && ebuf[pl] == ':')
+			snprintf(err, errlen, "%s", ebuf);
+		else
+			snprintf(err, errlen, "%s: %s", strcmp(path, "-") ? path : "stdin", ebuf);
 		return -1;
 	}
 	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
@@ -148,7 +170,21 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 			     pcap_datalink_val_to_name(pcap_datalink(p)) ?
 			     pcap_datalink_val_to_name(pcap_datalink(p)) : "?");
 	rc = pcap_drain(c, p, nano, stop, 0);
-	if (rc == 1) {
+	if (rc == 3) {
+		c->st.files_unreadable++;
+		snprintf(err, errlen, "%s: records of all zeros from the start: not a capture "
+			 "(zero-filled or damaged file)", path);
+		pcap_close(p);
+		free(vbuf);
+		return -1;
+	}
+	if (rc == 4) {
+		c->st.files_damaged++;
+		capture_warn(c, "%s: stopped after %llu packets: the rest is records of all "
+			     "zeros (zero-filled or damaged)", path,
+			     (unsigned long long)(c->st.packets - before));
+		rc = 1;
+	} else if (rc == 1) {
 		c->st.files_damaged++;
 		capture_warn(c, "%s: stopped after %llu packets: %s", path,
 			     (unsigned long long)(c->st.packets - before),

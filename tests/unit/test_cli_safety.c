@@ -4,6 +4,7 @@
  * check --today refuses dates that do not exist.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,4 +98,46 @@ Test(cli_safety, today_must_be_a_real_date)
 		 bin, src ? src : ".", src ? src : ".");
 	st = system(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) <= 1, "a leap day refused");
+}
+
+/* A pcap header followed by zeros (a zero-filled or preallocated file) is
+ * not read as millions of empty packets; errors name the file. */
+Test(cli_safety, zero_filled_capture_is_refused_with_its_name)
+{
+	const char *bin = getenv("HEIIKI");
+	static const unsigned char hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+					       0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+	char path[] = "/tmp/heiiki-zero-XXXXXX", cmd[1024], line[512];
+	static char zeros[1 << 16];
+	int fd, st, named = 0;
+	FILE *p;
+
+	if (!bin || !*bin)
+		cr_skip_test("HEIIKI not set");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
+	for (int i = 0; i < 64; i++)	/* 4 MB: 262,144 zero records */
+		cr_assert_eq(write(fd, zeros, sizeof(zeros)), (ssize_t)sizeof(zeros));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s capture -r %s -o /dev/null 2>&1", bin, path);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	while (fgets(line, sizeof(line), p))
+		named |= strstr(line, path) && strstr(line, "records of all zeros");
+	st = pclose(p);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit %d", WEXITSTATUS(st));
+	cr_assert(named, "the error does not name the file");
+	/* an all-zero file (no header): refused, and the message names it */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	cr_assert_eq(write(fd, zeros, 4096), 4096);
+	close(fd);
+	p = popen(cmd, "r");
+	named = 0;
+	while (fgets(line, sizeof(line), p))
+		named |= strstr(line, path) != NULL;
+	st = pclose(p);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	cr_assert(named, "'unknown file format' without the file name");
+	unlink(path);
 }
