@@ -277,6 +277,48 @@ fs_check_output(const char *path, char *err, size_t errlen)
 }
 
 int
+fs_prepare_regular(const char *path, int *created, char *err, size_t errlen)
+{
+	char base[256];
+	struct stat st;
+	int dfd, fd;
+
+	*created = 0;
+	if ((dfd = open_parent(path, base, sizeof(base), err, errlen)) < 0)
+		return -1;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		*created = 1;
+		(void)fsync(fd);
+		close(fd);
+		(void)fsync(dfd);
+		close(dfd);
+		return 0;
+	}
+	if (errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	close(dfd);
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a symbolic link; refusing to open it (give the real path)",
+			 path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
 fs_read_all(const char *path, size_t max, char **data, size_t *len,
 	    char *err, size_t errlen)
 {

@@ -26,6 +26,14 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
  */
 int fs_check_output(const char *path, char *err, size_t errlen);
 /*
+ * For files opened by name later (an SQLite database): path must be a
+ * regular file that is not a symbolic link; when absent it is created
+ * empty with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 (*created = 1).
+ * A link at path (dangling or not) is refused.  0, or -1 with err.
+ * Open it afterwards with O_NOFOLLOW / SQLITE_OPEN_NOFOLLOW.
+ */
+int fs_prepare_regular(const char *path, int *created, char *err, size_t errlen);
+/*
  * Read a whole regular file of at most max bytes into a NUL-terminated
  * malloc'd buffer.  Returns 0 or -1 with err naming the file.
  */

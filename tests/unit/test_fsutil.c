@@ -175,3 +175,26 @@ Test(fsutil, missing_directory_names_it)
 	cr_assert(strstr(err, "nosuch: No such file or directory"), "%s", err);
 	cr_assert_eq(fs_check_output(p, err, sizeof(err)), -1);
 }
+
+Test(fsutil, prepare_regular_refuses_links_and_creates_private)
+{
+	char p[128], target[128], err[256];
+	struct stat st;
+	int created;
+
+	snprintf(p, sizeof(p), "%s/history.db", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere.db", dir);
+	cr_assert_eq(symlink(target, p), 0);
+	cr_assert_eq(fs_prepare_regular(p, &created, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "is a symbolic link"), "%s", err);
+	cr_assert_eq(access(target, F_OK), -1, "created through a dangling link");
+	unlink(p);
+	cr_assert_eq(fs_prepare_regular(p, &created, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(created, 1);
+	cr_assert_eq(lstat(p, &st), 0);
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	cr_assert_eq(fs_prepare_regular(p, &created, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(created, 0);
+	cr_assert_eq(fs_prepare_regular(dir, &created, err, sizeof(err)), -1);
+}
