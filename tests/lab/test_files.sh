@@ -10,7 +10,7 @@
 #   - a dangling link at the final name (would create a root file);
 #   - a link at the final name to a block device (/dev/loop7).
 # Root then writes results (check -o), reports (report -o) and a capture
-# results document (capture -r -o).  Pass: the outside file keeps its
+# results document (capture -r -o) and a rendered diagram (report -T svg).  Pass: the outside file keeps its
 # bytes, mode and owner; nothing is created at a dangling target; the
 # block-device link is refused with exit 3 and a message; '-o -' and
 # '-o /dev/stdout' still write to standard output.
@@ -71,10 +71,13 @@ writer() {
 	report.md) "$HEIIKI" report -f md -o "$OUT/$1" "$T/in.json" ;;
 	report.csv) "$HEIIKI" report -f csv -o "$OUT/$1" "$T/in.json" ;;
 	capture.json) "$HEIIKI" capture -r "$SRC/tests/pcap/loop.pcap" -o "$OUT/$1" ;;
+	diagram.svg) "$HEIIKI" report -f dot -T svg -o "$OUT/$1" "$T/in.json" ;;
 	esac
 }
 
-for name in check.json report.md report.csv capture.json; do
+names="check.json report.md report.csv capture.json"
+command -v dot >/dev/null && names="$names diagram.svg"
+for name in $names; do
 	for kind in file dangling; do
 		plant "$name" "$kind"
 		writer "$name" >"$T/w.out" 2>&1
