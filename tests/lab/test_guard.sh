@@ -132,6 +132,31 @@ lab_exec scanner timeout 60 "$HEIIKI" fence --policy "$P" --iface eth0 --rate 50
 echo "ok   fence from a results file listing the pump: exit $?"
 zero fence-results
 
+# --- fence sources from the kernel's view of the segment -------------------
+# fw sits on 203.0.113.0/24 (its own .2, gateway .1 = inet).  With
+# --outside 203.0.113.0/24 the old plan took .1 (the gateway: SYN-ACKs and,
+# with --answer-arp, ARP spoofing of it); .0/.255 are network/broadcast.
+lab_exec fw ping -c 1 -W 1 203.0.113.1 >/dev/null 2>&1	# an ARP neighbour too
+lab_exec fw timeout 30 "$HEIIKI" fence --policy "$P" --iface wan --dry-run \
+	--outside 203.0.113.0/24 --target 198.18.10.10:3389 >"$LAB_DIR/fence-plan.out" 2>&1
+rc=$?
+sed 's/^/    /' "$LAB_DIR/fence-plan.out"
+bad=$(grep -E '^SYN (203\.0\.113\.(0|1|2|255)|198\.51\.100\.[0-9]+) ' "$LAB_DIR/fence-plan.out" | grep -v ' allowed ' || true)
+if [ $rc != 0 ] || [ -n "$bad" ] || ! grep -q '^SYN 203\.0\.113\.' "$LAB_DIR/fence-plan.out"; then
+	echo "FAIL fence plan: exit $rc, unsafe or missing sources: $bad"; fails=$((fails + 1))
+else
+	echo "ok   fence plan: the gateway, this sensor, network/broadcast and unnamed ranges are never sources"
+fi
+lab_exec fw timeout 30 "$HEIIKI" fence --policy "$P" --iface wan --dry-run \
+	--outside 0.0.0.0/0 --target 198.18.10.10:3389 >"$LAB_DIR/fence-wide.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q 'larger than a /8' "$LAB_DIR/fence-wide.out"; then
+	echo "ok   fence --outside 0.0.0.0/0 refused: $(head -1 "$LAB_DIR/fence-wide.out")"
+else
+	echo "FAIL fence --outside 0.0.0.0/0: exit $rc"; fails=$((fails + 1))
+fi
+zero fence-dry-runs
+
 # --- positive controls: the captures do see frames ----------------------
 lab_exec scanner timeout 60 "$HEIIKI" probe --policy "$P" -o "$LAB_DIR/mod.json" 198.18.20.10:104 \
 	>/dev/null 2>&1
