@@ -417,6 +417,11 @@ conn_open(struct run *run, struct job *j)
 
 	if (cap > RUN_MAX_REPLY)
 		cap = RUN_MAX_REPLY;
+	/* the guard again, right before the connection (scope, do_not_scan) */
+	if (run->o->may_probe && !run->o->may_probe(run->o->may_arg, &j->addr)) {
+		job_finish(run, j, "excluded", 0);
+		return -1;
+	}
 	sl = addr_sockaddr(&j->addr, j->port, &ss);
 	fd = socket(ss.ss_family, (j->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {

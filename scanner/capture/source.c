@@ -51,6 +51,10 @@ live_wait(pcap_t *p)
 }
 
 /* Read until the end, an error or *stop: 0 end, 1 error, 2 stopped. */
+#define ZERO_RUN 64
+
+/* 0 end, 1 read error, 2 stopped, 3 zero records from the start (not a
+ * capture), 4 zero records after good ones (the rest is damaged) */
 static int
 pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 	   time_t deadline)
@@ -58,13 +62,25 @@ pcap_drain(struct capture *c, pcap_t *p, int nano, volatile sig_atomic_t *stop,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int dlt = pcap_datalink(p), rc;
-	unsigned n = 0;
+	unsigned n = 0, zeros = 0;
+	uint64_t good = 0;
 
 	for (;;) {
 		if (stop && *stop)
 			return 2;
 		rc = pcap_next_ex(p, &h, &data);
 		if (rc == 1) {
+			/* a record header of all zeros (no time, no length) is not
+			 * a packet: a zero-filled or preallocated file would read
+			 * as millions of them; ZERO_RUN in a row end the file */
+			if (!h->caplen && !h->len && !h->ts.tv_sec && !h->ts.tv_usec) {
+				if (++zeros == ZERO_RUN)
+					return good ? 4 : 3;
+				continue;
+			}
+			for (; zeros; zeros--)	/* a short run: they were records */
+				capture_packet(c, dlt, 0, data, 0, 0);
+			good++;
 			capture_packet(c, dlt, ts_us(h, nano), data, h->caplen,
 				       h->len);
 			if (deadline && (++n & 1023) == 0 &&
@@ -142,8 +158,14 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 
 	p = file_open(path, ebuf, &vbuf);
 	if (!p) {
+		size_t pl = strlen(path);
+
 		c->st.files_unreadable++;
-		snprintf(err, errlen, "%s", ebuf);
+		/* libpcap's messages do not always name the file */
+		if (!strncmp(ebuf, path, pl) && ebuf[pl] == ':')
+			snprintf(err, errlen, "%s", ebuf);
+		else
+			snprintf(err, errlen, "%s: %s", strcmp(path, "-") ? path : "stdin", ebuf);
 		return -1;
 	}
 	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
@@ -154,7 +176,21 @@ capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
 			     pcap_datalink_val_to_name(pcap_datalink(p)) ?
 			     pcap_datalink_val_to_name(pcap_datalink(p)) : "?");
 	rc = pcap_drain(c, p, nano, stop, 0);
-	if (rc == 1) {
+	if (rc == 3) {
+		c->st.files_unreadable++;
+		snprintf(err, errlen, "%s: records of all zeros from the start: not a capture "
+			 "(zero-filled or damaged file)", path);
+		pcap_close(p);
+		free(vbuf);
+		return -1;
+	}
+	if (rc == 4) {
+		c->st.files_damaged++;
+		capture_warn(c, "%s: stopped after %llu packets: the rest is records of all "
+			     "zeros (zero-filled or damaged)", path,
+			     (unsigned long long)(c->st.packets - before));
+		rc = 1;
+	} else if (rc == 1) {
 		c->st.files_damaged++;
 		capture_warn(c, "%s: stopped after %llu packets: %s", path,
 			     (unsigned long long)(c->st.packets - before),
@@ -177,19 +213,38 @@ struct src_file {
 	const u_char *data;
 	int64_t ts;
 	uint64_t read;
+	int zero_start;		/* records of all zeros from the start: not a capture */
 };
 
-/* Advance f to its next packet; at the end or on damage close it. */
+/*
+ * Advance f to its next packet; at the end or on damage close it.  A
+ * record header of all zeros is not a packet (pcap_drain() above): a short
+ * run of them is counted as empty records, ZERO_RUN in a row end the file
+ * (not a capture at all when nothing good came before).
+ */
 static void
 src_next(struct capture *c, struct src_file *f)
 {
-	int rc = pcap_next_ex(f->p, &f->h, &f->data);
+	unsigned zeros = 0;
+	int rc;
 
-	if (rc == 1) {
+	while ((rc = pcap_next_ex(f->p, &f->h, &f->data)) == 1 && !f->h->caplen &&
+	       !f->h->len && !f->h->ts.tv_sec && !f->h->ts.tv_usec)
+		if (++zeros == ZERO_RUN)
+			break;
+	if (rc == 1 && zeros < ZERO_RUN) {
+		for (; zeros; zeros--)
+			capture_packet(c, f->dlt, 0, f->data, 0, 0);
 		f->ts = ts_us(f->h, f->nano);
 		return;
 	}
-	if (rc != PCAP_ERROR_BREAK) {
+	if (zeros == ZERO_RUN && !f->read) {
+		f->zero_start = 1;
+	} else if (zeros == ZERO_RUN) {
+		c->st.files_damaged++;
+		capture_warn(c, "%s: stopped after %llu packets: the rest is records of all "
+			     "zeros (zero-filled or damaged)", f->path, (unsigned long long)f->read);
+	} else if (rc != PCAP_ERROR_BREAK) {
 		c->st.files_damaged++;
 		capture_warn(c, "%s: stopped after %llu packets: %s", f->path,
 			     (unsigned long long)f->read, pcap_geterr(f->p));
@@ -223,8 +278,17 @@ capture_files(struct capture *c, const char *const *paths, size_t n,
 		f->p = file_open_buf(paths[i], ebuf, &f->vbuf,
 				     n > 16 ? (64u << 10) : FILE_BUF);
 		if (!f->p) {
+			char msg[PCAP_ERRBUF_SIZE + 512];
+			size_t pl = strlen(paths[i]);
+
 			c->st.files_unreadable++;
-			on_err(ctx, ebuf);
+			/* libpcap's messages do not always name the file */
+			if (!strncmp(ebuf, paths[i], pl) && ebuf[pl] == ':')
+				snprintf(msg, sizeof(msg), "%s", ebuf);
+			else
+				snprintf(msg, sizeof(msg), "%s: %s",
+					 strcmp(paths[i], "-") ? paths[i] : "stdin", ebuf);
+			on_err(ctx, msg);
 			continue;
 		}
 		ok++;
@@ -256,11 +320,22 @@ capture_files(struct capture *c, const char *const *paths, size_t n,
 		best->read++;
 		src_next(c, best);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (fs[i].p) {
 			pcap_close(fs[i].p);
 			free(fs[i].vbuf);
 		}
+		if (fs[i].zero_start) {
+			char msg[600];
+
+			c->st.files--;
+			c->st.files_unreadable++;
+			ok--;
+			snprintf(msg, sizeof(msg), "%s: records of all zeros from the start: not "
+				 "a capture (zero-filled or damaged file)", fs[i].path);
+			on_err(ctx, msg);
+		}
+	}
 	free(fs);
 	return ok;
 }

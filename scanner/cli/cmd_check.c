@@ -37,7 +37,7 @@ check_usage(void)
 	       "  -o, --output OUT    write here instead of over RESULTS ('-' = stdout)\n"
 	       "  --fail-on SEV       exit 1 when findings at or above SEV exist:\n"
 	       "                      critical, high (default), medium, low, info, none\n"
-	       "  --today DATE        date for expiry checks (default: today, UTC)\n"
+	       "  --today DATE        date for expiry checks (a real date; default: today, UTC)\n"
 	       "  --db FILE           GeoIP database (repeatable) when the policy names none\n"
 	       "  -h, --help          this text\n");
 }
@@ -50,10 +50,17 @@ parse_day(const char *s, time_t *out)
 
 	if (strlen(s) != 10)
 		return -1;
+	struct tm back;
+	int y, m, d;
+
 	end = strptime(s, "%Y-%m-%d", &tm);
 	if (!end || *end)
 		return -1;
+	y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
 	*out = timegm(&tm) + 12 * 3600;	/* midday: clear of day boundaries */
+	/* strptime takes 2026-02-30; timegm would roll it to March 2 */
+	if (!gmtime_r(out, &back) || back.tm_year != y || back.tm_mon != m || back.tm_mday != d)
+		return -1;
 	return 0;
 }
 

@@ -22,6 +22,8 @@
 #include "cli.h"
 #include "scanner/fence/fence.h"
 #include "scanner/findings/findings.h"
+#include "scanner/input/guard.h"
+#include "scanner/report/report.h"
 
 #define FENCE_MAX_ARGS 64
 
@@ -62,8 +64,11 @@ fence_usage(void)
 	       "  --wait SECONDS       listen after each round (default 2)\n"
 	       "  --gateway-mac MAC    next hop MAC (default: from the kernel's tables)\n"
 	       "  --answer-arp         answer ARP for the spoofed sources on this segment\n"
-	       "  --outside CIDR       outside range for spoofed sources (repeatable;\n"
-	       "                       default: the policy's external zones)\n"
+	       "  --outside CIDR       outside range for spoofed sources (repeatable, at most\n"
+	       "                       a /8 each; replaces the default: the policy's external\n"
+	       "                       zones, a catch-all one only through its documentation\n"
+	       "                       ranges); never gateways, ARP neighbours, network or\n"
+	       "                       broadcast addresses (docs/fence.md)\n"
 	       "  --exclude CIDR       never use these as sources (repeatable)\n"
 	       "  --db FILE            GeoIP database (repeatable; default: the policy's)\n"
 	       "  --dry-run            print the SYNs that would be sent; send nothing\n"
@@ -206,12 +211,14 @@ fence_results_targets(struct fence_plan *pl, const struct policy *p, const char 
 		      char *err, size_t errlen)
 {
 	struct results *r;
+	struct guard g;
 	json_t *s;
 	size_t i;
 	int rc = 0;
 
 	if (results_load(path, &r, err, errlen) < 0)
 		return -1;
+	guard_init_policy(&g, p);
 	json_array_foreach(results_array(r, "services"), i, s) {
 		struct addr a;
 		json_int_t port = json_integer_value(json_object_get(s, "port"));
@@ -222,7 +229,7 @@ fence_results_targets(struct fence_plan *pl, const struct policy *p, const char 
 		if (!st || strcmp(st, "open") || !pr || strcmp(pr, "tcp") || port <= 0 ||
 		    port > 65535 ||
 		    !as || addr_parse(as, &a) < 0 ||
-		    !addr_is_v4(&a) || !policy_may_scan(p, &a))
+		    !addr_is_v4(&a) || !guard_may(&g, &a))
 			continue;
 		if (fence_add_target(pl, p, &a, (uint16_t)port, err, errlen) < 0) {
 			rc = -1;
@@ -230,7 +237,87 @@ fence_results_targets(struct fence_plan *pl, const struct policy *p, const char 
 		}
 	}
 	results_free(r);
+	guard_free(&g);
 	return rc;
+}
+
+/* 32-bit hex from /proc/net (network order as printed) into an address. */
+static int
+proc_hex_addr(const char *hex, struct range *r)
+{
+	char *end;
+	unsigned long v = strtoul(hex, &end, 16);
+	struct in_addr in;
+
+	if (*end || end == hex)
+		return -1;
+	in.s_addr = (in_addr_t)v;
+	r->lo = r->hi = addr_from_v4(ntohl(in.s_addr)).v;
+	return 0;
+}
+
+/*
+ * Addresses on the sensor's segments that answer ARP or are not hosts:
+ * every gateway of a route (/proc/net/route), every neighbour the kernel
+ * knows (/proc/net/arp), the network and broadcast address of each
+ * connected IPv4 subnet.  With iface NULL (--dry-run without --iface),
+ * those of every interface.
+ */
+static void
+fence_segment_exclusions(struct fence_plan *pl, const char *iface)
+{
+	char line[256];
+	FILE *f = fopen("/proc/net/route", "r");
+	struct ifaddrs *ifa, *i;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line, *tok[3];
+		struct range r;
+		int k = 0;
+
+		for (char *save = NULL; k < 3 && (tok[k] = strtok_r(p, " \t\n", &save)); k++)
+			p = NULL;
+		if (k == 3 && (!iface || !strcmp(tok[0], iface)) && proc_hex_addr(tok[2], &r) == 0 &&
+		    addr_v4(&(struct addr){ r.lo }) != 0)
+			tset_add(&pl->exclude, &r);
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/net/arp", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line, *tok[6];
+		struct range r;
+		struct addr a;
+		int k = 0;
+
+		for (char *save = NULL; k < 6 && (tok[k] = strtok_r(p, " \t\n", &save)); k++)
+			p = NULL;
+		if (k == 6 && (!iface || !strcmp(tok[5], iface)) && addr_parse(tok[0], &a) == 0) {
+			r.lo = r.hi = a.v;
+			tset_add(&pl->exclude, &r);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		uint32_t a, m;
+		struct range r;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask ||
+		    (iface && strcmp(i->ifa_name, iface)))
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		m = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+		if (m == 0xffffffffu || m == 0xfffffffeu)
+			continue;
+		r.lo = r.hi = addr_from_v4(a & m).v;
+		tset_add(&pl->exclude, &r);
+		r.lo = r.hi = addr_from_v4((a & m) | ~m).v;
+		tset_add(&pl->exclude, &r);
+	}
+	freeifaddrs(ifa);
 }
 
 /* Sources never used: the sensor's own addresses and --exclude. */
@@ -242,9 +329,9 @@ fence_exclusions(struct fence_plan *pl, const struct fence_opts *o, char *err, s
 	for (size_t k = 0; k < o->nexclude; k++)
 		if (tset_add_str(&pl->exclude, o->exclude[k], err, errlen) < 0)
 			return -1;
-	for (size_t k = 0; k < o->noutside; k++)
-		if (tset_add_str(&pl->outside, o->outside[k], err, errlen) < 0)
-			return -1;
+	if (o->noutside && fence_set_outside(pl, o->outside, o->noutside, err, errlen) < 0)
+		return -1;
+	fence_segment_exclusions(pl, o->iface);
 	if (getifaddrs(&ifa) < 0)
 		return 0;
 	for (i = ifa; i; i = i->ifa_next) {
@@ -304,7 +391,8 @@ fence_plan_all(struct fence_plan *pl, const struct fence_opts *o, const struct p
 			 "with role external or pass --outside CIDR");
 		return EXIT_USAGE;
 	}
-	return fence_plan_sources(pl, p, *db, err, errlen) < 0 ? EXIT_RUNTIME : 0;
+	/* no safe source is a usage problem (name the ranges), not a crash */
+	return fence_plan_sources(pl, p, *db, err, errlen) < 0 ? EXIT_USAGE : 0;
 }
 
 static void
@@ -366,9 +454,13 @@ fence_report(struct fence_plan *pl, const struct fence_opts *o, const struct pol
 	for (size_t i = 0; i < json_array_size(results_array(r, "findings")); i++) {
 		json_t *f = json_array_get(results_array(r, "findings"), i);
 
-		printf("%s %s %s\n", json_string_value(json_object_get(f, "severity")),
-		       json_string_value(json_object_get(f, "rule")),
-		       json_string_value(json_object_get(f, "evidence")));
+		/* evidence holds peer-controlled text: escaped for the terminal */
+		report_esc_text(stdout, json_string_value(json_object_get(f, "severity")));
+		putchar(' ');
+		report_esc_text(stdout, json_string_value(json_object_get(f, "rule")));
+		putchar(' ');
+		report_esc_text(stdout, json_string_value(json_object_get(f, "evidence")));
+		putchar('\n');
 	}
 	rc = (o->fail_on <= SEV_CRITICAL &&
 	      findings_count_at(r, (enum severity)o->fail_on) > 0) ? EXIT_FINDINGS : 0;
@@ -389,6 +481,7 @@ cmd_fence(int argc, char **argv)
 				.fail_on = SEV_HIGH };
 	struct fence_plan pl;
 	struct policy p;
+	struct guard guard;
 	struct geo_db *db = NULL;
 	char err[POLICY_ERR_MAX];
 	int rc;
@@ -420,6 +513,9 @@ cmd_fence(int argc, char **argv)
 	signal(SIGINT, fence_on_signal);
 	signal(SIGTERM, fence_on_signal);
 	o.io.stop = &fence_stop;
+	guard_init_policy(&guard, &p);
+	o.io.may_send = guard_may;
+	o.io.may_arg = &guard;
 	if (o.user) {
 		o.io.after_open = cli_drop_privileges;
 		o.io.ao_arg = (void *)o.user;

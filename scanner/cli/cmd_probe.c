@@ -20,6 +20,7 @@
 #include "probes/runner.h"
 #include "probes/vpn_db.h"
 #include "scanner/core/results.h"
+#include "scanner/input/guard.h"
 #include "scanner/input/policy.h"
 
 static volatile sig_atomic_t probe_stop;
@@ -37,7 +38,11 @@ usage(void)
 	printf("usage: heiiki probe [options] ADDR:PORT[/udp] ...\n"
 	       "       heiiki probe [options] --results IN.json\n"
 	       "Identify services with read-only probes (never logs in).\n\n"
-	       "  --policy FILE        scanner id, do_not_scan, fragile-device and SNMP settings\n"
+	       "  --policy FILE        scope, do_not_scan, scanner id, fragile-device and SNMP settings\n"
+	       "  --scope CIDR         without --policy: the whole scope (repeatable); one of the two\n"
+	       "                       is required, and every target is checked against it\n"
+	       "  --allow-special CLASS  allow loopback, link-local, this-network or reserved\n"
+	       "                       targets (never broadcast or multicast)\n"
 	       "  --results FILE       probe every open service of this results document\n"
 	       "  -o, --output FILE    write the results document here (default: stdout)\n"
 	       "  --scanner-id ID      shown in RDP cookie and HTTP User-Agent (default heiiki)\n"
@@ -49,9 +54,11 @@ usage(void)
 	       "  -h, --help           this text\n");
 }
 
-/* "198.18.1.2:3389", "[2001:db8::1]:443/udp" -> service object in r. */
+/* "198.18.1.2:3389", "[2001:db8::1]:443/udp" -> service object in r.
+ * -1: syntax; -2: the guard refuses the address (err says why). */
 static int
-add_target(struct results *r, const char *arg)
+add_target(struct results *r, const char *arg, const struct guard *g, char *err,
+	   size_t errlen)
 {
 	char buf[128], *port, *proto = "tcp", *slash, *end;
 	struct addr a;
@@ -81,18 +88,17 @@ add_target(struct results *r, const char *arg)
 	p = strtoul(port, &end, 10);
 	if (end == port || *end || p < 1 || p > 65535 || addr_parse(buf, &a) < 0)
 		return -1;
+	if (guard_check(g, &a, err, errlen) < 0)
+		return -2;
 	return results_service(r, &a, proto, (unsigned)p, 1) ? 0 : -1;
-}
-
-static int
-may_probe(void *arg, const struct addr *a)
-{
-	return policy_may_scan(arg, a);
 }
 
 struct probe_args {
 	const char *policy, *in, *out, *id, *only, *vpn;
+	struct guard g;
+	int nscope;
 	unsigned long long parallel;
+	unsigned allow;
 	int fragile, no_snmp;
 };
 
@@ -101,6 +107,8 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
+		{ "scope", required_argument, NULL, 'S' },
+		{ "allow-special", required_argument, NULL, 'A' },
 		{ "results", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "scanner-id", required_argument, NULL, 'i' },
@@ -112,6 +120,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[256];
 	int c;
 
 	optind = 1;
@@ -119,6 +128,18 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': pa->policy = optarg; break;
+		case 'S':
+			if (!pa->nscope++)
+				guard_init_scope(&pa->g);
+			pa->g.allow |= pa->allow;
+			if (guard_add_scope(&pa->g, optarg, err, sizeof(err)) < 0)
+				return cli_usage("probe", "%s", err);
+			break;
+		case 'A':
+			if (guard_allow_class(&pa->g, optarg, err, sizeof(err)) < 0)
+				return cli_usage("probe", "--allow-special: %s", err);
+			pa->allow |= pa->g.allow;
+			break;
 		case 'r': pa->in = optarg; break;
 		case 'o': pa->out = optarg; break;
 		case 'i': pa->id = optarg; break;
@@ -141,6 +162,10 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 		return cli_usage("probe", "unknown probe '%s' for --probe", pa->only);
 	if (!pa->in && optind >= argc)
 		return cli_usage("probe", "give ADDR:PORT targets or --results FILE");
+	if (!pa->policy && !pa->nscope)
+		return cli_usage("probe", "a scope is required: give --policy FILE (scope and do_not_scan) or --scope CIDR (then the whole scope)");
+	if (pa->policy && pa->nscope)
+		return cli_usage("probe", "give --policy or --scope, not both (the policy's scope is the scope)");
 	return 0;
 }
 
@@ -159,10 +184,8 @@ run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct v
 	o.allow_printers = pa->fragile || pol->scan.probe_printers;
 	o.only = pa->only;
 	o.vpn = db;
-	if (pa->policy) {
-		o.may_probe = may_probe;
-		o.may_arg = pol;
-	}
+	o.may_probe = guard_may;	/* rechecked before every connection */
+	o.may_arg = &pa->g;
 	o.stop = &probe_stop;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -190,23 +213,38 @@ cmd_probe(int argc, char **argv)
 	pa.parallel = 64;
 	memset(&pol, 0, sizeof(pol));
 	rc = parse_args(argc, argv, &pa);
-	if (rc)
+	if (rc) {
+		guard_free(&pa.g);
 		return rc < 0 ? 0 : rc;
+	}
 	policy_defaults(&pol);
 	if (pa.policy && policy_load(pa.policy, &pol, err, sizeof(err)) < 0) {
 		rc = cli_usage("probe", "%s", err);
 		goto out;
 	}
 	loaded = pa.policy != NULL;
+	if (loaded) {
+		unsigned allow = pa.allow;
+
+		guard_init_policy(&pa.g, &pol);
+		pa.g.allow = allow;
+	}
 	if (pa.in ? results_load(pa.in, &r, err, sizeof(err)) < 0 : !(r = results_new("probe"))) {
 		rc = cli_usage("probe", "%s", pa.in ? err : "out of memory");
 		goto out;
 	}
-	for (int i = optind; i < argc; i++)
-		if (add_target(r, argv[i]) < 0) {
+	for (int i = optind; i < argc; i++) {
+		int t = add_target(r, argv[i], &pa.g, err, sizeof(err));
+
+		if (t == -2) {
+			rc = cli_usage("probe", "target '%s': %s", argv[i], err);
+			goto out;
+		}
+		if (t < 0) {
 			rc = cli_usage("probe", "invalid target '%s': expected ADDR:PORT[/udp]", argv[i]);
 			goto out;
 		}
+	}
 	/* without --vpn-db the runner loads the default file itself */
 	if (pa.vpn && vpn_db_load(pa.vpn, &db, err, sizeof(err)) < 0) {
 		rc = cli_usage("probe", "%s", err);
@@ -216,6 +254,7 @@ cmd_probe(int argc, char **argv)
 out:
 	vpn_db_free(db);
 	results_free(r);
+	guard_free(&pa.g);
 	if (loaded)
 		policy_free(&pol);
 	return rc;

@@ -189,7 +189,7 @@ static int
 render(const struct report_opts *o, const char *dot, size_t len, char *err, size_t errlen)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	char in[512], out[4096];
+	char in[512], out[512];
 	int fd, rc = -1;
 
 	snprintf(in, sizeof(in), "%s/heiiki-dot-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -207,14 +207,27 @@ render(const struct report_opts *o, const char *dot, size_t len, char *err, size
 		rc = run_dot(o->render, in, NULL, err, errlen);
 		goto out_unlink;
 	}
-	snprintf(out, sizeof(out), "%s.tmp.%ld", o->out, (long)getpid());
-	rc = run_dot(o->render, in, out, err, errlen);
-	if (rc == 0 && (chmod(out, 0600) < 0 || rename(out, o->out) < 0)) {
-		snprintf(err, errlen, "%s: %s", o->out, strerror(errno));
-		rc = -1;
+	/* dot writes a private mkstemp file; the result then goes through
+	 * fs_write_atomic like every other output (never a predictable name
+	 * next to OUT, never through a link) */
+	snprintf(out, sizeof(out), "%s/heiiki-render-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	fd = mkstemp(out);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		goto out_unlink;
 	}
-	if (rc < 0)
-		unlink(out);
+	close(fd);
+	rc = run_dot(o->render, in, out, err, errlen);
+	if (rc == 0) {
+		char *img = NULL;
+		size_t ilen = 0;
+
+		rc = fs_read_all(out, (size_t)1 << 30, &img, &ilen, err, errlen);
+		if (rc == 0)
+			rc = fs_write_atomic(o->out, img, ilen, 0600, err, errlen);
+		free(img);
+	}
+	unlink(out);
 out_unlink:
 	unlink(in);
 	return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -104,6 +105,8 @@ cli_bad_option(const char *cmd, char *const argv[])
 	return cli_usage(cmd, "unknown option or missing value: '-%c'", optopt);
 }
 
+#define CAP_NET_RAW_NR 13	/* linux/capability.h CAP_NET_RAW */
+
 int
 cli_drop_privileges(void *arg, char *err, size_t errlen)
 {
@@ -114,13 +117,31 @@ cli_drop_privileges(void *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "--user %s: no such user", name);
 		return -1;
 	}
+	/* empty the capability bounding set while we still may (CAP_SETPCAP):
+	 * nothing executed later can get a capability back */
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+			snprintf(err, errlen, "--user %s: dropping capability %d from the bounding set: %s",
+				 name, cap, strerror(errno));
+			return -1;
+		}
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0) {
 		snprintf(err, errlen, "--user %s: %s", name, strerror(errno));
 		return -1;
 	}
+	/* no set-uid or file-capability program can raise privileges again */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "--user %s: no_new_privs: %s", name, strerror(errno));
+		return -1;
+	}
 	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
 		snprintf(err, errlen, "--user %s: root could be regained", name);
+		return -1;
+	}
+	if (prctl(PR_CAPBSET_READ, CAP_NET_RAW_NR, 0, 0, 0) > 0) {
+		snprintf(err, errlen, "--user %s: capability bounding set not empty", name);
 		return -1;
 	}
 	log_info("heiiki", "running as %s from now on", name);

@@ -271,6 +271,82 @@ range_fmt(const struct range *r, char *buf, size_t len)
 	return buf;
 }
 
+/* --- special (shared-medium, non-unicast) blocks --------------------- */
+
+#define V4(a, b, c, d) (ADDR_V4MAPPED | ((u128)(a) << 24) | ((u128)(b) << 16) | \
+			((u128)(c) << 8) | (u128)(d))
+#define V6HI(h) ((u128)(h) << 112)
+
+static const struct special {
+	u128 lo, hi;
+	unsigned cls;
+	const char *name, *block;
+} specials[] = {
+	/* the most specific first: addr_special returns the first match */
+	{ V4(255, 255, 255, 255), V4(255, 255, 255, 255), ADDR_SP_BROADCAST,
+	  "broadcast", "255.255.255.255" },
+	{ V4(0, 0, 0, 0), V4(0, 255, 255, 255), ADDR_SP_THISNET, "this-network", "0.0.0.0/8" },
+	{ V4(127, 0, 0, 0), V4(127, 255, 255, 255), ADDR_SP_LOOPBACK, "loopback", "127.0.0.0/8" },
+	{ V4(169, 254, 0, 0), V4(169, 254, 255, 255), ADDR_SP_LINKLOCAL, "link-local",
+	  "169.254.0.0/16" },
+	{ V4(224, 0, 0, 0), V4(239, 255, 255, 255), ADDR_SP_MULTICAST, "multicast", "224.0.0.0/4" },
+	{ V4(240, 0, 0, 0), V4(255, 255, 255, 254), ADDR_SP_RESERVED, "reserved", "240.0.0.0/4" },
+	{ 0, 0, ADDR_SP_THISNET, "unspecified", "::" },
+	{ 1, 1, ADDR_SP_LOOPBACK, "loopback", "::1" },
+	{ 2, ((u128)1 << 32) - 1, ADDR_SP_RESERVED, "reserved", "::/96" },
+	{ V6HI(0xfe80), V6HI(0xfebf) | (((u128)1 << 112) - 1), ADDR_SP_LINKLOCAL, "link-local",
+	  "fe80::/10" },
+	{ V6HI(0xfec0), V6HI(0xfeff) | (((u128)1 << 112) - 1), ADDR_SP_RESERVED, "reserved",
+	  "fec0::/10" },
+	{ V6HI(0xff00), ~(u128)0, ADDR_SP_MULTICAST, "multicast", "ff00::/8" },
+};
+
+const char *
+addr_special(const struct addr *a, unsigned *cls)
+{
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
+		if (a->v >= specials[i].lo && a->v <= specials[i].hi) {
+			if (cls)
+				*cls = specials[i].cls;
+			return specials[i].name;
+		}
+	if (cls)
+		*cls = 0;
+	return NULL;
+}
+
+const char *
+range_special(const struct range *r, unsigned allow, const char **block, unsigned *cls)
+{
+	allow &= ~(unsigned)ADDR_SP_NEVER;
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+		const struct special *s = &specials[i];
+
+		if (s->cls & allow || r->hi < s->lo || r->lo > s->hi)
+			continue;
+		if (block)
+			*block = s->block;
+		if (cls)
+			*cls = s->cls;
+		return s->name;
+	}
+	return NULL;
+}
+
+unsigned
+addr_special_class(const char *name)
+{
+	if (!strcmp(name, "this-network") || !strcmp(name, "unspecified"))
+		return ADDR_SP_THISNET;
+	if (!strcmp(name, "loopback"))
+		return ADDR_SP_LOOPBACK;
+	if (!strcmp(name, "link-local"))
+		return ADDR_SP_LINKLOCAL;
+	if (!strcmp(name, "reserved"))
+		return ADDR_SP_RESERVED;
+	return 0;
+}
+
 int
 mac_parse(const char *s, uint8_t mac[6])
 {

@@ -64,6 +64,45 @@ int range_is_v4(const struct range *r);
 /* Print as CIDR when it is one, else "lo-hi". */
 const char *range_fmt(const struct range *r, char *buf, size_t len);
 
+/*
+ * Addresses that are never a single host of the hospital, reached through a
+ * shared medium or not at all: every device on a segment receives a frame
+ * sent to a broadcast or multicast address, and the others are this host,
+ * the link only, or not assignable.
+ *
+ *   IPv4: 0.0.0.0/8 this-network, 127.0.0.0/8 loopback, 169.254.0.0/16
+ *         link-local, 224.0.0.0/4 multicast, 255.255.255.255 broadcast,
+ *         240.0.0.0/4 reserved.
+ *   IPv6: :: unspecified, ::1 loopback, fe80::/10 link-local, ff00::/8
+ *         multicast, ::/96 (IPv4-compatible) and fec0::/10 (site-local)
+ *         reserved.
+ *
+ * Classes as bits, so a caller can allow some explicitly; broadcast and
+ * multicast are refused even then (ADDR_SP_NEVER).
+ */
+enum {
+	ADDR_SP_THISNET = 1u << 0,
+	ADDR_SP_LOOPBACK = 1u << 1,
+	ADDR_SP_LINKLOCAL = 1u << 2,
+	ADDR_SP_RESERVED = 1u << 3,
+	ADDR_SP_MULTICAST = 1u << 4,
+	ADDR_SP_BROADCAST = 1u << 5,
+};
+#define ADDR_SP_NEVER (ADDR_SP_MULTICAST | ADDR_SP_BROADCAST)
+/* The class name ("loopback", ...) of a, or NULL for an ordinary address;
+ * *cls (may be NULL) gets its ADDR_SP_ bit. */
+const char *addr_special(const struct addr *a, unsigned *cls);
+/*
+ * The first special block that r overlaps and that allow does not permit
+ * (ADDR_SP_NEVER bits in allow are ignored), or NULL.  *block gets the
+ * block's text ("224.0.0.0/4"), *cls its bit.
+ */
+const char *range_special(const struct range *r, unsigned allow, const char **block,
+			  unsigned *cls);
+/* Class name -> bit ("loopback", "link-local", "reserved", "this-network");
+ * 0 for an unknown name or one that can never be allowed. */
+unsigned addr_special_class(const char *name);
+
 /* MAC addresses "aa:bb:cc:dd:ee:ff" (also '-' separated). */
 int mac_parse(const char *s, uint8_t mac[6]);
 const char *mac_fmt(const uint8_t mac[6], char buf[18]);

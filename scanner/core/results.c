@@ -99,37 +99,11 @@ struct results *
 results_from_json(json_t *root, char *err, size_t errlen)
 {
 	struct results *r;
-	json_t *v, *item;
+	json_t *item;
 	size_t i;
 
-	if (!json_is_object(root)) {
-		snprintf(err, errlen, "not a JSON object");
+	if (results_validate(root, err, errlen) < 0)
 		return NULL;
-	}
-	v = json_object_get(root, "format");
-	if (!json_is_string(v) || strcmp(json_string_value(v), RESULTS_FORMAT)) {
-		snprintf(err, errlen, "not a heiiki results document (\"format\" is not \"%s\")",
-			 RESULTS_FORMAT);
-		return NULL;
-	}
-	v = json_object_get(root, "version");
-	if (!json_is_integer(v) || json_integer_value(v) != RESULTS_VERSION) {
-		snprintf(err, errlen, "unsupported results version %lld (this heiiki reads %d)",
-			 json_is_integer(v) ? (long long)json_integer_value(v) : -1LL,
-			 RESULTS_VERSION);
-		return NULL;
-	}
-	if (!json_is_object(json_object_get(root, "run"))) {
-		snprintf(err, errlen, "\"run\" is missing or not an object");
-		return NULL;
-	}
-	for (const char *const *a = arrays; *a; a++) {
-		v = json_object_get(root, *a);
-		if (v && !json_is_array(v)) {
-			snprintf(err, errlen, "\"%s\" is not an array", *a);
-			return NULL;
-		}
-	}
 	r = results_alloc();
 	if (!r) {
 		snprintf(err, errlen, "out of memory");

@@ -32,6 +32,13 @@ void results_free(struct results *r);
 int results_load(const char *path, struct results **out, char *err, size_t errlen);
 /* Build from an already parsed root (takes a reference). */
 struct results *results_from_json(json_t *root, char *err, size_t errlen);
+/*
+ * The one validator of results documents on input (results_check.c,
+ * docs/results.md "Validation"): types, ranges, address/MAC/time syntax,
+ * required members, enum values.  0, or -1 with err "path.to.member:
+ * message".  results_from_json() calls it.
+ */
+int results_validate(json_t *root, char *err, size_t errlen);
 /* Atomic write, mode 0600; "-" writes to stdout. */
 int results_write(struct results *r, const char *path, char *err, size_t errlen);
 

@@ -3,15 +3,27 @@
  *
  * Everything here is pure (policy + GeoIP in, plan out) so the plan can be
  * printed with --dry-run and unit-tested without packets.  Sources are
- * chosen deterministically: the first usable address of each allowed
- * range; outside addresses that no rule allows; and one address per GeoIP
- * database block, walking the outside ranges block by block, that lies in
- * a country the geo rules do not allow.
+ * chosen deterministically: an address inside each allowed range; outside
+ * addresses that no rule allows; and one address per GeoIP database block,
+ * walking the outside ranges block by block, that lies in a country the
+ * geo rules do not allow.
+ *
+ * A spoofed source makes the target answer a third party, so only safe
+ * sources are ever chosen (fence_source_unsafe): inside what the operator
+ * named (the policy's vendor sources and rule ranges, --outside, external
+ * zones no larger than a /8) or a documentation range
+ * (198.51.100.0/24, 203.0.113.0/24) inside a catch-all
+ * external zone; never a special address (addr.h), never an inside zone,
+ * never an excluded address (the sensor's own, the segment's gateways and
+ * neighbours that answer ARP, --exclude), never the first or last address
+ * of a declared range or of any /26 (network and broadcast addresses of
+ * the usual subnets) unless the operator named exactly that one address.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fence.h"
+#include "scanner/input/guard.h"
 #include "scanner/findings/rules_priv.h"
 
 static const char *const kind_names[FENCE_KINDS] = { "allowed", "not_allowed", "geo" };
@@ -22,6 +34,7 @@ fence_plan_init(struct fence_plan *pl)
 	memset(pl, 0, sizeof(*pl));
 	tset_init(&pl->outside);
 	tset_init(&pl->exclude);
+	tset_init(&pl->hosts);
 	pl->per_kind = 2;
 	pl->geo_sources = 4;
 }
@@ -32,6 +45,7 @@ fence_plan_free(struct fence_plan *pl)
 	free(pl->pr);
 	tset_free(&pl->outside);
 	tset_free(&pl->exclude);
+	tset_free(&pl->hosts);
 	pl->pr = NULL;
 	pl->np = 0;
 }
@@ -112,15 +126,18 @@ fence_add_target(struct fence_plan *pl, const struct policy *p,
 		 const struct addr *a, uint16_t port, char *err, size_t errlen)
 {
 	const struct zone *z = policy_zone_of(p, a);
-	char buf[ADDR_STRLEN], names[160];
+	char buf[ADDR_STRLEN], names[160], gerr[256];
+	struct guard g;
 	int n = 0;
 
 	addr_fmt(a, buf);
-	if (!policy_may_scan(p, a)) {
-		snprintf(err, errlen, "%s is outside the policy's scope or on do_not_scan: "
-			 "refusing to send anything to it", buf);
+	guard_init_policy(&g, p);
+	if (guard_check(&g, a, gerr, sizeof(gerr)) < 0) {
+		snprintf(err, errlen, "%s", gerr);
+		guard_free(&g);
 		return -1;
 	}
+	guard_free(&g);
 	if (!addr_is_v4(a)) {
 		snprintf(err, errlen, "%s: fence tests IPv4 targets only", buf);
 		return -1;
@@ -147,25 +164,156 @@ fence_add_target(struct fence_plan *pl, const struct policy *p,
 	return n;
 }
 
+/* Documentation ranges (RFC 5737): safe to spoof inside a catch-all
+ * outside zone (nobody real answers them).  192.0.2.0/24 is left out on
+ * purpose (some sites number real links from it), and so is the benchmark
+ * range 198.18.0.0/15 (often used inside hospitals). */
+static const char *const doc_ranges[] = { "198.51.100.0/24", "203.0.113.0/24" };
+
+/* Bigger than an IPv4 /8: a catch-all ("internet: 0.0.0.0/0"), not a name. */
+static int
+too_wide(const struct range *r)
+{
+	return r->hi - r->lo >= ((u128)1 << 24);
+}
+
+/* Add r to s, or only its documentation ranges when r is a catch-all. */
+static int
+add_named(struct tset *s, const struct range *r)
+{
+	if (!too_wide(r))
+		return tset_add(s, r);
+	for (size_t k = 0; k < sizeof(doc_ranges) / sizeof(doc_ranges[0]); k++) {
+		struct range d;
+		char e[64];
+
+		if (range_parse(doc_ranges[k], &d, e, sizeof(e)) < 0)
+			return -1;
+		if (d.hi < r->lo || d.lo > r->hi)
+			continue;
+		if (d.lo < r->lo)
+			d.lo = r->lo;
+		if (d.hi > r->hi)
+			d.hi = r->hi;
+		if (tset_add(s, &d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 fence_default_outside(struct fence_plan *pl, const struct policy *p)
 {
 	for (size_t i = 0; i < p->nzones; i++) {
-		if (p->zones[i].role == ZONE_EXTERNAL) {
-			if (tset_union(&pl->outside, &p->zones[i].nets) < 0)
+		const struct tset *n = &p->zones[i].nets;
+
+		for (size_t k = 0; k < n->n; k++)
+			if ((p->zones[i].role == ZONE_EXTERNAL ?
+			     add_named(&pl->outside, &n->r[k]) : tset_add(&pl->exclude, &n->r[k])) < 0)
 				return -1;
-		} else if (tset_union(&pl->exclude, &p->zones[i].nets) < 0) {
+	}
+	return 0;
+}
+
+int
+fence_set_outside(struct fence_plan *pl, const char *const *exprs, size_t n,
+		  char *err, size_t errlen)
+{
+	tset_free(&pl->outside);
+	for (size_t i = 0; i < n; i++) {
+		const char *what, *block;
+		struct range r;
+		char perr[160];
+
+		if (range_parse(exprs[i], &r, perr, sizeof(perr)) < 0) {
+			snprintf(err, errlen, "--outside '%s': %s", exprs[i], perr);
+			return -1;
+		}
+		if (!range_is_v4(&r)) {
+			snprintf(err, errlen, "--outside '%s': fence spoofs IPv4 sources only", exprs[i]);
+			return -1;
+		}
+		if (too_wide(&r)) {
+			snprintf(err, errlen,
+				 "--outside '%s' is larger than a /8: name the outside ranges whose addresses may be spoofed (replies go to them)",
+				 exprs[i]);
+			return -1;
+		}
+		if ((what = range_special(&r, 0, &block, NULL))) {
+			snprintf(err, errlen, "--outside '%s' overlaps %s %s: never a spoofed source",
+				 exprs[i], what, block);
+			return -1;
+		}
+		if (tset_add(&pl->outside, &r) < 0 || (r.lo == r.hi && tset_add(&pl->hosts, &r) < 0)) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* A usable address inside [lo, hi], away from network/broadcast/.1. */
+/* The first or last address of r, or of the /26 around a (IPv4). */
+static int
+is_edge(const struct range *r, const struct addr *a)
+{
+	uint32_t low = addr_v4(a) & 63;
+
+	return (r && r->hi > r->lo && (a->v == r->lo || a->v == r->hi)) || low == 0 || low == 63;
+}
+
+/* 1 when a is the edge of a range some declared set holds. */
+static int
+edge_of(const struct tset *s, const struct addr *a)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->r[i].hi > s->r[i].lo && (a->v == s->r[i].lo || a->v == s->r[i].hi))
+			return 1;
+	return 0;
+}
+
+const char *
+fence_source_unsafe(const struct fence_plan *pl, const struct policy *p,
+		    const struct addr *a, int named)
+{
+	const char *sp;
+
+	if (!addr_is_v4(a))
+		return "not IPv4";
+	if ((sp = addr_special(a, NULL)))
+		return sp;
+	if (tset_contains(&pl->exclude, a))
+		return "excluded (inside zone, this sensor, a gateway or ARP neighbour, --exclude)";
+	if (!named && !tset_contains(&pl->outside, a))
+		return "not in a range the operator named";
+	if (tset_contains(&pl->hosts, a))
+		return NULL;	/* exactly this address was named */
+	if (is_edge(NULL, a) || edge_of(&pl->outside, a))
+		return "a network or broadcast address";
+	for (size_t i = 0; p && i < p->nzones; i++)
+		if (edge_of(&p->zones[i].nets, a))
+			return "a network or broadcast address";
+	for (size_t i = 0; p && i < p->nvendors; i++)
+		if (edge_of(&p->vendors[i].sources, a))
+			return "a network or broadcast address";
+	return NULL;
+}
+
+/*
+ * A usable address inside [lo, hi]: a single address is itself; otherwise
+ * off the middle, away from the edges and from /26 boundaries
+ * (a /24 gives .157, a /25 its 77th address).
+ */
 static u128
 pick(u128 lo, u128 hi)
 {
-	return hi - lo >= 3 ? lo + (hi - lo) / 2 + 1 : lo;
+	u128 n = hi - lo;
+
+	if (n < 3)
+		return n ? lo + 1 : lo;
+	if (n < 7)
+		return lo + 1;
+	n += 1;
+	return lo + n / 2 + n / 8 - 3;
 }
 
 static int
@@ -175,8 +323,13 @@ add_probe(struct fence_plan *pl, size_t t, enum fence_kind kind, u128 src,
 	struct addr a = { src };
 	struct fence_probe *pr;
 
-	if (!addr_is_v4(&a) || tset_contains(&pl->exclude, &a) || a.v == pl->t[t].addr.v)
+	/* allowed sources come from ranges the policy names; the others
+	 * must lie in the outside set */
+	if (a.v == pl->t[t].addr.v ||
+	    fence_source_unsafe(pl, pl->pol, &a, kind == FENCE_ALLOWED)) {
+		pl->unsafe++;
 		return 0;
+	}
 	for (size_t i = 0; i < pl->np; i++)
 		if (pl->pr[i].target == t && pl->pr[i].src.v == src)
 			return 0;
@@ -208,13 +361,29 @@ count_kind(const struct fence_plan *pl, size_t t, enum fence_kind k)
 	return n;
 }
 
+/* One address of each allowed range; a catch-all range only through its
+ * documentation ranges; a single named address is remembered as named. */
 static int
 add_ranges(struct fence_plan *pl, size_t t, const struct tset *s)
 {
-	for (size_t i = 0; i < s->n && count_kind(pl, t, FENCE_ALLOWED) < pl->per_kind; i++)
-		if (add_probe(pl, t, FENCE_ALLOWED, pick(s->r[i].lo, s->r[i].hi), NULL) < 0)
+	struct tset named;
+	int rc = 0;
+
+	tset_init(&named);
+	for (size_t i = 0; i < s->n; i++) {
+		if (add_named(&named, &s->r[i]) < 0 ||
+		    (s->r[i].lo == s->r[i].hi && tset_add(&pl->hosts, &s->r[i]) < 0)) {
+			tset_free(&named);
 			return -1;
-	return 0;
+		}
+	}
+	for (size_t i = 0; i < named.n && count_kind(pl, t, FENCE_ALLOWED) < pl->per_kind; i++)
+		if (add_probe(pl, t, FENCE_ALLOWED, pick(named.r[i].lo, named.r[i].hi), NULL) < 0) {
+			rc = -1;
+			break;
+		}
+	tset_free(&named);
+	return rc;
 }
 
 /* (a) sources some covering rule allows: its ranges, zones and vendor. */
@@ -352,6 +521,7 @@ int
 fence_plan_sources(struct fence_plan *pl, const struct policy *p,
 		   struct geo_db *geo, char *err, size_t errlen)
 {
+	pl->pol = p;
 	for (size_t t = 0; t < pl->nt; t++) {
 		if (plan_allowed(pl, p, t) < 0 || plan_not_allowed(pl, p, t) < 0)
 			goto out_err;
@@ -359,6 +529,14 @@ fence_plan_sources(struct fence_plan *pl, const struct policy *p,
 			snprintf(err, errlen, "fence: %s", geo_error(geo));
 			return -1;
 		}
+	}
+	if (pl->nt && pl->np == 0) {
+		char buf[512];
+
+		snprintf(err, errlen,
+			 "fence: no safe source address to spoof (outside ranges: %s); name outside ranges whose addresses may receive the replies with --outside CIDR, or declare vendor sources in the policy",
+			 pl->outside.n ? tset_fmt(&pl->outside, buf, sizeof(buf)) : "none");
+		return -1;
 	}
 	return 0;
 out_err:
@@ -369,8 +547,13 @@ out_err:
 void
 fence_plan_print(const struct fence_plan *pl, FILE *f)
 {
-	char a[ADDR_STRLEN], s[ADDR_STRLEN];
+	char a[ADDR_STRLEN], s[ADDR_STRLEN], buf[512];
 
+	fprintf(f, "# spoofed sources only from: %s (and the policy's allowed sources)\n",
+		pl->outside.n ? tset_fmt(&pl->outside, buf, sizeof(buf)) : "no outside range");
+	if (pl->unsafe)
+		fprintf(f, "# %zu candidate source(s) skipped as unsafe (special, inside, "
+			"gateway/neighbour, network/broadcast, not named)\n", pl->unsafe);
 	for (size_t i = 0; i < pl->np; i++) {
 		const struct fence_probe *pr = &pl->pr[i];
 		const struct fence_target *t = &pl->t[pr->target];

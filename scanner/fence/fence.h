@@ -57,6 +57,9 @@ struct fence_plan {
 	size_t np;
 	struct tset outside;		/* where spoofed sources come from */
 	struct tset exclude;		/* never used as a source */
+	struct tset hosts;		/* single addresses the operator named */
+	const struct policy *pol;	/* set by fence_plan_sources */
+	size_t unsafe;			/* candidate sources refused as unsafe */
 	unsigned per_kind;		/* allowed / not-allowed sources per target */
 	unsigned geo_sources;		/* geo sources per target */
 };
@@ -72,9 +75,25 @@ void fence_plan_free(struct fence_plan *pl);
  */
 int fence_add_target(struct fence_plan *pl, const struct policy *p,
 		     const struct addr *a, uint16_t port, char *err, size_t errlen);
-/* Outside ranges: the policy's external zones (call before sources). */
+/*
+ * Outside ranges: the policy's external zones (a catch-all zone bigger
+ * than a /8 contributes only the documentation ranges inside it); inside
+ * zones go to exclude.  Call before fence_set_outside and the sources.
+ */
 int fence_default_outside(struct fence_plan *pl, const struct policy *p);
-/* Choose the spoofed sources of every kind for every target. */
+/* --outside: these ranges replace the outside set (each at most a /8, no
+ * special block).  0, or -1 with err naming the value. */
+int fence_set_outside(struct fence_plan *pl, const char *const *exprs, size_t n,
+		      char *err, size_t errlen);
+/*
+ * Why a must never be a spoofed source, or NULL when it is safe (fence.c
+ * lists the rules).  named: a comes from a range the policy names (an
+ * allowed source), so it need not lie in the outside set.
+ */
+const char *fence_source_unsafe(const struct fence_plan *pl, const struct policy *p,
+				const struct addr *a, int named);
+/* Choose the spoofed sources of every kind for every target; -1 with err
+ * also when targets exist but no safe source does. */
 int fence_plan_sources(struct fence_plan *pl, const struct policy *p,
 		       struct geo_db *geo, char *err, size_t errlen);
 /* Human-readable plan ("would send") on f. */
@@ -92,6 +111,9 @@ struct fence_io {
 	 * (privilege drop); non-zero stops the run with err */
 	int (*after_open)(void *arg, char *err, size_t errlen);
 	void *ao_arg;
+	/* checked before every packet (guard_may); 0 = not sent; NULL = all */
+	int (*may_send)(void *arg, const struct addr *a);
+	void *may_arg;
 };
 
 /* "tcp" or "udp". */

@@ -170,6 +170,9 @@ fnet_send(struct fnet *n, struct fence_probe *pr, uint32_t seq)
 	const struct fence_target *t = &n->pl->t[pr->target];
 	uint32_t src = htonl(addr_v4(&pr->src)), dst = htonl(addr_v4(&t->addr));
 
+	/* the guard again, right before the packet (scope, do_not_scan) */
+	if (n->io->may_send && !n->io->may_send(n->io->may_arg, &t->addr))
+		return 0;
 	n->tcp = libnet_build_tcp(pr->sport, t->port, seq, 0, TH_SYN, 29200, 0, 0,
 				  LIBNET_TCP_H, NULL, 0, n->l, n->tcp);
 	n->ip = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, (uint16_t)seq, 0, 64,

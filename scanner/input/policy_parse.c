@@ -83,6 +83,24 @@ big_error(struct pctx *pc, yaml_node_t *n, const char *ctx, const char *text,
 			ctx, text, range_is_v4(r) ? "a /8" : "a /16");
 }
 
+/*
+ * Scope and internal zones name hosts heiiki may send to: a block that is
+ * broadcast, multicast, loopback, link-local, this-network or reserved
+ * (addr.h) is refused with the offending block named.
+ */
+static int
+special_error(struct pctx *pc, yaml_node_t *n, const char *ctx, const char *text,
+	      const struct range *r)
+{
+	const char *block, *what = range_special(r, 0, &block, NULL);
+
+	if (!what)
+		return 0;
+	return pc_error(pc, n->start_mark,
+			"%s: '%s' overlaps %s %s; it can never be a scan target (a frame to it reaches a whole segment, this host or no host)",
+			ctx, text, what, block);
+}
+
 /* One CIDR of zone zi: parse, refuse a CIDR another zone already has. */
 static int
 zone_net(struct pctx *pc, yaml_node_t *n, const char *ctx, size_t zi)
@@ -99,6 +117,8 @@ zone_net(struct pctx *pc, yaml_node_t *n, const char *ctx, size_t zi)
 	cidr_range(&c, &r);
 	if (p->zones[zi].role != ZONE_EXTERNAL && too_big(&r))
 		return big_error(pc, n, ctx, text, &r);
+	if (p->zones[zi].role != ZONE_EXTERNAL && special_error(pc, n, ctx, text, &r) < 0)
+		return -1;
 	for (size_t i = 0; i < pc->nznets; i++) {
 		const struct zone_net *o = &pc->znets[i];
 
@@ -226,6 +246,8 @@ policy_parse_nets(struct pctx *pc, yaml_node_t *seq, const char *ctx, const char
 			return pc_error(pc, it->start_mark, "%s: %s", what, rerr);
 		if (internal && too_big(&r))
 			return big_error(pc, it, what, text, &r);
+		if (internal && special_error(pc, it, what, text, &r) < 0)
+			return -1;
 		if (tset_add(s, &r) < 0)
 			return oom(pc, it);
 	}

@@ -296,3 +296,15 @@ tset_fmt(const struct tset *s, char *buf, size_t len)
 	}
 	return buf;
 }
+
+const char *
+tset_special(const struct tset *s, unsigned allow, const char **block)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const char *what = range_special(&s->r[i], allow, block, NULL);
+
+		if (what)
+			return what;
+	}
+	return NULL;
+}

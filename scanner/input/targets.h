@@ -42,6 +42,12 @@ u128 tset_count(const struct tset *s);
 int tset_freeze(struct tset *s);
 /* The idx-th address in ascending order; the set must be frozen. */
 int tset_nth(const struct tset *s, u128 idx, struct addr *out);
+/*
+ * The first special block (addr.h: broadcast, multicast, loopback, ...)
+ * that some range of s overlaps and allow does not permit, or NULL;
+ * *block gets its text.  Target sets from any source are checked with it.
+ */
+const char *tset_special(const struct tset *s, unsigned allow, const char **block);
 /* Print ranges separated by ", " into buf; returns buf. */
 const char *tset_fmt(const struct tset *s, char *buf, size_t len);
 

@@ -24,6 +24,19 @@ json_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	json_object_set(copy, "flows", r->flows);
 	json_object_set(copy, "exits", r->exits);
 	json_object_set(copy, "peers", r->peers);
+	/* a deep copy, cleaned: the report never re-emits a control or bidi
+	 * character (escape.c) */
+	{
+		json_t *deep = json_deep_copy(copy);
+
+		json_decref(copy);
+		if (!deep) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		copy = deep;
+	}
+	report_clean_json(copy);
 	rc = json_dumpf(copy, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(copy);
 	if (rc < 0) {

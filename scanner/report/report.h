@@ -153,6 +153,9 @@ void report_esc_html(FILE *f, const char *s);	/* HTML and XML text/attrs */
 void report_esc_md(FILE *f, const char *s);	/* Markdown table cells */
 void report_esc_text(FILE *f, const char *s);	/* terminal text */
 void report_esc_dot(FILE *f, const char *s);	/* inside DOT "..." */
+/* Every string of v (recursively): controls, C1, bidi controls -> U+FFFD,
+ * U+2028/U+2029 -> space (report -f json never re-emits them). */
+void report_clean_json(json_t *v);
 /* One CSV field (RFC 4180, always quoted; = + - @ TAB CR neutralised). */
 void report_csv_cell(FILE *f, const char *s);
 

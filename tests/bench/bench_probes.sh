@@ -84,7 +84,7 @@ timed() {	# OUT-STATS CMD... : wall seconds, user+sys, max RSS KiB
 	if [ -x $T ]; then $T -f '%e %U %S %M' -o "$f" "$@"; else
 		local s=$(date +%s.%N); "$@"; echo "$(echo "$(date +%s.%N) - $s" | bc) 0 0 0" > "$f"; fi
 }
-timed "$LAB_DIR/h.time" ip netns exec "$(lab_nsname scan)" "$HEIIKI" probe -o "$LAB_DIR/heiiki.json" $targets \
+timed "$LAB_DIR/h.time" ip netns exec "$(lab_nsname scan)" "$HEIIKI" probe --scope 198.18.0.0/15 -o "$LAB_DIR/heiiki.json" $targets \
 	2>"$LAB_DIR/heiiki.err"
 scripts=rdp-enum-encryption,vnc-info,smb-protocols,ike-version,dicom-ping,snmp-info,ssl-cert
 ports="T:$tports"; [ -n "$uports" ] && ports="$ports,U:$uports"
@@ -146,7 +146,7 @@ SCALE=${SCALE:-100}
 for i in $(seq 100 $((99 + SCALE))); do lab_addr b eth0 $N.$i/24; done
 sleep 1
 list=$(for i in $(seq 100 $((99 + SCALE))); do echo "$N.$i:80"; done)
-timed "$LAB_DIR/hs.time" ip netns exec "$(lab_nsname scan)" "$HEIIKI" probe -o "$LAB_DIR/hs.json" $list \
+timed "$LAB_DIR/hs.time" ip netns exec "$(lab_nsname scan)" "$HEIIKI" probe --scope 198.18.0.0/15 -o "$LAB_DIR/hs.json" $list \
 	2>/dev/null
 timed "$LAB_DIR/ns.time" ip netns exec "$(lab_nsname scan)" nmap -Pn -n -sT -sV -p 80 \
 	-oX "$LAB_DIR/ns.xml" $N.100-$((99 + SCALE)) >/dev/null 2>&1

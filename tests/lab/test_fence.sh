@@ -131,9 +131,9 @@ if rdp["allowed"]["open"] != 1 or rdp["allowed"]["through"] != ["198.51.100.10"]
     fail.append("vendor SYN to RDP not answered: %r" % rdp["allowed"])
 if rdp["not_allowed"]["sent"] < 1 or rdp["not_allowed"]["open"] != 0:
     fail.append("RDP allow-list: %r" % rdp["not_allowed"])
-if vpn["geo"]["through"] != ["198.51.100.128"]:
+if vpn["geo"]["through"] != ["198.51.100.157"]:
     fail.append("VPN geo hole not found exactly: %r" % vpn["geo"])
-if "203.0.113.192" not in vpn["geo"]["sources"]:
+if "203.0.113.205" not in vpn["geo"]["sources"]:
     fail.append("no CN source tried: %r" % vpn["geo"])
 ike, nat = udp[("198.18.11.6", 500)]["fence"], udp[("198.18.11.6", 4500)]["fence"]
 if ike["allowed"]["through"] != ["198.51.100.10"]:

@@ -38,7 +38,7 @@ for p in 3389 22 21 23 80 443 10443 8443 7001 7777; do lab_wait_port srv $p; don
 T=198.18.50.10
 out=$LAB_DIR/probe.json
 start=$(date +%s%N)
-lab_exec scan "$HEIIKI" probe --scanner-id lab-a -o "$out" \
+lab_exec scan "$HEIIKI" probe --scope 198.18.0.0/15 --scanner-id lab-a -o "$out" \
 	$T:3389 $T:22 $T:21 $T:23 $T:80 $T:443 $T:10443 $T:8443 $T:7001 $T:7777 $T:500/udp
 rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -100,7 +100,7 @@ if command -v python3 >/dev/null; then
 	        s["state"] = "closed"
 	json.dump(d, open(sys.argv[2], "w"))
 	EOP
-	lab_exec scan "$HEIIKI" probe --results "$LAB_DIR/in.json" -o "$out" ||
+	lab_exec scan "$HEIIKI" probe --scope 198.18.0.0/15 --results "$LAB_DIR/in.json" -o "$out" ||
 		{ echo "FAIL: heiiki probe --results"; fails=$((fails + 1)); }
 	expect 22 "--results: open service probed" '"product": "OpenSSH"'
 	if svc 21 | grep -q '"probe"'; then echo "FAIL: closed service was probed"; fails=$((fails + 1)); fi

@@ -87,7 +87,7 @@ heiiki_pass() {
 	[ -x "$HEIIKI" ] || { skip heiiki-probe "$HEIIKI not built"; return; }
 	for t in "${TARGET[@]}"; do list+=("$t"); done
 	[ ${#list[@]} -gt 0 ] || return
-	lab_exec cli timeout 120 "$HEIIKI" probe --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
+	lab_exec cli timeout 120 "$HEIIKI" probe --scope 198.18.0.0/15 --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
 		"${list[@]}" > "$LAB_DIR/runner.err" 2>&1
 	[ -s "$LAB_DIR/runner.json" ] || { echo "FAIL heiiki probe wrote nothing"; \
 		tail -5 "$LAB_DIR/runner.err"; FAIL=$((FAIL + 1)); return; }
@@ -249,7 +249,7 @@ test_hl7() {
 	# a site port, named by the operator
 	if [ -x "$HEIIKI" ]; then
 		lab_wait_port hl7 6661
-		lab_exec cli timeout 60 "$HEIIKI" probe --probe hl7 -o "$LAB_DIR/hl7site.json" \
+		lab_exec cli timeout 60 "$HEIIKI" probe --scope 198.18.0.0/15 --probe hl7 -o "$LAB_DIR/hl7site.json" \
 			$NET.45:6661 >/dev/null 2>&1
 		if jq -e '.services[] | select(.port == 6661) | .service == "hl7-mllp" and (.risks | index("hl7-mllp-listener"))' \
 			"$LAB_DIR/hl7site.json" >/dev/null 2>&1; then
@@ -282,7 +282,7 @@ test_snmp() {
 	local before after rc
 	before=$(grep -c 'Connection from UDP' "$LAB_DIR/snmpd.log")
 	if [ -x "$HEIIKI" ]; then
-		lab_exec cli timeout 30 "$HEIIKI" probe --no-snmp-public -o "$LAB_DIR/nosnmp.json" \
+		lab_exec cli timeout 30 "$HEIIKI" probe --scope 198.18.0.0/15 --no-snmp-public -o "$LAB_DIR/nosnmp.json" \
 			$NET.50:161/udp >/dev/null 2>&1
 		rc=$?
 		sleep 0.5

@@ -121,3 +121,79 @@ Test(addr, mac)
 	cr_assert_eq(mac_parse("00:1a:2b:3c:4d", m), -1);
 	cr_assert_eq(mac_parse("zz:1a:2b:3c:4d:5e", m), -1);
 }
+
+static void
+special_is(const char *s, const char *want)
+{
+	struct addr a;
+	const char *got;
+
+	cr_assert_eq(addr_parse(s, &a), 0, "parse %s", s);
+	got = addr_special(&a, NULL);
+	if (!want)
+		cr_assert_null(got, "%s: classed as %s", s, got);
+	else
+		cr_assert(got && !strcmp(got, want), "%s: want %s, got %s", s, want,
+			  got ? got : "(ordinary)");
+}
+
+Test(addr, special_classes)
+{
+	special_is("0.0.0.0", "this-network");
+	special_is("0.255.0.1", "this-network");
+	special_is("127.0.0.1", "loopback");
+	special_is("127.255.255.255", "loopback");
+	special_is("169.254.0.1", "link-local");
+	special_is("224.0.0.1", "multicast");
+	special_is("239.255.255.250", "multicast");
+	special_is("240.0.0.1", "reserved");
+	special_is("255.255.255.254", "reserved");
+	special_is("255.255.255.255", "broadcast");
+	special_is("::", "unspecified");
+	special_is("::1", "loopback");
+	special_is("::2", "reserved");
+	special_is("fe80::1", "link-local");
+	special_is("febf:ffff::1", "link-local");
+	special_is("fec0::1", "reserved");
+	special_is("ff02::1", "multicast");
+	special_is("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "multicast");
+	/* ordinary neighbours of every block */
+	special_is("1.0.0.0", NULL);
+	special_is("126.255.255.255", NULL);
+	special_is("128.0.0.0", NULL);
+	special_is("169.253.255.255", NULL);
+	special_is("169.255.0.0", NULL);
+	special_is("223.255.255.255", NULL);
+	special_is("198.18.0.1", NULL);
+	special_is("2001:db8::1", NULL);
+	special_is("fe7f:ffff::1", NULL);
+	special_is("feff:ffff::1", "reserved");
+	special_is("fe00::1", NULL);
+	special_is("::1:0:0", NULL);	/* just past ::/96 */
+}
+
+Test(addr, range_special_and_allow)
+{
+	struct range r;
+	char err[128];
+	const char *block = NULL;
+	unsigned cls = 0;
+
+	cr_assert_eq(range_parse("198.18.0.0/15", &r, err, sizeof(err)), 0);
+	cr_assert_null(range_special(&r, 0, &block, &cls));
+	cr_assert_eq(range_parse("223.255.255.0-224.0.0.3", &r, err, sizeof(err)), 0);
+	cr_assert_str_eq(range_special(&r, 0, &block, &cls), "multicast");
+	cr_assert_str_eq(block, "224.0.0.0/4");
+	cr_assert_eq(cls, ADDR_SP_MULTICAST);
+	/* multicast and broadcast can never be allowed */
+	cr_assert_str_eq(range_special(&r, ~0u, &block, &cls), "multicast");
+	cr_assert_eq(range_parse("255.255.255.255", &r, err, sizeof(err)), 0);
+	cr_assert_str_eq(range_special(&r, ~0u, &block, &cls), "broadcast");
+	cr_assert_eq(range_parse("127.0.0.1", &r, err, sizeof(err)), 0);
+	cr_assert_str_eq(range_special(&r, 0, &block, &cls), "loopback");
+	cr_assert_null(range_special(&r, ADDR_SP_LOOPBACK, &block, &cls));
+	cr_assert_eq(addr_special_class("loopback"), ADDR_SP_LOOPBACK);
+	cr_assert_eq(addr_special_class("multicast"), 0);
+	cr_assert_eq(addr_special_class("broadcast"), 0);
+	cr_assert_eq(addr_special_class("nosuch"), 0);
+}

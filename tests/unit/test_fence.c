@@ -108,12 +108,12 @@ Test(fence, three_kinds_of_source)
 	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_ALLOWED), "198.51.100.10");
 	/* (b) outside addresses no rule allows. */
 	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_NOT_ALLOWED),
-			 "198.51.100.128 203.0.113.128");
+			 "198.51.100.157 203.0.113.157");
 	/* (c) the CN block of the fixture (JP and US are allowed). */
-	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_GEO), "203.0.113.192");
+	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_GEO), "203.0.113.205");
 	/* https is open to any source: only the geo kind is tested. */
 	cr_assert_str_eq(sources("198.18.10.5", 443, FENCE_NOT_ALLOWED), "");
-	cr_assert_str_eq(sources("198.18.10.5", 443, FENCE_GEO), "203.0.113.192");
+	cr_assert_str_eq(sources("198.18.10.5", 443, FENCE_GEO), "203.0.113.205");
 }
 
 Test(fence, no_geo_db_no_geo_sources)
@@ -135,7 +135,7 @@ Test(fence, excluded_sources_are_skipped)
 	cr_assert_eq(fence_plan_sources(&fpl, &fpol, fgeo, err, sizeof(err)), 0);
 	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_ALLOWED), "");
 	cr_assert_str_eq(sources("198.18.10.5", 3389, FENCE_NOT_ALLOWED),
-			 "203.0.113.128 203.0.113.1");
+			 "203.0.113.157 203.0.113.1");
 }
 
 Test(fence, results_carry_the_outcome)
@@ -263,6 +263,179 @@ Test(fence_udp, udp_targets_payloads_and_sources)
 	cr_assert_eq(fence_to_results(&pl, r), 0);
 	cr_assert_not_null(results_service(r, &a, "udp", pl.t[pl.pr[0].target].port, 0));
 	results_free(r);
+}
+
+/* --- safe sources: catch-all zone, gateway in the outside range, nothing
+ * named (issue #10: 0.0.0.1, 128.0.0.0, the gateway, x.x.x.64/.128) --- */
+
+static const char catchall_pol[] =
+	"site: fence safety\n"
+	"zones:\n"
+	"  - name: servers\n"
+	"    role: server\n"
+	"    nets: [198.18.10.0/24]\n"
+	"  - name: internet\n"
+	"    role: external\n"
+	"    nets: [0.0.0.0/0]\n"
+	"services:\n"
+	"  - name: rdp-internet\n"
+	"    service: rdp\n"
+	"    zones: [servers]\n"
+	"    from: [internet]\n"
+	"  - name: ssh-vendor\n"
+	"    service: ssh\n"
+	"    zones: [servers]\n"
+	"    from: [198.51.100.64/26]\n";
+
+static const char nonamed_pol[] =
+	"site: fence safety\n"
+	"zones:\n"
+	"  - name: servers\n"
+	"    role: server\n"
+	"    nets: [198.18.10.0/24]\n"
+	"services:\n"
+	"  - name: ssh-office\n"
+	"    service: ssh\n"
+	"    zones: [servers]\n"
+	"    from: [198.18.10.0/24]\n";
+
+/* Every planned source passes fence_source_unsafe and none is special,
+ * public outside the named ranges, an edge, or listed in bad. */
+static void
+all_safe(const struct fence_plan *pl, const struct policy *p, const char *const *bad)
+{
+	char s[ADDR_STRLEN];
+
+	for (size_t i = 0; i < pl->np; i++) {
+		const struct addr *a = &pl->pr[i].src;
+		uint32_t low = addr_v4(a) & 63;
+
+		addr_fmt(a, s);
+		cr_assert_null(addr_special(a, NULL), "special source %s", s);
+		cr_assert(low != 0 && low != 63, "network/broadcast-like source %s", s);
+		cr_assert(!strncmp(s, "198.51.100.", 11) || !strncmp(s, "203.0.113.", 10),
+			  "source %s outside the documentation ranges", s);
+		cr_assert(!tset_contains(&pl->exclude, a), "excluded source %s", s);
+		cr_assert_null(fence_source_unsafe(pl, p, a, pl->pr[i].kind == FENCE_ALLOWED),
+			       "unsafe source %s planned", s);
+		for (size_t k = 0; bad && bad[k]; k++)
+			cr_assert_str_neq(s, bad[k], "forbidden source %s", s);
+	}
+}
+
+static void
+load_pol(struct policy *p, const char *text)
+{
+	char err[POLICY_ERR_MAX];
+
+	memset(p, 0, sizeof(*p));
+	cr_assert_eq(policy_load_buf("f.yaml", text, strlen(text), p, err, sizeof(err)), 0, "%s",
+		     err);
+}
+
+Test(fence_safety, catch_all_internet_zone)
+{
+	struct policy p;
+	struct fence_plan pl;
+	struct addr a;
+	char err[512];
+	const char *bad[] = { "0.0.0.1", "128.0.0.0", "198.51.100.64", "198.51.100.128",
+			      "198.51.100.127", "203.0.113.128", NULL };
+
+	load_pol(&p, catchall_pol);
+	fence_plan_init(&pl);
+	cr_assert_eq(fence_default_outside(&pl, &p), 0);
+	addr_parse("198.18.10.5", &a);
+	cr_assert_gt(fence_add_target(&pl, &p, &a, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(fence_plan_sources(&pl, &p, NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_gt(pl.np, 0);
+	all_safe(&pl, &p, bad);
+	/* the catch-all contributes only documentation ranges */
+	cr_assert_str_eq(tset_fmt(&pl.outside, err, sizeof(err)),
+			 "198.51.100.0/24, 203.0.113.0/24");
+	fence_plan_free(&pl);
+	policy_free(&p);
+}
+
+Test(fence_safety, gateway_inside_the_outside_range)
+{
+	struct policy p;
+	struct fence_plan pl;
+	struct addr a;
+	char err[512];
+	const char *outside[] = { "203.0.113.0/24" };
+	const char *bad[] = { "203.0.113.157", "203.0.113.1", NULL };
+
+	load_pol(&p, catchall_pol);
+	fence_plan_init(&pl);
+	cr_assert_eq(fence_default_outside(&pl, &p), 0);
+	cr_assert_eq(fence_set_outside(&pl, outside, 1, err, sizeof(err)), 0, "%s", err);
+	/* the segment's gateway and a neighbour, as cmd_fence finds them */
+	cr_assert_eq(tset_add_str(&pl.exclude, "203.0.113.157", err, sizeof(err)), 0);
+	cr_assert_eq(tset_add_str(&pl.exclude, "203.0.113.1", err, sizeof(err)), 0);
+	addr_parse("198.18.10.5", &a);
+	cr_assert_gt(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(fence_plan_sources(&pl, &p, NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_gt(pl.np, 0);
+	all_safe(&pl, &p, bad);
+	/* --outside replaced the default: nothing from 198.51.100.0/24 for not_allowed */
+	for (size_t i = 0; i < pl.np; i++)
+		if (pl.pr[i].kind == FENCE_NOT_ALLOWED)
+			cr_assert(addr_v4(&pl.pr[i].src) >> 8 == 0xcb007100u);
+	fence_plan_free(&pl);
+	policy_free(&p);
+}
+
+Test(fence_safety, outside_flag_is_checked)
+{
+	struct fence_plan pl;
+	char err[512];
+	const char *wide[] = { "0.0.0.0/0" }, *mc[] = { "224.0.0.0/24" }, *junk[] = { "x" };
+
+	fence_plan_init(&pl);
+	cr_assert_eq(fence_set_outside(&pl, wide, 1, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "larger than a /8"), "%s", err);
+	cr_assert_eq(fence_set_outside(&pl, mc, 1, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "overlaps multicast 224.0.0.0/4"), "%s", err);
+	cr_assert_eq(fence_set_outside(&pl, junk, 1, err, sizeof(err)), -1);
+	fence_plan_free(&pl);
+}
+
+Test(fence_safety, no_named_outside_range_is_refused)
+{
+	struct policy p;
+	struct fence_plan pl;
+	struct addr a;
+	char err[512];
+
+	load_pol(&p, nonamed_pol);
+	fence_plan_init(&pl);
+	cr_assert_eq(fence_default_outside(&pl, &p), 0);
+	addr_parse("198.18.10.5", &a);
+	cr_assert_gt(fence_add_target(&pl, &p, &a, 22, err, sizeof(err)), 0, "%s", err);
+	/* the only allowed source range is an inside zone: never spoofed */
+	cr_assert_eq(fence_plan_sources(&pl, &p, NULL, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "no safe source address to spoof (outside ranges: none)"), "%s", err);
+	cr_assert_eq(pl.np, 0);
+	fence_plan_free(&pl);
+	policy_free(&p);
+}
+
+Test(fence_safety, target_guard_refuses_special_and_dns)
+{
+	struct policy p;
+	struct fence_plan pl;
+	struct addr a;
+	char err[512];
+
+	load_pol(&p, catchall_pol);
+	fence_plan_init(&pl);
+	addr_parse("198.18.10.255", &a);
+	cr_assert_eq(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "198.18.10.255 is the network or broadcast address of zone 'servers': refusing to send to it");
+	addr_parse("224.0.0.1", &a);
+	cr_assert_eq(fence_add_target(&pl, &p, &a, 3389, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "224.0.0.1 is multicast (224.0.0.0/4): refusing to send to it");
 	fence_plan_free(&pl);
 	policy_free(&p);
 }

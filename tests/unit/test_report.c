@@ -231,10 +231,10 @@ Test(report_escape, csv_quotes_and_neutralises_formulas)
 	ESC_EQ(report_csv_cell, "+1", "\"'+1\"");
 	ESC_EQ(report_csv_cell, "-2+3", "\"'-2+3\"");
 	ESC_EQ(report_csv_cell, "@SUM(A1)", "\"'@SUM(A1)\"");
-	ESC_EQ(report_csv_cell, "\tx", "\"'\tx\"");
+	ESC_EQ(report_csv_cell, "\tx", "\"' x\"");
 	ESC_EQ(report_csv_cell, "\rx", "\"'\xEF\xBF\xBDx\"");
 	ESC_EQ(report_csv_cell, "say \"hi\", ok", "\"say \"\"hi\"\", ok\"");
-	ESC_EQ(report_csv_cell, "two\nlines", "\"two\nlines\"");
+	ESC_EQ(report_csv_cell, "two\nlines", "\"two lines\"");
 	ESC_EQ(report_csv_cell, "a=b", "\"a=b\"");
 	ESC_EQ(report_csv_cell, "", "\"\"");
 }

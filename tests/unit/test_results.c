@@ -117,9 +117,9 @@ Test(results, load_errors)
 	load_expect("{\"format\": \"nmap\"}", "not a heiiki results document");
 	load_expect("{\"format\": \"heiiki-results\", \"version\": 99, \"run\": {}}",
 		    "unsupported results version 99");
-	load_expect("{\"format\": \"heiiki-results\", \"version\": 1}", "\"run\" is missing");
+	load_expect("{\"format\": \"heiiki-results\", \"version\": 1}", "run: is missing (required)");
 	load_expect("{\"format\": \"heiiki-results\", \"version\": 1, \"run\": {},"
-		    " \"hosts\": 3}", "\"hosts\" is not an array");
+		    " \"hosts\": 3}", "hosts: expected an array, got an integer");
 	load_expect("[1,2", "invalid JSON");
 }
 

@@ -295,3 +295,28 @@ Test(sweep_targets, random_ops_match_bitmap)
 		tset_free(&b);
 	}
 }
+
+Test(targets, special_blocks_in_a_set)
+{
+	struct tset s;
+	char err[128];
+	const char *block = NULL;
+
+	tset_init(&s);
+	cr_assert_eq(tset_add_str(&s, "198.18.0.0/15", err, sizeof(err)), 0);
+	cr_assert_eq(tset_add_str(&s, "2001:db8::/32", err, sizeof(err)), 0);
+	cr_assert_null(tset_special(&s, 0, &block));
+	cr_assert_eq(tset_add_str(&s, "127.0.0.1", err, sizeof(err)), 0);
+	cr_assert_str_eq(tset_special(&s, 0, &block), "loopback");
+	cr_assert_str_eq(block, "127.0.0.0/8");
+	cr_assert_null(tset_special(&s, ADDR_SP_LOOPBACK, &block));
+	cr_assert_eq(tset_add_str(&s, "ff02::1", err, sizeof(err)), 0);
+	cr_assert_str_eq(tset_special(&s, ~0u, &block), "multicast");
+	cr_assert_str_eq(block, "ff00::/8");
+	tset_free(&s);
+	tset_init(&s);
+	cr_assert_eq(tset_add_str(&s, "0.0.0.0/0", err, sizeof(err)), 0);
+	cr_assert_str_eq(tset_special(&s, 0, &block), "broadcast");
+	cr_assert_str_eq(tset_special(&s, ADDR_SP_THISNET, &block), "broadcast");
+	tset_free(&s);
+}
