@@ -11,6 +11,7 @@
 extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
 	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
+extern const struct probe probe_cascade, probe_cascade_tls;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -28,6 +29,8 @@ const struct probe *const probe_table[] = {
 	&probe_ike,
 	&probe_openvpn,
 	&probe_pptp,
+	&probe_cascade,		/* no ports: the runner's fallback cascade */
+	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
 	NULL,
 };
