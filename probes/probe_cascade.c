@@ -23,6 +23,7 @@
  * "http", "reply-shape", "tls-greeting", "tls-http" or "tls".  Nothing is
  * sent beyond one GET per connection; no credentials, no commands.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "probe.h"
@@ -32,17 +33,30 @@ extern const struct probe probe_banner, probe_http;
 static int
 cascade_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 {
-	struct probe_ctx c;
-
 	*len = 0;
 	if (ctx->step == 0)
 		return 0;		/* server first */
 	if (ctx->step != 1)
 		return -1;
-	c = *ctx;
-	c.step = 0;			/* GET / */
-	c.out = NULL;
-	return probe_http.hello(&c, buf, cap, len);
+	/* HTTP/1.0 without a Host header: every HTTP server answers it, and a
+	 * line-oriented server (Redis, Memcached) answers the first line with
+	 * an error instead of closing on a "Host:" line (Redis does). */
+	{
+		char id[65];
+		size_t n = 0;
+		int w;
+
+		for (const char *p = ctx->scanner_id ? ctx->scanner_id : "heiiki"; *p && n < 64; p++)
+			if (*p >= 0x20 && *p < 0x7f)
+				id[n++] = *p;
+		id[n] = 0;
+		w = snprintf((char *)buf, cap, "GET / HTTP/1.0\r\nUser-Agent: heiiki/%s (%s)\r\n"
+			     "Accept: */*\r\n\r\n", HEIIKI_VERSION, id);
+		if (w < 0 || (size_t)w >= cap)
+			return -1;
+		*len = (size_t)w;
+		return 0;
+	}
 }
 
 static void
@@ -67,7 +81,7 @@ cascade_greeting(const struct probe_ctx *ctx, struct rd *in, json_t *out, const 
 	if (ctx->tls && svc) {
 		static const char *const map[][2] = {
 			{ "imap", "imaps" }, { "pop3", "pop3s" }, { "smtp", "smtps" },
-			{ "ftp", "ftps" }, { "unknown", "tls" },
+			{ "ftp", "ftps" }, { "unknown", "tls" }, { "http", "https" },
 		};
 
 		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

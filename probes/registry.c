@@ -12,11 +12,17 @@ extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
 	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
 extern const struct probe probe_cascade, probe_cascade_tls;
+extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postgres, probe_dns,
+	probe_dns_tcp, probe_ntp, probe_smtp, probe_smtps, probe_imap, probe_imaps, probe_pop3,
+	probe_pop3s, probe_ldap;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
 	&probe_https,
 	&probe_http,
+	&probe_smtps,		/* mail-over-TLS before the bare TLS probe on 465/993/995 */
+	&probe_imaps,
+	&probe_pop3s,
 	&probe_tls,
 	&probe_ssh,
 	&probe_telnet,
@@ -29,6 +35,17 @@ const struct probe *const probe_table[] = {
 	&probe_ike,
 	&probe_openvpn,
 	&probe_pptp,
+	&probe_redis,
+	&probe_memcached,
+	&probe_mysql,
+	&probe_postgres,
+	&probe_dns,
+	&probe_dns_tcp,
+	&probe_ntp,
+	&probe_smtp,
+	&probe_imap,
+	&probe_pop3,
+	&probe_ldap,
 	&probe_cascade,		/* no ports: the runner's fallback cascade */
 	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */

@@ -656,11 +656,36 @@ job_save_prev(struct job *j, const struct conn *c)
 	}
 }
 
+/* HEIIKI_PROBE_RECORD=DIR: keep every step's reply as
+ * DIR/<probe>-<port>.step<N>.bin (for recording unit-test data in the lab). */
+static void
+conn_record(const struct conn *c)
+{
+	const char *dir = getenv("HEIIKI_PROBE_RECORD");
+	const struct job *j = c->job;
+	char path[4096];
+	FILE *f;
+
+	if (!dir || !*dir || !c->len)
+		return;
+	snprintf(path, sizeof(path), "%s/%s-%u.step%d.bin", dir, j->cand[j->ci]->name,
+		 (unsigned)j->port, j->step);
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	if (fwrite(c->buf, 1, c->len, f) != c->len)
+		log_warn("probe", "%s: short write", path);
+	fclose(f);
+}
+
 static void
 conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 {
 	struct job *j = c->job;
 	int64_t t = now_ms();
+
+	if (v != PROBE_NEED_MORE)
+		conn_record(c);
 
 	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT) &&
 	    (j->step + 1 >= PROBE_MAX_STEPS || t - j->probe_t0 > run->probe_ms))

@@ -49,6 +49,23 @@ Test(product_rules, every_rule_matches_its_recorded_sample)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
 		buf = pa_load(dir, slash + 1, &len);
 		c.tls = json_is_true(json_object_get(s, "tls"));
+		if (json_is_string(json_object_get(s, "prior"))) {
+			/* the previous step's recorded reply first (multi-step probes) */
+			const char *pf = json_string_value(json_object_get(s, "prior"));
+			const char *ps = strchr(pf, '/');
+			struct probe_ctx pc = c;
+			uint8_t *pb;
+			size_t pl;
+
+			cr_assert_not_null(ps);
+			snprintf(dir, sizeof(dir), "%.*s", (int)(ps - pf), pf);
+			pb = pa_load(dir, ps + 1, &pl);
+			pc.step = c.step - 1;
+			pc.out = out;
+			probe_run_bytes(p, &pc, pb, pl, out);
+			free(pb);
+		}
+		c.out = out;
 		probe_run_bytes(p, &c, buf, len, out);
 		got = product_db_apply(db, out);
 		cr_assert_not_null(got, "rule %s: no rule matched sample %s", id, file);
