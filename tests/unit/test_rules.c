@@ -123,7 +123,9 @@ static const char *const tested[] = {
 	"SNMP_PUBLIC", "FTP_PRESENT", "POLICY_DENIED_SERVICE", "SERVICE_NOT_EXPECTED",
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
-	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED", NULL
+	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED",
+	"REDIS_NO_AUTH", "MEMCACHED_OPEN", "MONGODB_NO_AUTH", "LDAP_ANONYMOUS_READ",
+	"MAIL_CLEARTEXT_AUTH", NULL
 };
 
 static int
@@ -402,4 +404,31 @@ Test(rules, fence_source_not_enforced)
 Test(rules, fence_geo_not_enforced)
 {
 	fence_pair("geo", "FENCE_GEO_NOT_ENFORCED");
+}
+
+/* Risk flags of the cascade-era probes (redis, memcached, mongodb, ldap, smtp):
+ * each fires on its flag only (positive + negative in risk_pair). */
+Test(rules, redis_no_auth)
+{
+	risk_pair("redis-no-auth", "REDIS_NO_AUTH", "tcp", 6379);
+}
+
+Test(rules, memcached_open)
+{
+	risk_pair("memcached-open", "MEMCACHED_OPEN", "tcp", 11211);
+}
+
+Test(rules, mongodb_no_auth)
+{
+	risk_pair("mongodb-no-auth", "MONGODB_NO_AUTH", "tcp", 27017);
+}
+
+Test(rules, ldap_anonymous_read)
+{
+	risk_pair("ldap-anonymous-bind", "LDAP_ANONYMOUS_READ", "tcp", 389);
+}
+
+Test(rules, mail_cleartext_auth)
+{
+	risk_pair("mail-cleartext-auth", "MAIL_CLEARTEXT_AUTH", "tcp", 25);
 }
