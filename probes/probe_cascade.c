@@ -19,8 +19,14 @@
  *                "GET /" (HTTPS on any port).  A handshake that works but
  *                nothing more: service "tls".
  *
+ * When the reply shape names Redis or Memcached (both keep the connection
+ * open after an error line), step 2 sends that probe's own first request
+ * (INFO server / version) on the same connection and parses it with that
+ * probe: version and risk flags as on the default port.
+ *
  * out["cascade_step"] records which step named the service: "greeting",
- * "http", "reply-shape", "tls-greeting", "tls-http" or "tls".  Nothing is
+ * "http", "reply-shape", "hello:<probe>", "tls-greeting", "tls-http" or
+ * "tls".  Nothing is
  * sent beyond one GET per connection; no credentials, no commands.
  */
 #include <stdio.h>
@@ -36,6 +42,17 @@ cascade_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len
 	*len = 0;
 	if (ctx->step == 0)
 		return 0;		/* server first */
+	if (ctx->step == 2) {
+		/* the reply shape named a protocol: its own probe's first request */
+		const char *nx = json_string_value(json_object_get(ctx->out, "_next"));
+		const struct probe *p = nx ? probe_by_name(nx) : NULL;
+		struct probe_ctx c = *ctx;
+
+		if (!p || !p->hello)
+			return -1;
+		c.step = 0;
+		return p->hello(&c, buf, cap, len);
+	}
 	if (ctx->step != 1)
 		return -1;
 	/* HTTP/1.0 without a Host header: every HTTP server answers it, and a
@@ -115,6 +132,25 @@ cascade_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 			return PROBE_NEED_MORE;
 		return cascade_greeting(ctx, in, out, tls ? "tls-greeting" : "greeting");
 	}
+	if (ctx->step == 2) {
+		const char *nx = json_string_value(json_object_get(out, "_next"));
+		const struct probe *p = nx ? probe_by_name(nx) : NULL;
+		struct probe_ctx c = *ctx;
+		enum probe_verdict v;
+		char step[48];
+
+		if (!p)
+			return PROBE_MATCH;
+		c.step = 0;
+		v = p->parse(&c, in, out);
+		if (v == PROBE_NEED_MORE)
+			return v;
+		if (v == PROBE_MATCH) {
+			snprintf(step, sizeof(step), "hello:%s", p->name);
+			cascade_mark(out, step);
+		}
+		return PROBE_MATCH;	/* keep what the reply shape showed */
+	}
 	if (ctx->step != 1)
 		return PROBE_NO_MATCH;
 	if (starts(in, "HTTP/") || (!ctx->eof && rd_left(in) < 5 &&
@@ -150,10 +186,19 @@ cascade_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		/* Memcached answers an unknown command line with exactly this */
 		int mc = starts(in, "ERROR\r\n") || starts(in, "CLIENT_ERROR");
 
+		const char *svc;
+
 		if (cascade_greeting(ctx, in, out, "reply-shape") != PROBE_MATCH)
 			return PROBE_NO_MATCH;
 		if (mc)
 			json_object_set_new(out, "service", json_string("memcached"));
+		/* Redis / Memcached keep the connection open after an error
+		 * line: ask them their own first question for the version */
+		svc = json_string_value(json_object_get(out, "service"));
+		if (!tls && svc && (!strcmp(svc, "redis") || !strcmp(svc, "memcached"))) {
+			json_object_set_new(out, "_next", json_string(svc));
+			return PROBE_NEXT_STEP;
+		}
 		return PROBE_MATCH;
 	}
 }

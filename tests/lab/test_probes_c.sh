@@ -106,8 +106,8 @@ expect 6379 "Redis, no auth" '"service": "redis"' '"product": "Redis"' '"version
 	'"cpe": "cpe:2.3:a:redis:redis:7.0.15'
 expect 6380 "Redis with requirepass" '"service": "redis"' '"product": "Redis"' '"auth_required": true'
 expect_not 6380 tcp redis-no-auth
-expect 16379 "Redis on an unlisted port (cascade reply shape)" '"service": "redis"' '"product": "Redis"' \
-	'"method": "cascade"' '"cascade_step": "reply-shape"'
+expect 16379 "Redis on an unlisted port (reply shape, then INFO)" '"service": "redis"' '"product": "Redis"' \
+	'"method": "cascade"' '"cascade_step": "hello:redis"' '"version": "7.0.15"' '"redis-no-auth"'
 expect 11211 "Memcached" '"service": "memcached"' '"product": "Memcached"' '"version": "1.6.18"' '"memcached-open"'
 expect 3306 "MariaDB greeting" '"service": "mysql"' '"product": "MariaDB"' '"version": "10.11.' '"rule": "mariadb"'
 expect 5432 "PostgreSQL" '"service": "postgresql"' '"product": "PostgreSQL"' '"auth_method": "sasl"' '"ssl": false'

@@ -100,15 +100,57 @@ Test(probe_cascade, tls_alert_or_close_moves_to_tls)
 
 Test(probe_cascade, reply_shapes)
 {
-	json_t *o = cz_run("cascade", 1, 0, 1, "ERROR\r\n", 7, PROBE_MATCH);
+	json_t *o = cz_run("cascade", 1, 0, 1, "ERROR\r\n", 7, PROBE_NEXT_STEP);
 
 	cr_expect_str_eq(cz_str(o, "service"), "memcached");
 	cr_expect_str_eq(cz_str(o, "cascade_step"), "reply-shape");
+	cr_expect_str_eq(cz_str(o, "_next"), "memcached");
 	json_decref(o);
 	o = cz_run("cascade", 1, 0, 1, "-ERR wrong number of arguments for 'get' command\r\n", 50,
-		   PROBE_MATCH);
+		   PROBE_NEXT_STEP);
 	cr_expect_str_eq(cz_str(o, "service"), "redis");
 	json_decref(o);
+	/* inside TLS no follow-up */
+	o = cz_run("cascade-tls", 1, 1, 1, "ERROR\r\n", 7, PROBE_MATCH);
+	json_decref(o);
+}
+
+/* Redis on an unlisted port, recorded: the GET's error lines, then INFO
+ * server on the same connection, parsed by the redis probe. */
+Test(probe_cascade, redis_reply_shape_then_info)
+{
+	const struct probe *p = probe_by_name("cascade");
+	size_t n1, n2;
+	uint8_t *b1 = pa_load("cascade", "redis-after-get.step1.bin", &n1);
+	uint8_t *b2 = pa_load("redis", "redis7-noauth.bin", &n2), h[64];
+	struct probe_ctx c = pa_ctx(1, 16379, 1);
+	json_t *o = json_object();
+	size_t hl = 0;
+
+	c.out = o;
+	cr_assert_eq(probe_run_bytes(p, &c, b1, n1, o), PROBE_NEXT_STEP);
+	c.step = 2;
+	cr_assert_eq(p->hello(&c, h, sizeof(h), &hl), 0);
+	cr_expect(hl == 13 && !memcmp(h, "INFO server\r\n", 13));
+	c.eof = 0;
+	cr_assert_eq(probe_run_bytes(p, &c, b2, n2, o), PROBE_MATCH);
+	cr_expect_str_eq(cz_str(o, "cascade_step"), "hello:redis");
+	cr_expect_str_eq(cz_str(json_object_get(o, "redis"), "redis_version"), "7.0.15");
+	cr_expect_eq(json_array_size(json_object_get(o, "risks")), 1);
+	/* a silent or closed follow-up keeps the reply-shape result */
+	json_decref(o);
+	o = json_object();
+	c.out = o;
+	c.step = 1;
+	c.eof = 1;
+	cr_assert_eq(probe_run_bytes(p, &c, b1, n1, o), PROBE_NEXT_STEP);
+	c.step = 2;
+	cr_expect_eq(probe_run_bytes(p, &c, (const uint8_t *)"", 0, o), PROBE_MATCH);
+	cr_expect_str_eq(cz_str(o, "service"), "redis");
+	cr_expect_str_eq(cz_str(o, "cascade_step"), "reply-shape");
+	json_decref(o);
+	free(b1);
+	free(b2);
 }
 
 Test(probe_cascade, greeting_inside_tls_maps_names)
