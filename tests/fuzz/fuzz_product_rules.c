@@ -6,8 +6,12 @@
  * shipped probes/data/product-rules.json, also as an SSH and FTP reply.
  * ASan catches an overrun in the template expansion, LSan JSON left behind.
  */
-#include "fuzz_probe.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "probes/probe.h"
 #include "probes/product_db.h"
+#include "probes/runner.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
