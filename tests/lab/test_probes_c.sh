@@ -41,13 +41,15 @@ pc_unbound srv
 pc_chrony srv
 pc_dovecot srv
 pc_slapd srv
+pc_rpcbind srv
+trap 'pc_rpcbind_stop; lab_teardown' EXIT
 lab_sshd srv
 sed -i 's/^Port 22/Port 40022/' "$LAB_DIR/sshd-srv/config"
 kill "${LAB_PIDS[-1]}" 2>/dev/null; wait "${LAB_PIDS[-1]}" 2>/dev/null
 lab_bg srv /usr/sbin/sshd -D -e -f "$LAB_DIR/sshd-srv/config"
 lab_bg srv openssl s_server -quiet -www -accept 7443 -cert "$LAB_DIR/cert.pem" -key "$LAB_DIR/key.pem"
 ( cd "$LAB_DIR" && lab_bg srv python3 -m http.server 8042 --bind 0.0.0.0 ) >/dev/null 2>&1
-for p in 6379 6380 16379 11211 3306 5432 53 143 110 389 40022 7443 8042; do lab_wait_port srv $p; done
+for p in 6379 6380 16379 11211 3306 5432 53 143 110 389 40022 7443 8042 111; do lab_wait_port srv $p; done
 cat > "$LAB_DIR/policy.yaml" <<-EOP
 version: 1
 site: "probes-c lab"
@@ -62,10 +64,10 @@ out=$LAB_DIR/probe.json
 start=$(date +%s%N)
 lab_exec scan "$HEIIKI" probe --policy "$LAB_DIR/policy.yaml" --scanner-id lab-c --explain -o "$out" 2>"$explain" \
 	$T:6379 $T:6380 $T:16379 $T:11211 $T:3306 $T:5432 $T:53 $T:53/udp $T:123/udp \
-	$T:143 $T:110 $T:389 $T:40022 $T:7443 $T:8042
+	$T:143 $T:110 $T:389 $T:40022 $T:7443 $T:8042 $T:111 $T:111/udp
 rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "heiiki probe: exit $rc, ${ms} ms for 15 services"
+echo "heiiki probe: exit $rc, ${ms} ms for 17 services"
 [ $rc = 0 ] || { echo "FAIL: heiiki probe exit $rc"; exit 1; }
 
 fails=0
@@ -115,6 +117,8 @@ expect 53 "unbound over TCP" '"service": "dns"' '"product": "Unbound"' '"version
 expect 53/udp "unbound over UDP" '"service": "dns"' '"product": "Unbound"' '"version": "1.17.1"' \
 	'"recursion_available": true'
 expect 123/udp "chrony, mode 3" '"service": "ntp"' '"stratum": 10' '"version": 4'
+expect 111 "rpcbind DUMP over TCP" '"service": "rpcbind"' '"name": "portmapper"' '"count": 6'
+expect 111/udp "rpcbind DUMP over UDP" '"service": "rpcbind"' '"name": "portmapper"'
 expect 143 "Dovecot IMAP" '"service": "imap"' '"product": "Dovecot"'
 expect 110 "Dovecot POP3" '"service": "pop3"' '"product": "Dovecot"'
 expect 389 "slapd, anonymous read" '"service": "ldap"' '"product": "OpenLDAP"' '"anonymous_read": true' \
@@ -130,8 +134,8 @@ if grep -q "rule 'mariadb' matched mysql.server_version" "$explain" && grep -q "
 else
 	echo "FAIL: --explain output:"; sed 's/^/      /' "$explain"; fails=$((fails + 1))
 fi
-# speed without harshness: 15 services incl. 4 cascades in well under the
+# speed without harshness: 17 services incl. 4 cascades in well under the
 # old 5 s-per-silent-port serial path
-[ "$ms" -lt 15000 ] || { echo "FAIL: ${ms} ms for 15 services"; fails=$((fails + 1)); }
+[ "$ms" -lt 15000 ] || { echo "FAIL: ${ms} ms for 17 services"; fails=$((fails + 1)); }
 [ $fails = 0 ] || { echo "test_probes_c: $fails failure(s)"; exit 1; }
 echo "test_probes_c: all checks passed"

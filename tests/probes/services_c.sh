@@ -141,3 +141,21 @@ pc_slapd() {
 	lab_bg "$ns" slapd -d 0 -f "$dir/slapd.conf" -h "ldap://0.0.0.0:389/"
 }
 
+
+# rpcbind keeps its lock/socket under /run (shared across namespaces): one
+# lab instance at a time; -f foreground, -w warm start off by default.
+pc_rpcbind() {
+	pgrep -x rpcbind >/dev/null && lab_die "an rpcbind is already running (shared /run lock)"
+	rm -f /run/rpcbind.lock /run/rpcbind.sock	# stale ones from an earlier lab run
+	lab_bg "$1" rpcbind -f
+	PC_RPCBIND_PID=${LAB_PIDS[-1]}
+}
+# Stop it and remove what it leaves in /run (lock, socket, warm-start
+# files); call before lab_teardown: trap 'pc_rpcbind_stop; lab_teardown' EXIT
+pc_rpcbind_stop() {
+	[ -n "${PC_RPCBIND_PID:-}" ] || return 0
+	kill "$PC_RPCBIND_PID" 2>/dev/null; wait "$PC_RPCBIND_PID" 2>/dev/null
+	PC_RPCBIND_PID=
+	pgrep -x rpcbind >/dev/null || rm -f /run/rpcbind.lock /run/rpcbind.sock \
+		/run/rpcbind/rpcbind.xdr /run/rpcbind/portmap.xdr
+}

@@ -124,7 +124,7 @@ static const char *const tested[] = {
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
 	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED",
-	"REDIS_NO_AUTH", "MEMCACHED_OPEN", "MONGODB_NO_AUTH", "LDAP_ANONYMOUS_READ",
+	"REDIS_NO_AUTH", "MEMCACHED_OPEN", "LDAP_ANONYMOUS_READ",
 	"MAIL_CLEARTEXT_AUTH", NULL
 };
 
@@ -406,7 +406,7 @@ Test(rules, fence_geo_not_enforced)
 	fence_pair("geo", "FENCE_GEO_NOT_ENFORCED");
 }
 
-/* Risk flags of the cascade-era probes (redis, memcached, mongodb, ldap, smtp):
+/* Risk flags of the cascade-era probes (redis, memcached, ldap, smtp):
  * each fires on its flag only (positive + negative in risk_pair). */
 Test(rules, redis_no_auth)
 {
@@ -416,11 +416,6 @@ Test(rules, redis_no_auth)
 Test(rules, memcached_open)
 {
 	risk_pair("memcached-open", "MEMCACHED_OPEN", "tcp", 11211);
-}
-
-Test(rules, mongodb_no_auth)
-{
-	risk_pair("mongodb-no-auth", "MONGODB_NO_AUTH", "tcp", 27017);
 }
 
 Test(rules, ldap_anonymous_read)
