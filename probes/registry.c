@@ -14,7 +14,8 @@ extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 extern const struct probe probe_cascade, probe_cascade_tls;
 extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postgres, probe_dns,
 	probe_dns_tcp, probe_ntp, probe_smtp, probe_smtps, probe_imap, probe_imaps, probe_pop3,
-	probe_pop3s, probe_ldap, probe_rpcbind, probe_rpcbind_tcp;
+	probe_pop3s, probe_ldap, probe_rpcbind, probe_rpcbind_tcp,
+	probe_kerberos, probe_kerberos_tcp;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -48,6 +49,8 @@ const struct probe *const probe_table[] = {
 	&probe_ldap,
 	&probe_rpcbind,
 	&probe_rpcbind_tcp,
+	&probe_kerberos,
+	&probe_kerberos_tcp,
 	&probe_cascade,		/* no ports: the runner's fallback cascade */
 	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */

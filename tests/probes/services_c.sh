@@ -159,3 +159,27 @@ pc_rpcbind_stop() {
 	pgrep -x rpcbind >/dev/null || rm -f /run/rpcbind.lock /run/rpcbind.sock \
 		/run/rpcbind/rpcbind.xdr /run/rpcbind/portmap.xdr
 }
+
+# MIT krb5kdc for realm HOSPITAL.EXAMPLE on 88 tcp+udp, database under $LAB_DIR
+pc_krb5kdc() {
+	local ns=$1 dir=$LAB_DIR/krb5-$1
+	mkdir -p "$dir"
+	cat > "$dir/kdc.conf" <<-EOC
+	[kdcdefaults]
+	  kdc_ports = 88
+	  kdc_tcp_ports = 88
+	[realms]
+	  HOSPITAL.EXAMPLE = {
+	    database_name = $dir/principal
+	    key_stash_file = $dir/stash
+	    acl_file = $dir/kadm5.acl
+	  }
+	[logging]
+	  kdc = FILE:$dir/kdc.log
+	EOC
+	printf '[libdefaults]\n  default_realm = HOSPITAL.EXAMPLE\n' > "$dir/krb5.conf"
+	KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf \
+		kdb5_util create -s -r HOSPITAL.EXAMPLE -P lab-only-master >"$dir/create.log" 2>&1 ||
+		lab_die "kdb5_util create failed: $(tail -2 "$dir/create.log")"
+	KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf lab_bg "$ns" krb5kdc -n -r HOSPITAL.EXAMPLE
+}
