@@ -155,7 +155,7 @@ DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	openssl
 # probes of test_probes_c.sh / bench_idents.sh (real daemons, started only inside lab namespaces)
 DEB_PROBE += redis-server memcached mariadb-server postgresql unbound chrony dovecot-imapd \
-	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc
+	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc squid
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 

@@ -7,7 +7,7 @@
 # shape), memcached (11211), MariaDB with an application account (3306),
 # PostgreSQL 15 (5432), unbound (53 tcp+udp), chronyd (123/udp), dovecot
 # (143, 110), slapd with anonymous read (389), rpcbind (111 tcp+udp), MIT
-# krb5kdc (88 tcp+udp), OpenSSH on 40022, an HTTPS
+# krb5kdc (88 tcp+udp), squid (3128), OpenSSH on 40022, an HTTPS
 # server on 7443 and HTTP on 8042 (openssl s_server -www: both silent until
 # asked).  The scanner namespace runs 'heiiki probe' once on all of them and
 # every service is checked for service, product, version and risk flags.
@@ -21,7 +21,7 @@ HEIIKI=${HEIIKI:-$src/heiiki}
 . "$here/lib.sh"
 . "$src/tests/probes/services_c.sh"
 [ -x "$HEIIKI" ] || { echo "test_probes_c: $HEIIKI not built" >&2; exit 77; }
-for b in krb5kdc kdb5_util rpcbind redis-server memcached mariadbd mariadb-install-db unbound chronyd dovecot slapd slapadd sshd openssl python3; do
+for b in squid krb5kdc kdb5_util rpcbind redis-server memcached mariadbd mariadb-install-db unbound chronyd dovecot slapd slapadd sshd openssl python3; do
 	command -v $b >/dev/null 2>&1 || [ -x /usr/sbin/$b ] || { echo "test_probes_c: $b missing (make deps); skipped" >&2; exit 77; }
 done
 [ -x /usr/lib/postgresql/15/bin/postgres ] || { echo "test_probes_c: postgresql 15 missing; skipped" >&2; exit 77; }
@@ -44,6 +44,7 @@ pc_dovecot srv
 pc_slapd srv
 pc_rpcbind srv
 pc_krb5kdc srv
+pc_squid srv
 trap 'pc_rpcbind_stop; lab_teardown' EXIT
 lab_sshd srv
 sed -i 's/^Port 22/Port 40022/' "$LAB_DIR/sshd-srv/config"
@@ -51,7 +52,7 @@ kill "${LAB_PIDS[-1]}" 2>/dev/null; wait "${LAB_PIDS[-1]}" 2>/dev/null
 lab_bg srv /usr/sbin/sshd -D -e -f "$LAB_DIR/sshd-srv/config"
 lab_bg srv openssl s_server -quiet -www -accept 7443 -cert "$LAB_DIR/cert.pem" -key "$LAB_DIR/key.pem"
 ( cd "$LAB_DIR" && lab_bg srv python3 -m http.server 8042 --bind 0.0.0.0 ) >/dev/null 2>&1
-for p in 6379 6380 16379 11211 3306 5432 53 143 110 389 40022 7443 8042 111 88; do lab_wait_port srv $p; done
+for p in 6379 6380 16379 11211 3306 5432 53 143 110 389 40022 7443 8042 111 88 3128; do lab_wait_port srv $p; done
 cat > "$LAB_DIR/policy.yaml" <<-EOP
 version: 1
 site: "probes-c lab"
@@ -66,10 +67,10 @@ out=$LAB_DIR/probe.json
 start=$(date +%s%N)
 lab_exec scan "$HEIIKI" probe --policy "$LAB_DIR/policy.yaml" --scanner-id lab-c --explain -o "$out" 2>"$explain" \
 	$T:6379 $T:6380 $T:16379 $T:11211 $T:3306 $T:5432 $T:53 $T:53/udp $T:123/udp \
-	$T:143 $T:110 $T:389 $T:40022 $T:7443 $T:8042 $T:111 $T:111/udp $T:88 $T:88/udp
+	$T:143 $T:110 $T:389 $T:40022 $T:7443 $T:8042 $T:111 $T:111/udp $T:88 $T:88/udp $T:3128
 rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "heiiki probe: exit $rc, ${ms} ms for 19 services"
+echo "heiiki probe: exit $rc, ${ms} ms for 20 services"
 [ $rc = 0 ] || { echo "FAIL: heiiki probe exit $rc"; exit 1; }
 
 fails=0
@@ -123,6 +124,7 @@ expect 111 "rpcbind DUMP over TCP" '"service": "rpcbind"' '"name": "portmapper"'
 expect 111/udp "rpcbind DUMP over UDP" '"service": "rpcbind"' '"name": "portmapper"'
 expect 88 "MIT KDC over TCP" '"service": "kerberos"' '"product": "MIT Kerberos KDC"' '"KDC_ERR_C_PRINCIPAL_UNKNOWN"'
 expect 88/udp "MIT KDC over UDP" '"service": "kerberos"' '"product": "MIT Kerberos KDC"' '"e_text": "CLIENT_NOT_FOUND"'
+expect 3128 "squid proxy via the cascade" '"service": "http"' '"product": "Squid"' '"version": "5.7"' '"rule": "squid"'
 expect 143 "Dovecot IMAP" '"service": "imap"' '"product": "Dovecot"'
 expect 110 "Dovecot POP3" '"service": "pop3"' '"product": "Dovecot"'
 expect 389 "slapd, anonymous read" '"service": "ldap"' '"product": "OpenLDAP"' '"anonymous_read": true' \
@@ -138,8 +140,8 @@ if grep -q "rule 'mariadb' matched mysql.server_version" "$explain" && grep -q "
 else
 	echo "FAIL: --explain output:"; sed 's/^/      /' "$explain"; fails=$((fails + 1))
 fi
-# speed without harshness: 19 services incl. 4 cascades in well under the
+# speed without harshness: 20 services incl. 4 cascades in well under the
 # old 5 s-per-silent-port serial path
-[ "$ms" -lt 15000 ] || { echo "FAIL: ${ms} ms for 19 services"; fails=$((fails + 1)); }
+[ "$ms" -lt 15000 ] || { echo "FAIL: ${ms} ms for 20 services"; fails=$((fails + 1)); }
 [ $fails = 0 ] || { echo "test_probes_c: $fails failure(s)"; exit 1; }
 echo "test_probes_c: all checks passed"

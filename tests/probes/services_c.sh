@@ -183,3 +183,22 @@ pc_krb5kdc() {
 		lab_die "kdb5_util create failed: $(tail -2 "$dir/create.log")"
 	KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf lab_bg "$ns" krb5kdc -n -r HOSPITAL.EXAMPLE
 }
+
+# squid forward proxy on 3128 (no cache, no upstream: the lab has no route out)
+pc_squid() {
+	local ns=$1 dir=$LAB_DIR/squid-$1
+	mkdir -p "$dir"
+	chown proxy "$dir"
+	cat > "$dir/squid.conf" <<-EOC
+	http_port 3128
+	pid_filename $dir/squid.pid
+	cache_log $dir/cache.log
+	access_log none
+	cache deny all
+	coredump_dir $dir
+	acl lab src 198.18.0.0/15
+	http_access deny !lab
+	http_access deny all
+	EOC
+	lab_bg "$ns" squid -N -f "$dir/squid.conf"
+}
