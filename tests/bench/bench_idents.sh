@@ -10,7 +10,7 @@
 #
 #   sudo HEIIKI=./heiiki bash tests/bench/bench_idents.sh
 #
-# Two servers (198.18.81.10 and .20) in a "servers" zone of a policy:
+# Two servers (198.18.81.10 and .20; rpcbind, krb5kdc and squid included) in a "servers" zone of a policy:
 # heiiki may use several connections per host (clinical zones keep one).
 # nmap gets the same open ports (-Pn -sT/-sU -sV, default intensity).
 set -u
@@ -42,6 +42,10 @@ pc_memcached a 11211;     add $N.10 11211/tcp memcached Memcached 1.6.18
 pc_mariadb a 3306;        add $N.10 3306/tcp mysql MariaDB 10.11
 pc_postgres a 5432;       add $N.10 5432/tcp postgresql PostgreSQL -
 pc_slapd a;               add $N.10 389/tcp ldap OpenLDAP -
+pc_rpcbind a;             add $N.10 111/tcp rpcbind - -; add $N.10 111/udp rpcbind - -
+pc_krb5kdc a;             add $N.10 88/tcp kerberos MIT -; add $N.10 88/udp kerberos MIT -
+pc_squid b;               add $N.20 3128/tcp http Squid 5.7
+trap 'pc_rpcbind_stop; lab_teardown' EXIT
 pc_unbound b;             add $N.20 53/tcp dns Unbound 1.17.1; add $N.20 53/udp dns Unbound 1.17.1
 pc_chrony b;              add $N.20 123/udp ntp - -
 pc_dovecot b;             add $N.20 143/tcp imap Dovecot -; add $N.20 110/tcp pop3 Dovecot -
@@ -88,7 +92,8 @@ h = {}
 for s in json.load(open(sys.argv[2]))["services"]:
     h[(s["addr"], "%d/%s" % (s["port"], s["proto"]))] = (s.get("service", "-"), s.get("product", ""),
         s.get("version", ""), s.get("risks", []))
-canon = {"domain": "dns", "ssl/http": "https", "http-proxy": "http", "ldap": "ldap"}
+canon = {"domain": "dns", "ssl/http": "https", "http-proxy": "http", "ldap": "ldap",
+         "kerberos-sec": "kerberos"}
 n = {}
 for host in ET.parse(sys.argv[3]).getroot().iter("host"):
     addr = host.find("address").get("addr")
