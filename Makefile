@@ -163,6 +163,9 @@ DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nf
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl
+# probes of test_probes_c.sh / bench_idents.sh (real daemons, started only inside lab namespaces)
+DEB_PROBE += redis-server memcached mariadb-server postgresql unbound chrony dovecot-imapd \
+	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc squid
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.

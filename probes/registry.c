@@ -11,11 +11,19 @@
 extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
 	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
+extern const struct probe probe_cascade, probe_cascade_tls;
+extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postgres, probe_dns,
+	probe_dns_tcp, probe_ntp, probe_smtp, probe_smtps, probe_imap, probe_imaps, probe_pop3,
+	probe_pop3s, probe_ldap, probe_rpcbind, probe_rpcbind_tcp,
+	probe_kerberos, probe_kerberos_tcp;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
 	&probe_https,
 	&probe_http,
+	&probe_smtps,		/* mail-over-TLS before the bare TLS probe on 465/993/995 */
+	&probe_imaps,
+	&probe_pop3s,
 	&probe_tls,
 	&probe_ssh,
 	&probe_telnet,
@@ -28,6 +36,23 @@ const struct probe *const probe_table[] = {
 	&probe_ike,
 	&probe_openvpn,
 	&probe_pptp,
+	&probe_redis,
+	&probe_memcached,
+	&probe_mysql,
+	&probe_postgres,
+	&probe_dns,
+	&probe_dns_tcp,
+	&probe_ntp,
+	&probe_smtp,
+	&probe_imap,
+	&probe_pop3,
+	&probe_ldap,
+	&probe_rpcbind,
+	&probe_rpcbind_tcp,
+	&probe_kerberos,
+	&probe_kerberos_tcp,
+	&probe_cascade,		/* no ports: the runner's fallback cascade */
+	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
 	NULL,
 };

@@ -25,10 +25,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "probes/product_db.h"
 #include "probes/runner.h"
 #include "probes/tls_cert.h"
 #include "probes/vpn_db.h"
 #include "scanner/core/log.h"
+#include "scanner/input/policy.h"
 
 #define RUN_MAX_CAND 6
 #define RUN_HELLO_MAX 2048
@@ -58,6 +60,10 @@ struct host {
 	size_t first, n;		/* jobs[first .. first+n) */
 	unsigned active;
 	int64_t next_ok;
+	unsigned slots;			/* connections at once (zone role, fragile: 1) */
+	unsigned gap;			/* ms between connection starts */
+	int fragile;			/* a printer/OT/DICOM port is open */
+	int64_t greet_ms;		/* slowest greeting seen on this host (0: none yet) */
 };
 
 struct conn {
@@ -72,6 +78,7 @@ struct conn {
 	size_t txlen, txoff;
 	int tries;
 	int64_t deadline;
+	int64_t io_t0;			/* when the current read phase began */
 };
 
 struct run {
@@ -87,6 +94,8 @@ struct run {
 	int identified;
 	const struct vpn_db *vpn;	/* o->vpn, or own_vpn */
 	struct vpn_db *own_vpn;		/* loaded here when the caller gave none */
+	const struct product_db *products;	/* o->products, or own_products */
+	struct product_db *own_products;
 };
 
 static int64_t
@@ -135,7 +144,7 @@ probe_merge(json_t *svc, const json_t *out)
 	json_t *v;
 
 	json_object_foreach((json_t *)out, key, v) {
-		if (key[0] == '_')
+		if (key[0] == '_' || !strcmp(key, "cascade_step"))
 			continue;
 		if (!strcmp(key, "risks") && json_is_array(v)) {
 			size_t i;
@@ -177,22 +186,29 @@ job_candidates(struct run *run, struct job *j)
 			j->cand[j->ncand++] = p;
 		return;
 	}
-	n = probe_for_port(j->port, j->udp ? 17 : 6, found, RUN_MAX_CAND - 1);
+	n = probe_for_port(j->port, j->udp ? 17 : 6, found, RUN_MAX_CAND - 2);
 	for (i = 0; i < n; i++) {
 		const struct probe *p = found[i];
 
 		if ((p->flags & PROBE_FRAGILE) && !o->allow_fragile &&
 		    !(p->flags & PROBE_SERVER_FIRST))
 			continue;
-		if (!strcmp(p->name, "banner"))
+		if (!strcmp(p->name, "banner") || !strncmp(p->name, "cascade", 7))
 			continue;
 		j->cand[j->ncand++] = p;
 	}
 	if (!j->udp) {
-		const struct probe *b = probe_by_name("banner");
+		/* The cascade sends a GET and a ClientHello: not on a fragile
+		 * host unless the policy opts in; there only the silent read. */
+		if (run->hosts[j->hidx].fragile && !o->allow_fragile) {
+			const struct probe *b = probe_by_name("banner");
 
-		if (b)
-			j->cand[j->ncand++] = b;
+			if (b)
+				j->cand[j->ncand++] = b;
+			return;
+		}
+		j->cand[j->ncand++] = probe_by_name("cascade");
+		j->cand[j->ncand++] = probe_by_name("cascade-tls");
 	}
 }
 
@@ -201,13 +217,26 @@ job_finish(struct run *run, struct job *j, const char *outcome, int merge)
 {
 	json_t *info;
 
+	const char *rule = NULL, *step = NULL;
+
 	if (j->done)
 		return;
-	if (merge && j->out)
+	if (merge && j->out) {
+		rule = product_db_apply(run->products, j->out);
+		step = json_string_value(json_object_get(j->out, "cascade_step"));
 		probe_merge(j->svc, j->out);
+	}
 	info = json_pack("{s:s, s:s, s:I}", "name",
 			 j->ci < j->ncand ? j->cand[j->ci]->name : "none",
 			 "outcome", outcome, "ms", (json_int_t)(j->t0 ? now_ms() - j->t0 : 0));
+	if (info && merge) {
+		/* how the service was named: its port's probe, or a cascade step */
+		json_object_set_new(info, "method", json_string(step ? "cascade" : "port-probe"));
+		if (step)
+			json_object_set_new(info, "cascade_step", json_string(step));
+		if (rule)
+			json_object_set_new(info, "rule", json_string(rule));
+	}
 	if (info)
 		json_object_set_new(j->svc, "probe", info);
 	if (merge)
@@ -295,12 +324,88 @@ build_jobs(struct run *run, struct results *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Printers, PLCs, BACnet, DICOM modalities, HL7 engines, IEC 104, DNP3,
+ * EtherNet/IP, S7: one such port open makes the whole host fragile. */
+static int
+port_is_fragile(uint16_t port, int udp)
+{
+	static const uint16_t tcp[] = { 515, 502, 104, 11112, 2575, 102, 20000, 44818, 2404, 0 };
+
+	if (udp)
+		return port == 47808 || port == 2222 || port == 44818;
+	if (port_is_printer(port))
+		return 1;
+	for (const uint16_t *p = tcp; *p; p++)
+		if (*p == port)
+			return 1;
+	return 0;
+}
+
+unsigned
+probe_policy_host_slots(void *policy, const struct addr *a)
+{
+	const struct zone *z = policy ? policy_zone_of(policy, a) : NULL;
+
+	if (!z)
+		return 1;		/* outside every zone: the cautious default */
+	switch (z->role) {
+	case ZONE_CLINICAL:	return 1;
+	case ZONE_MANAGEMENT:	return 2;
+	default:		return 4;
+	}
+}
+
+/* Slots, gap and fragility of one host. */
+static void
+host_plan(struct run *run, struct host *h)
+{
+	const struct probe_opts *o = run->o;
+	const struct job *j0 = &run->jobs[h->first];
+
+	for (size_t k = 0; k < h->n; k++) {
+		const struct job *j = &run->jobs[h->first + k];
+
+		h->fragile |= port_is_fragile(j->port, j->udp);
+	}
+	h->slots = run->per_host;
+	if (o->host_slots) {
+		unsigned s = o->host_slots(o->host_arg, &j0->addr);
+
+		h->slots = s ? s : run->per_host;
+	}
+	if (h->slots > 8)
+		h->slots = 8;
+	if (h->fragile)
+		h->slots = 1;
+	/* one connection at a time keeps the full gap; several share it */
+	h->gap = h->slots > 1 ? run->gap / h->slots : run->gap;
+	if (h->gap < 50)
+		h->gap = 50;
+}
+
+/* Step 0 of a PROBE_ADAPTIVE probe: how long to wait for a greeting.
+ * 3x the slowest greeting this host has given (+ 250 ms), 0.5-2 s; 1.5 s
+ * before any greeting is known.  nmap's NULL probe waits 6 s. */
+static unsigned
+host_greet_wait(struct run *run, const struct host *h)
+{
+	int64_t w = h->greet_ms ? 3 * h->greet_ms + 250 : 1500;
+
+	if (w < 500)
+		w = 500;
+	if (w > 2000)
+		w = 2000;
+	return (unsigned)w < run->read_ms ? (unsigned)w : run->read_ms;
+}
+
 /* Decide what to do with each job before any packet is sent. */
 static void
 plan_jobs(struct run *run)
 {
 	const struct probe_opts *o = run->o;
 
+	for (size_t i = 0; i < run->nhosts; i++)
+		host_plan(run, &run->hosts[i]);
 	for (size_t i = 0; i < run->njobs; i++) {
 		struct job *j = &run->jobs[i];
 
@@ -339,7 +444,7 @@ conn_close(struct run *run, struct conn *c)
 {
 	struct job *j = c->job;
 	struct host *h = &run->hosts[j->hidx];
-	int64_t t = now_ms() + run->gap;
+	int64_t t = now_ms() + h->gap;
 
 	if (c->ssl) {
 		if (c->ph == PH_SEND || c->ph == PH_READ)
@@ -488,7 +593,7 @@ conn_start_io(struct run *run, struct conn *c)
 		}
 		c->ph = PH_TLS;
 		c->want = POLLOUT;
-		c->deadline = now_ms() + run->read_ms;
+		c->deadline = now_ms() + probe_read_ms(run, p);
 		return;
 	}
 	if (conn_hello(run, c) < 0) {
@@ -501,7 +606,10 @@ conn_start_io(struct run *run, struct conn *c)
 	c->len = 0;
 	c->ph = c->txlen ? PH_SEND : PH_READ;
 	c->want = c->txlen ? POLLOUT : POLLIN;
-	c->deadline = now_ms() + (j->udp ? run->udp_wait : probe_read_ms(run, p));
+	c->io_t0 = now_ms();
+	c->deadline = c->io_t0 + (j->udp ? run->udp_wait :
+		(p->flags & PROBE_ADAPTIVE) && j->step == 0 && !c->txlen ?
+		host_greet_wait(run, &run->hosts[j->hidx]) : probe_read_ms(run, p));
 }
 
 
@@ -564,11 +672,36 @@ job_save_prev(struct job *j, const struct conn *c)
 	}
 }
 
+/* HEIIKI_PROBE_RECORD=DIR: keep every step's reply as
+ * DIR/<probe>-<port>.step<N>.bin (for recording unit-test data in the lab). */
+static void
+conn_record(const struct conn *c)
+{
+	const char *dir = getenv("HEIIKI_PROBE_RECORD");
+	const struct job *j = c->job;
+	char path[4096];
+	FILE *f;
+
+	if (!dir || !*dir || !c->len)
+		return;
+	snprintf(path, sizeof(path), "%s/%s-%u.step%d.bin", dir, j->cand[j->ci]->name,
+		 (unsigned)j->port, j->step);
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	if (fwrite(c->buf, 1, c->len, f) != c->len)
+		log_warn("probe", "%s: short write", path);
+	fclose(f);
+}
+
 static void
 conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 {
 	struct job *j = c->job;
 	int64_t t = now_ms();
+
+	if (v != PROBE_NEED_MORE)
+		conn_record(c);
 
 	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT) &&
 	    (j->step + 1 >= PROBE_MAX_STEPS || t - j->probe_t0 > run->probe_ms))
@@ -597,6 +730,7 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 		c->ph = c->txlen ? PH_SEND : PH_READ;
 		c->want = c->txlen ? POLLOUT : POLLIN;
 		c->tries = 0;
+		c->io_t0 = t;
 		c->deadline = t + (j->udp ? run->udp_wait : probe_read_ms(run, j->cand[j->ci]));
 		return;
 	case PROBE_RECONNECT:
@@ -710,6 +844,14 @@ conn_do_read(struct run *run, struct conn *c)
 	if (n == 0) {
 		conn_end(run, c, "closed");
 		return;
+	}
+	if (!c->len && !c->txlen && !j->udp && j->step == 0 && c->io_t0) {
+		/* a server-first greeting: remember how long this host takes */
+		struct host *h = &run->hosts[j->hidx];
+		int64_t lat = now_ms() - c->io_t0;
+
+		if (lat > h->greet_ms)
+			h->greet_ms = lat;
 	}
 	c->len += (size_t)n;
 	j->got_bytes = 1;
@@ -835,7 +977,7 @@ schedule(struct run *run, int64_t t)
 		struct host *h = &run->hosts[i];
 		struct job *j;
 
-		while (h->active < run->per_host && (j = host_ready_job(run, h))) {
+		while (h->active < h->slots && (j = host_ready_job(run, h))) {
 			if (t < h->next_ok) {
 				if (h->next_ok - t < wait)
 					wait = h->next_ok - t;
@@ -844,7 +986,7 @@ schedule(struct run *run, int64_t t)
 			if (run->nconns >= run->maxconns)
 				return wait;
 			if (conn_open(run, j) == 0)
-				h->next_ok = t + run->gap;
+				h->next_ok = t + h->gap;
 		}
 	}
 	return wait;
@@ -953,6 +1095,7 @@ run_free(struct run *run)
 	free(run->conns);
 	SSL_CTX_free(run->tls);
 	vpn_db_free(run->own_vpn);
+	product_db_free(run->own_products);
 }
 
 int
@@ -982,6 +1125,14 @@ probe_run_results(struct results *r, const struct probe_opts *o, char *err, size
 		if (vpn_db_load_default(&run.own_vpn, verr, sizeof(verr)) < 0)
 			log_warn("probe", "%s; portal fingerprints disabled", verr);
 		run.vpn = run.own_vpn;
+	}
+	run.products = o->products;
+	if (!run.products && run.njobs) {
+		char perr[512];
+
+		if (product_db_load_default(&run.own_products, perr, sizeof(perr)) < 0)
+			log_warn("probe", "%s; product rules disabled", perr);
+		run.products = run.own_products;
 	}
 	run.left = run.njobs;
 	plan_jobs(&run);

@@ -29,6 +29,8 @@
 #include "scanner/core/addr.h"
 #include "scanner/core/results.h"
 
+struct product_db;
+
 struct probe_opts {
 	const char *scanner_id;		/* NULL = "heiiki" */
 	const char *snmp_community;	/* NULL = no community-based SNMP */
@@ -53,7 +55,19 @@ struct probe_opts {
 	 * reachability claim); NULL = the kernel's choice.  Used for targets
 	 * of its own family. */
 	const struct addr *source;
+	/*
+	 * Connections at once to this host (0 = per_host).  NULL = per_host
+	 * for every host.  probe_policy_host_slots() derives it from the
+	 * policy's zone role (pass the policy as host_arg).  Hosts with a
+	 * printer/OT/DICOM port open always get 1.
+	 */
+	unsigned (*host_slots)(void *arg, const struct addr *a);
+	void *host_arg;
+	const struct product_db *products;	/* product rules; NULL: load the default file */
 };
+
+/* host_slots for a struct policy *: clinical 1, management 2, others 4. */
+unsigned probe_policy_host_slots(void *policy, const struct addr *a);
 
 /*
  * Run probes for every service with "state":"open" in r and merge the

@@ -51,6 +51,7 @@ usage(void)
 	       "  --vpn-db FILE        VPN portal fingerprints (default probes/data/vpn-fingerprints.json)\n"
 	       "  --allow-fragile      let fragile-device probes send payloads, touch 9100-9107\n"
 	       "  --no-snmp-public     never send the SNMP community \"public\"\n"
+	       "  --explain            print to stderr how each service was named (probe, cascade step, product rule)\n"
 	       "  -h, --help           this text\n");
 }
 
@@ -100,6 +101,7 @@ struct probe_args {
 	unsigned long long parallel;
 	unsigned allow;
 	int fragile, no_snmp;
+	int explain;
 };
 
 static int
@@ -118,6 +120,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 		{ "allow-fragile", no_argument, NULL, 'f' },
 		{ "no-snmp-public", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "explain", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[256];
@@ -147,6 +150,7 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 		case 'v': pa->vpn = optarg; break;
 		case 'f': pa->fragile = 1; break;
 		case 's': pa->no_snmp = 1; break;
+		case 'x': pa->explain = 1; break;
 		case 'P':
 			if (cli_uint("probe", "--parallel", optarg, 1, 1024, &pa->parallel) < 0)
 				return EXIT_USAGE;
@@ -169,6 +173,47 @@ parse_args(int argc, char **argv, struct probe_args *pa)
 	return 0;
 }
 
+/* --explain: one paragraph per service on stderr. */
+static void
+explain_print(struct results *r)
+{
+	json_t *svcs = results_array(r, "services"), *s;
+	size_t i;
+
+	json_array_foreach(svcs, i, s) {
+		json_t *pr = json_object_get(s, "probe"), *rule = json_object_get(s, "product_rule");
+		const char *step = json_string_value(json_object_get(pr, "cascade_step"));
+
+		if (!pr)
+			continue;
+		fprintf(stderr, "%s:%lld/%s: service %s, outcome %s by probe '%s'",
+			json_string_value(json_object_get(s, "addr")),
+			(long long)json_integer_value(json_object_get(s, "port")),
+			json_string_value(json_object_get(s, "proto")),
+			json_string_value(json_object_get(s, "service")) ?
+			json_string_value(json_object_get(s, "service")) : "(none)",
+			json_string_value(json_object_get(pr, "outcome")),
+			json_string_value(json_object_get(pr, "name")));
+		if (step)
+			fprintf(stderr, " (cascade step %s)", step);
+		fprintf(stderr, "\n");
+		if (rule)
+			fprintf(stderr, "  product %s%s%s: rule '%s' matched %s = \"%s\"\n",
+				json_string_value(json_object_get(s, "product")),
+				json_object_get(s, "version") ? " " : "",
+				json_object_get(s, "version") ?
+				json_string_value(json_object_get(s, "version")) : "",
+				json_string_value(json_object_get(rule, "id")),
+				json_string_value(json_object_get(rule, "field")),
+				json_string_value(json_object_get(rule, "text")));
+		else if (json_object_get(s, "product"))
+			fprintf(stderr, "  product %s: set by the probe itself (no rule matched)\n",
+				json_string_value(json_object_get(s, "product")));
+		else
+			fprintf(stderr, "  no product rule matched\n");
+	}
+}
+
 static int
 run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct vpn_db *db)
 {
@@ -186,6 +231,10 @@ run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct v
 	o.vpn = db;
 	o.may_probe = guard_may;	/* rechecked before every connection */
 	o.may_arg = &pa->g;
+	if (pa->policy) {
+		o.host_slots = probe_policy_host_slots;	/* by zone role */
+		o.host_arg = pol;
+	}
 	o.stop = &probe_stop;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -194,6 +243,8 @@ run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct v
 		return cli_fail("probe", "%s", err);
 	if (!probe_stop)
 		results_set_status(r, "complete");
+	if (pa->explain)
+		explain_print(r);
 	if (results_write(r, pa->out ? pa->out : "-", err, sizeof(err)) < 0)
 		return cli_fail("probe", "%s", err);
 	return probe_stop ? EXIT_PARTIAL : 0;

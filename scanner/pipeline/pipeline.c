@@ -416,6 +416,9 @@ probe_phase(struct scan *s)
 	po.stop = &stop_flag;
 	/* identification leaves from the sweep's source (--source-ip) */
 	po.source = s->o.have_src4 ? &s->o.src4 : NULL;
+	/* ports of one host in parallel by zone role (clinical: one at a time) */
+	po.host_slots = probe_policy_host_slots;
+	po.host_arg = &s->pol;
 	if (s->probed > n)
 		s->probed = n;
 	while (s->probed < n && !stop_flag) {

@@ -80,7 +80,7 @@ expect 443 "GlobalProtect portal (2 requests)" '"service": "https"' '"vendor": "
 expect 10443 "FortiGate SSL-VPN portal" '"product": "FortiGate SSL-VPN"' '"CVE-2018-13379"' '"vpn-portal-exposed"'
 expect 8443 "nginx default page over TLS" '"service": "https"' '"product": "nginx"' '"cn": "portal.hospital.example"' \
 	'"key_bits": 2048' '"self_signed": true'
-expect 7001 "banner fallback" '"service": "pop3"' '"name": "banner"'
+expect 7001 "cascade greeting" '"service": "pop3"' '"name": "cascade"' '"cascade_step": "greeting"'
 expect 7777 "silent listener" '"outcome": "'
 expect 500 "silent UDP: two tries then no-reply" '"outcome": "no-reply"'
 udp_ms=$(svc 500 | grep -o '"ms": [0-9]*' | grep -o '[0-9]*$')

@@ -3,9 +3,11 @@
  * before any packet: merging a probe's output into a service, the byte cap
  * in probe_run_bytes, probe choice by port, and services that must never
  * be touched (do_not_scan via may_probe, raw printer ports, non-open
- * states).  Every service here is excluded or not open, so nothing opens
- * a socket in the root namespace (LAB SAFETY); sockets are exercised by
- * tests/lab/test_probes_a.sh against real servers in namespaces.
+ * states).  Those services are excluded or not open, so nothing opens a
+ * socket to them (LAB SAFETY); the one socket test at the end talks only to
+ * a server it starts on 127.0.0.1 (the cascade through the real runner).
+ * Other sockets are exercised by tests/lab/test_probes_{a,c}.sh against
+ * real servers in namespaces.
  */
 #include "probe_a_util.h"
 #include "scanner/core/addr.h"
@@ -110,5 +112,94 @@ Test(probe_runner, empty_document)
 
 	memset(&o, 0, sizeof(o));
 	cr_assert_eq(probe_run_results(r, &o, err, sizeof(err)), 0);
+	results_free(r);
+}
+
+/*
+ * The any-port cascade through the real runner, against a loopback server
+ * this test starts (127.0.0.1 only): silent until it has read a request,
+ * then one HTTP reply.  The port has no probe of its own, so the runner
+ * must wait the adaptive greeting time (not the old 5 s banner read), send
+ * GET / on the same connection and name the service "http" by the cascade.
+ */
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void
+silent_http_child(int ls)
+{
+	struct sockaddr_in peer;
+	socklen_t pl = sizeof(peer);
+	char buf[2048];
+	size_t got = 0;
+	int c = accept(ls, (struct sockaddr *)&peer, &pl);
+
+	if (c < 0)
+		_exit(1);
+	while (got < sizeof(buf) - 1) {
+		ssize_t n = recv(c, buf + got, sizeof(buf) - 1 - got, 0);
+
+		if (n <= 0)
+			_exit(2);
+		got += (size_t)n;
+		buf[got] = 0;
+		if (strstr(buf, "\r\n\r\n"))
+			break;
+	}
+	if (strncmp(buf, "GET / HTTP/1.0\r\n", 16) || strstr(buf, "Host:"))
+		_exit(3);
+	if (send(c, "HTTP/1.0 200 OK\r\nServer: loopback-test/1.0\r\n\r\nhello", 51, 0) != 51)
+		_exit(4);
+	close(c);
+	_exit(0);
+}
+
+Test(probe_runner, cascade_names_a_silent_http_port_on_loopback)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	struct addr a;
+	struct timespec t0, t1;
+	char err[256];
+	json_t *s;
+	int ls = socket(AF_INET, SOCK_STREAM, 0), st = -1;
+	long ms;
+	pid_t pid;
+
+	cr_assert_geq(ls, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(listen(ls, 4), 0);
+	cr_assert_eq(getsockname(ls, (struct sockaddr *)&sa, &sl), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(20);
+		silent_http_child(ls);
+	}
+	close(ls);
+	cr_assert_eq(addr_parse("127.0.0.1", &a), 0);
+	s = results_service(r, &a, "tcp", ntohs(sa.sin_port), 1);
+	memset(&o, 0, sizeof(o));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_geq(probe_run_results(r, &o, err, sizeof(err)), 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	waitpid(pid, &st, 0);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server saw a bad request (status %d)", st);
+	cr_expect_str_eq(pa_str(s, "service", NULL), "http");
+	cr_expect_str_eq(pa_str(s, "probe", "name"), "cascade");
+	cr_expect_str_eq(pa_str(s, "probe", "method"), "cascade");
+	cr_expect_str_eq(pa_str(s, "probe", "cascade_step"), "http");
+	cr_expect_str_eq(pa_str(s, "http", "server"), "loopback-test/1.0");
+	cr_expect_geq(ms, 1400, "the greeting wait (1.5 s before any greeting) was skipped: %ld ms", ms);
+	cr_expect_lt(ms, 4500, "a silent port took %ld ms (the old banner read alone was 5 s)", ms);
 	results_free(r);
 }

@@ -124,7 +124,9 @@ static const char *const tested[] = {
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
 	"BLOCKED_ATTEMPT", "FENCE_SOURCE_NOT_ENFORCED", "SOURCE_NOT_ALLOWED_REACHABLE",
-	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FTP_ANONYMOUS", "FENCE_GEO_NOT_ENFORCED", NULL
+	"COUNTRY_NOT_ALLOWED_REACHABLE", "ALLOWED_PATH_UNREACHABLE", "FTP_ANONYMOUS", "FENCE_GEO_NOT_ENFORCED",
+	"REDIS_NO_AUTH", "MEMCACHED_OPEN", "LDAP_ANONYMOUS_READ",
+	"MAIL_CLEARTEXT_AUTH", NULL
 };
 
 static int
@@ -597,4 +599,26 @@ Test(rules, a_capture_vantage_keeps_its_role_and_judges_no_reachability)
 	cr_assert_eq(run_rule("SOURCE_NOT_ALLOWED_REACHABLE", NOV22, 1, NULL), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
 		results_run(rres), "vantage"), "role")), "capture");
+}
+
+/* Risk flags of the cascade-era probes (redis, memcached, ldap, smtp):
+ * each fires on its flag only (positive + negative in risk_pair). */
+Test(rules, redis_no_auth)
+{
+	risk_pair("redis-no-auth", "REDIS_NO_AUTH", "tcp", 6379);
+}
+
+Test(rules, memcached_open)
+{
+	risk_pair("memcached-open", "MEMCACHED_OPEN", "tcp", 11211);
+}
+
+Test(rules, ldap_anonymous_read)
+{
+	risk_pair("ldap-anonymous-bind", "LDAP_ANONYMOUS_READ", "tcp", 389);
+}
+
+Test(rules, mail_cleartext_auth)
+{
+	risk_pair("mail-cleartext-auth", "MAIL_CLEARTEXT_AUTH", "tcp", 25);
 }
