@@ -11,6 +11,10 @@
 extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
 	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
+/* probes B (issue 13) */
+extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_sip_tcp,
+	probe_tftp, probe_ajp, probe_zabbix, probe_epmd, probe_ipmi, probe_netbios,
+	probe_ssdp, probe_mdns;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -28,6 +32,19 @@ const struct probe *const probe_table[] = {
 	&probe_ike,
 	&probe_openvpn,
 	&probe_pptp,
+	&probe_mqtt,		/* probes B (issue 13) */
+	&probe_mqtts,
+	&probe_amqp,
+	&probe_sip,
+	&probe_sip_tcp,
+	&probe_tftp,
+	&probe_ajp,
+	&probe_zabbix,
+	&probe_epmd,
+	&probe_ipmi,
+	&probe_netbios,
+	&probe_ssdp,
+	&probe_mdns,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
 	NULL,
 };
