@@ -84,7 +84,7 @@ ssdp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		return PROBE_NO_MATCH;
 	hl = tp_head_len(p, n);
 	if (!hl)
-		hl = n;		/* some devices omit the final blank line */
+		return PROBE_MALFORMED;	/* a datagram is complete: header block must end */
 	if (code != 200 || !tp_header(p, hl, "USN", NULL, v, sizeof(v)))
 		return PROBE_NO_MATCH;	/* an SSDP answer always carries a USN */
 	o = json_object();

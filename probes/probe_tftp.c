@@ -67,7 +67,7 @@ tftp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		/* message: NUL-terminated text filling the datagram */
 		for (n = 0; n < rd_left(in) && msg[n]; n++)
 			;
-		if (n == rd_left(in) && n > 0)
+		if (n == rd_left(in))
 			return PROBE_MALFORMED;	/* no terminating NUL */
 		o = json_object();
 		json_object_set_new(o, "error_code", json_integer(code));
