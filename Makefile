@@ -152,7 +152,9 @@ DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nf
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
-	openssl
+	openssl \
+	mosquitto tftpd-hpa zabbix-agent erlang-base kamailio minidlna avahi-daemon openipmi \
+	rabbitmq-server cups-daemon orthanc
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 
