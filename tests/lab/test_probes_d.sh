@@ -398,7 +398,42 @@ test_snmp() {
 		"net-snmp default sysDescr (uname): product Net-SNMP, os Linux $(uname -r)"
 }
 
-for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp}; do
+# --- SMB: NTLMSSP challenge after the SMB2 negotiation (Samba smbd) ------
+test_smb() {
+	have smbd || { skip smb "smbd not installed"; return; }
+	host smb 140
+	local d=$LAB_DIR/samba
+	mkdir -p "$d"/{private,lock,state,cache,pid}
+	cat > "$d/smb.conf" <<-EOF
+	[global]
+	workgroup = HOSPITAL
+	netbios name = LABSMB
+	realm = lab.example
+	server role = standalone server
+	smb ports = 445
+	disable netbios = yes
+	interfaces = $NET.140/24
+	bind interfaces only = yes
+	private dir = $d/private
+	lock directory = $d/lock
+	state directory = $d/state
+	cache directory = $d/cache
+	pid directory = $d/pid
+	ncalrpc dir = $d/ncalrpc
+	log file = $d/log
+	load printers = no
+	printcap name = /dev/null
+	disable spoolss = yes
+	passdb backend = tdbsam:$d/private/passdb.tdb
+	EOF
+	lab_bg smb setsid smbd --foreground --no-process-group -s "$d/smb.conf" >/dev/null 2>&1
+	wait_tcp smb 445 || { FAIL=$((FAIL + 1)); echo "FAIL smbd did not start"; return; }
+	run smb-ntlm smb $NET.140 445
+	check smb-ntlm '.service == "smb" and .smb.ntlm.netbios_computer == "LABSMB" and .smb.ntlm.netbios_domain == "LABSMB" and (.smb.ntlm.os_version | test("^[0-9]+\\.[0-9]+\\.0$")) and (.os // "") == "" and (.smb | has("smb1_accepted"))' \
+		"Samba: NTLMSSP challenge names LABSMB, version build 0 (no Windows os), SMB1 step still run"
+}
+
+for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb}; do
 	"test_$t"
 done
 heiiki_pass
