@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -125,6 +126,76 @@ tp_product(const char *s, char *prod, size_t plen, char *ver, size_t vlen)
 		i++;
 	}
 	ver[n] = 0;
+}
+
+/*
+ * "GET path HTTP/1.1" with Host, a User-Agent naming the scanner (safe
+ * characters only), Accept and Connection: close.  Returns 0 or -1 when
+ * cap is short or host/path carry characters that could split the request.
+ */
+static inline int
+tp_http_get(uint8_t *buf, size_t cap, size_t *len, const char *path, const char *host,
+	    uint16_t port, const char *id, const char *accept)
+{
+	char sid[33];
+	size_t n = 0;
+	int w;
+
+	if (!host || strpbrk(host, "\r\n /") || strpbrk(path, "\r\n ") || strlen(host) > 64)
+		return -1;
+	for (const char *p = id ? id : "heiiki"; *p && n < 32; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			sid[n++] = *p;
+	sid[n] = 0;
+	w = snprintf((char *)buf, cap, "GET %s HTTP/1.1\r\nHost: %s%s%s:%u\r\n"
+		     "User-Agent: heiiki/%s\r\nAccept: %s\r\nConnection: close\r\n\r\n",
+		     path, strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+		     (unsigned)port, sid, accept);
+	if (w < 0 || (size_t)w >= cap)
+		return -1;
+	*len = (size_t)w;
+	return 0;
+}
+
+/*
+ * An HTTP/1.x response in p[0..n): status, header block and body.  Returns
+ * 1 when complete (Content-Length reached, or eof), 0 when more bytes are
+ * needed, -1 when it is not HTTP.  A chunked body is returned raw
+ * (*chunked set); callers treat it as opaque.
+ */
+static inline int
+tp_http_split(const uint8_t *p, size_t n, int eof, int *status, size_t *hl,
+	      const uint8_t **body, size_t *blen, int *chunked)
+{
+	char v[64];
+
+	if (n < 12)
+		return eof || (n >= 5 && memcmp(p, "HTTP/", 5)) ? -1 : 0;
+	*status = tp_status(p, n, "HTTP/1.1 ");
+	if (*status < 0)
+		*status = tp_status(p, n, "HTTP/1.0 ");
+	if (*status < 0)
+		return -1;
+	*hl = tp_head_len(p, n);
+	if (!*hl)
+		return eof ? -1 : 0;
+	*body = p + *hl;
+	*blen = n - *hl;
+	*chunked = tp_header(p, *hl, "Transfer-Encoding", NULL, v, sizeof(v)) &&
+		   !strcasecmp(v, "chunked");
+	if (!*chunked && tp_header(p, *hl, "Content-Length", NULL, v, sizeof(v))) {
+		size_t cl = 0;
+
+		for (const char *q = v; *q >= '0' && *q <= '9' && cl < 100000000; q++)
+			cl = cl * 10 + (size_t)(*q - '0');
+		if (*blen >= cl) {
+			*blen = cl;
+			return 1;
+		}
+		return eof ? 1 : 0;
+	}
+	return eof ? 1 : 0;
 }
 
 #endif

@@ -425,6 +425,12 @@ const struct rule rules[] = {
 	  "Disable cipher suite 0 on the BMC (ipmitool lan set <channel> cipher_privs with 'X' for suite 0) and update the BMC firmware.",
 	  "BMC で暗号スイート 0 を無効にし (ipmitool lan set <チャネル> cipher_privs でスイート 0 を 'X' に設定)、BMC のファームウェアを更新してください。",
 	  CL_AUTH, RISK("ipmi-cipher-zero", "IPMI lists cipher suite 0") },
+	{ "PACS_API_OPEN", SEV_CRITICAL,
+	  "PACS REST / DICOMweb API readable without credentials",
+	  "PACS の REST / DICOMweb API が認証なしで読み取れる",
+	  "Enable authentication on the PACS web API (Orthanc: AuthenticationEnabled with registered users; dcm4chee-arc: secure the archive with Keycloak), and allow the HTTP port only from the viewers and systems that need it.",
+	  "PACS の Web API で認証を有効にし (Orthanc: AuthenticationEnabled と登録ユーザ、dcm4chee-arc: Keycloak による保護)、HTTP ポートは必要なビューアやシステムからの接続のみ許可してください。",
+	  CL_AUTH, RISK("pacs-api-open", "the PACS study list or AE list was readable without credentials") },
 };
 
 const size_t nrules = sizeof(rules) / sizeof(rules[0]);

@@ -433,7 +433,35 @@ test_smb() {
 		"Samba: NTLMSSP challenge names LABSMB, version build 0 (no Windows os), SMB1 step still run"
 }
 
-for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb}; do
+# --- PACS REST (Orthanc) ----------------------------------------------------
+orthanc() {	# NS AUTH(true|false)
+	local d=$LAB_DIR/orthanc-$1
+	mkdir -p "$d/db"
+	cat > "$d/orthanc.json" <<-EOF
+	{ "Name": "LABPACS", "StorageDirectory": "$d/db", "IndexDirectory": "$d/db",
+	  "HttpPort": 8042, "DicomPort": 4242, "DicomAet": "LABPACS",
+	  "RemoteAccessAllowed": true, "AuthenticationEnabled": $2,
+	  "RegisteredUsers": { "labadmin": "labonly-pw" }, "Plugins": [] }
+	EOF
+	lab_bg "$1" Orthanc "$d/orthanc.json" >"$LAB_DIR/orthanc-$1.log" 2>&1
+}
+test_pacs() {
+	have Orthanc || { skip pacs "orthanc not installed"; return; }
+	host pacsopen 150; host pacslock 151
+	orthanc pacsopen false
+	orthanc pacslock true
+	wait_tcp pacsopen 8042 && wait_tcp pacslock 8042 ||
+		{ FAIL=$((FAIL + 1)); echo "FAIL Orthanc did not start"; tail -3 "$LAB_DIR/orthanc-pacsopen.log"; return; }
+	local ver; ver=$(dpkg-query -W -f='${Version}' orthanc | sed 's/+.*//; s/-.*//')
+	run pacs-orthanc-open pacs $NET.150 8042
+	check pacs-orthanc-open ".product == \"Orthanc\" and .version == \"$ver\" and .pacs.dicom_aet == \"LABPACS\" and .pacs.studies_readable == true and (.risks | index(\"pacs-api-open\"))" \
+		"Orthanc without authentication: product, version $ver, AE, pacs-api-open"
+	run pacs-orthanc-auth pacs $NET.151 8042
+	check pacs-orthanc-auth '.product == "Orthanc" and .pacs.authentication_required == true and ((.risks // []) | index("pacs-api-open") | not)' \
+		"Orthanc with authentication: 401, no pacs-api-open"
+}
+
+for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb pacs}; do
 	"test_$t"
 done
 heiiki_pass

@@ -113,3 +113,8 @@ Test(rules_b, ipmi_cipher_zero)
 {
 	rb_pair("ipmi-cipher-zero", "IPMI_CIPHER_ZERO", "udp", 623, "critical");
 }
+
+Test(rules_b, pacs_api_open)
+{
+	rb_pair("pacs-api-open", "PACS_API_OPEN", "tcp", 8042, "critical");
+}
