@@ -154,7 +154,7 @@ DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl \
 	mosquitto tftpd-hpa zabbix-agent erlang-base kamailio minidlna avahi-daemon openipmi \
-	rabbitmq-server cups-daemon orthanc
+	rabbitmq-server cups orthanc
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 

@@ -14,7 +14,7 @@ extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 /* probes B (issue 13) */
 extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_sip_tcp,
 	probe_tftp, probe_ajp, probe_zabbix, probe_epmd, probe_ipmi, probe_netbios,
-	probe_ssdp, probe_mdns, probe_pacs;
+	probe_ssdp, probe_mdns, probe_pacs, probe_cups;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -46,6 +46,7 @@ const struct probe *const probe_table[] = {
 	&probe_ssdp,
 	&probe_mdns,
 	&probe_pacs,
+	&probe_cups,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
 	NULL,
 };

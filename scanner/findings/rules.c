@@ -431,6 +431,12 @@ const struct rule rules[] = {
 	  "Enable authentication on the PACS web API (Orthanc: AuthenticationEnabled with registered users; dcm4chee-arc: secure the archive with Keycloak), and allow the HTTP port only from the viewers and systems that need it.",
 	  "PACS の Web API で認証を有効にし (Orthanc: AuthenticationEnabled と登録ユーザ、dcm4chee-arc: Keycloak による保護)、HTTP ポートは必要なビューアやシステムからの接続のみ許可してください。",
 	  CL_AUTH, RISK("pacs-api-open", "the PACS study list or AE list was readable without credentials") },
+	{ "REMOTE_SUPPORT_TOOL", SEV_MEDIUM,
+	  "Remote-support / remote-control product reachable",
+	  "リモートサポート・遠隔操作製品に到達可能",
+	  "Confirm who uses this remote-access product and why; if a vendor needs it, record it as a vendor connection with an end date, require a password or account and restrict it to the vendor's path, otherwise uninstall it.",
+	  "この遠隔操作製品を誰が何のために使っているか確認してください。ベンダーが必要とする場合は期限付きの委託事業者接続として記録し、パスワードまたはアカウントを必須にして接続経路を限定し、不要であればアンインストールしてください。",
+	  CL_VENDOR, RISK("remote-support-tool", "a remote-support / remote-control product (vendor named) answered") },
 };
 
 const size_t nrules = sizeof(rules) / sizeof(rules[0]);

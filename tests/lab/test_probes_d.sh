@@ -461,7 +461,57 @@ test_pacs() {
 		"Orthanc with authentication: 401, no pacs-api-open"
 }
 
-for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb pacs}; do
+# --- CUPS administration page (cupsd) ----------------------------------------
+cupsd_lab() {	# NS ADDR ADMIN_ALLOW(yes|no)
+	local d=$LAB_DIR/cups-$1 allow=""
+	mkdir -p "$d"/{spool,cache,state,tmp,log,ppd}
+	chmod 755 "$d"; chmod 1777 "$d/tmp"
+	[ "$3" = yes ] && allow="  Allow all"
+	cat > "$d/cups-files.conf" <<-EOF
+	ServerRoot $d
+	RequestRoot $d/spool
+	CacheDir $d/cache
+	StateDir $d/state
+	TempDir $d/tmp
+	AccessLog $d/log/access_log
+	ErrorLog $d/log/error_log
+	PageLog $d/log/page_log
+	EOF
+	cat > "$d/cupsd.conf" <<-EOF
+	LogLevel warn
+	Listen $2:631
+	WebInterface Yes
+	Browsing No
+	DefaultAuthType Basic
+	<Location />
+	  Order allow,deny
+	  Allow all
+	</Location>
+	<Location /admin>
+	  Order allow,deny
+	$allow
+	</Location>
+	EOF
+	lab_bg "$1" cupsd -f -c "$d/cupsd.conf" -s "$d/cups-files.conf" >"$LAB_DIR/cupsd-$1.log" 2>&1
+}
+test_cups() {
+	have cupsd || { skip cups "cups-daemon not installed"; return; }
+	host cupsopen 160; host cupslock 161
+	cupsd_lab cupsopen $NET.160 yes
+	cupsd_lab cupslock $NET.161 no
+	wait_tcp cupsopen 631 && wait_tcp cupslock 631 ||
+		{ FAIL=$((FAIL + 1)); echo "FAIL cupsd did not start"; tail -3 "$LAB_DIR/cups-cupsopen/log/error_log" "$LAB_DIR/cupsd-cupsopen.log"; return; }
+	local ver; ver=$(dpkg-query -W -f='${Version}' cups-daemon | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+	# PROBE_FRAGILE: the runner pass sends nothing without --allow-fragile
+	NO_RUNNER=1 run cups-open cups $NET.160 631
+	check cups-open ".service == \"ipp\" and .product == \"CUPS\" and .version == \"$ver\" and .cups.admin_page_open == true and (.risks | index(\"cups-admin-open\"))" \
+		"cupsd with /admin allowed: CUPS $ver, cups-admin-open"
+	NO_RUNNER=1 run cups-locked cups $NET.161 631
+	check cups-locked '.product == "CUPS" and .cups.admin_status == 403 and ((.risks // []) | index("cups-admin-open") | not)' \
+		"cupsd default /admin (localhost only): 403, no risk"
+}
+
+for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb pacs cups}; do
 	"test_$t"
 done
 heiiki_pass

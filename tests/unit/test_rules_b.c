@@ -118,3 +118,8 @@ Test(rules_b, pacs_api_open)
 {
 	rb_pair("pacs-api-open", "PACS_API_OPEN", "tcp", 8042, "critical");
 }
+
+Test(rules_b, remote_support_tool)
+{
+	rb_pair("remote-support-tool", "REMOTE_SUPPORT_TOOL", "tcp", 5900, "medium");
+}
