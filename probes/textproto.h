@@ -162,7 +162,8 @@ tp_http_get(uint8_t *buf, size_t cap, size_t *len, const char *path, const char 
  * An HTTP/1.x response in p[0..n): status, header block and body.  Returns
  * 1 when complete (Content-Length reached, or eof), 0 when more bytes are
  * needed, -1 when it is not HTTP.  A chunked body is returned raw
- * (*chunked set); callers treat it as opaque.
+ * (*chunked set; complete at its last chunk or eof); callers treat it as
+ * opaque text.
  */
 static inline int
 tp_http_split(const uint8_t *p, size_t n, int eof, int *status, size_t *hl,
@@ -184,6 +185,10 @@ tp_http_split(const uint8_t *p, size_t n, int eof, int *status, size_t *hl,
 	*blen = n - *hl;
 	*chunked = tp_header(p, *hl, "Transfer-Encoding", NULL, v, sizeof(v)) &&
 		   !strcasecmp(v, "chunked");
+	/* a chunked body is complete at its last-chunk "0" CRLF CRLF */
+	if (*chunked && *blen >= 5 && !memcmp(*body + *blen - 5, "0\r\n\r\n", 5) &&
+	    (*blen == 5 || (*blen >= 7 && !memcmp(*body + *blen - 7, "\r\n", 2))))
+		return 1;
 	if (!*chunked && tp_header(p, *hl, "Content-Length", NULL, v, sizeof(v))) {
 		size_t cl = 0;
 

@@ -437,6 +437,12 @@ const struct rule rules[] = {
 	  "Confirm who uses this remote-access product and why; if a vendor needs it, record it as a vendor connection with an end date, require a password or account and restrict it to the vendor's path, otherwise uninstall it.",
 	  "この遠隔操作製品を誰が何のために使っているか確認してください。ベンダーが必要とする場合は期限付きの委託事業者接続として記録し、パスワードまたはアカウントを必須にして接続経路を限定し、不要であればアンインストールしてください。",
 	  CL_VENDOR, RISK("remote-support-tool", "a remote-support / remote-control product (vendor named) answered") },
+	{ "CUPS_ADMIN_OPEN", SEV_HIGH,
+	  "CUPS administration page reachable from the network",
+	  "CUPS の管理画面にネットワークから到達可能",
+	  "Restrict <Location /admin> in cupsd.conf to localhost or the administrators' addresses (cupsctl --no-remote-admin) and allow tcp/631 only from the hosts that print.",
+	  "cupsd.conf の <Location /admin> を localhost または管理者のアドレスに限定し (cupsctl --no-remote-admin)、tcp/631 は印刷するホストからの接続のみ許可してください。",
+	  CL_AUTH, RISK("cups-admin-open", "the CUPS administration page answered 200") },
 };
 
 const size_t nrules = sizeof(rules) / sizeof(rules[0]);

@@ -480,6 +480,8 @@ cupsd_lab() {	# NS ADDR ADMIN_ALLOW(yes|no)
 	cat > "$d/cupsd.conf" <<-EOF
 	LogLevel warn
 	Listen $2:631
+	Listen 127.0.0.1:631
+	Listen $d/cups.sock
 	WebInterface Yes
 	Browsing No
 	DefaultAuthType Basic

@@ -126,7 +126,8 @@ static const char *const tested[] = {
 	"FENCE_SOURCE_NOT_ENFORCED", "FENCE_GEO_NOT_ENFORCED",
 	/* probes B rows: positive/negative tests in test_rules_b.c */
 	"MQTT_ANONYMOUS", "TFTP_OPEN", "AJP_OPEN", "ZABBIX_AGENT_OPEN", "IPMI_ANONYMOUS",
-	"IPMI_CIPHER_ZERO", "PACS_API_OPEN", "REMOTE_SUPPORT_TOOL", NULL
+	"IPMI_CIPHER_ZERO", "PACS_API_OPEN", "REMOTE_SUPPORT_TOOL",
+	"CUPS_ADMIN_OPEN", NULL
 };
 
 static int

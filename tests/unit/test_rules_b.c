@@ -123,3 +123,8 @@ Test(rules_b, remote_support_tool)
 {
 	rb_pair("remote-support-tool", "REMOTE_SUPPORT_TOOL", "tcp", 5900, "medium");
 }
+
+Test(rules_b, cups_admin_open)
+{
+	rb_pair("cups-admin-open", "CUPS_ADMIN_OPEN", "tcp", 631, "high");
+}
