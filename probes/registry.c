@@ -14,7 +14,7 @@ extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 /* probes B (issue 13) */
 extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_sip_tcp,
 	probe_tftp, probe_ajp, probe_zabbix, probe_epmd, probe_ipmi, probe_netbios,
-	probe_ssdp, probe_mdns, probe_pacs, probe_cups;
+	probe_ssdp, probe_mdns, probe_pacs, probe_cups, probe_winrm, probe_winrms;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -47,6 +47,8 @@ const struct probe *const probe_table[] = {
 	&probe_mdns,
 	&probe_pacs,
 	&probe_cups,
+	&probe_winrm,
+	&probe_winrms,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
 	NULL,
 };
