@@ -516,6 +516,36 @@ test_cups() {
 		"cupsd default /admin (localhost only): 403, no risk"
 }
 
+# NMAP_COMPARE=1: run "nmap -sV" on every runner target (in parallel, from
+# the same client namespace) and print heiiki's and nmap's service /
+# product / version side by side, with the counts.  Informational: no
+# timing claim (that is tests/bench/'s job), no pass/fail.
+nmap_compare() {
+	local name t addr port proto f hs hp hv ns np nv hn=0 hpn=0 nn=0 npn=0 n=0
+	command -v nmap >/dev/null || { echo "# nmap not installed"; return; }
+	[ -s "$LAB_DIR/runner.json" ] || return
+	for name in "${!TARGET[@]}"; do
+		t=${TARGET[$name]}; proto=T
+		case "$t" in */udp) proto=U; t=${t%/udp} ;; esac
+		lab_exec cli timeout 180 nmap -n -Pn -sV $([ $proto = U ] && echo -sU) \
+			-p "$proto:${t##*:}" "${t%:*}" -oG "$LAB_DIR/nmap-$name.gnmap" >/dev/null 2>&1 &
+	done
+	wait
+	printf '# %-22s | %-34s | %s\n' target "heiiki service/product/version" "nmap -sV service/product/version"
+	for name in $(printf '%s\n' "${!TARGET[@]}" | sort); do
+		f=$LAB_DIR/hp-$name.json; n=$((n + 1))
+		hs=$(jq -r '.service // "-"' "$f" 2>/dev/null); hp=$(jq -r '.product // "-"' "$f" 2>/dev/null)
+		hv=$(jq -r '.version // "-"' "$f" 2>/dev/null)
+		IFS=/ read -r _ _ _ _ ns _ np _ <<<"$(grep -o 'Ports: [^	]*' "$LAB_DIR/nmap-$name.gnmap" 2>/dev/null | sed 's/^Ports: //')"
+		[ "${hs:--}" != - ] && [ "$hs" != null ] && hn=$((hn + 1))
+		[ "${hp:--}" != - ] && hpn=$((hpn + 1))
+		case "$ns" in ""|*\?|unknown) ;; *) nn=$((nn + 1)) ;; esac
+		[ -n "$np" ] && npn=$((npn + 1))
+		printf '# %-22s | %-34s | %s\n' "$name" "$hs / $hp / $hv" "${ns:--} / ${np:--}"
+	done
+	echo "# services named: heiiki $hn/$n, nmap $nn/$n; products: heiiki $hpn/$n, nmap (product+version text) $npn/$n"
+}
+
 for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp snmp smb pacs cups}; do
 	t0=$(date +%s)
 	"test_$t"
@@ -524,6 +554,7 @@ done
 t0=$(date +%s)
 heiiki_pass
 echo "# heiiki probe pass: $(( $(date +%s) - t0 )) s"
+[ "${NMAP_COMPARE:-}" = 1 ] && nmap_compare
 
 echo "probes-d: $PASS passed, $FAIL failed, $SKIP skipped"
 [ $FAIL -eq 0 ] || exit 1
