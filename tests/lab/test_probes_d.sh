@@ -521,16 +521,17 @@ test_cups() {
 # product / version side by side, with the counts.  Informational: no
 # timing claim (that is tests/bench/'s job), no pass/fail.
 nmap_compare() {
-	local name t addr port proto f hs hp hv ns np nv hn=0 hpn=0 nn=0 npn=0 n=0
+	local name t addr port proto f hs hp hv ns np nv hn=0 hpn=0 nn=0 npn=0 n=0 pids=()
 	command -v nmap >/dev/null || { echo "# nmap not installed"; return; }
 	[ -s "$LAB_DIR/runner.json" ] || return
 	for name in "${!TARGET[@]}"; do
 		t=${TARGET[$name]}; proto=T
 		case "$t" in */udp) proto=U; t=${t%/udp} ;; esac
-		lab_exec cli timeout 180 nmap -n -Pn -sV $([ $proto = U ] && echo -sU) \
+		lab_exec cli timeout 120 nmap -n -Pn -sV $([ $proto = U ] && echo -sU) \
 			-p "$proto:${t##*:}" "${t%:*}" -oG "$LAB_DIR/nmap-$name.gnmap" >/dev/null 2>&1 &
+		pids+=($!)
 	done
-	wait
+	wait "${pids[@]}"	# not the lab daemons: only the nmap runs
 	printf '# %-22s | %-34s | %s\n' target "heiiki service/product/version" "nmap -sV service/product/version"
 	for name in $(printf '%s\n' "${!TARGET[@]}" | sort); do
 		f=$LAB_DIR/hp-$name.json; n=$((n + 1))
