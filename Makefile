@@ -162,7 +162,9 @@ DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nf
 	systemd libreoffice-calc-nogui
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
-	openssl
+	openssl \
+	mosquitto tftpd-hpa zabbix-agent erlang-base kamailio minidlna avahi-daemon openipmi \
+	rabbitmq-server cups orthanc
 # probes of test_probes_c.sh / bench_idents.sh (real daemons, started only inside lab namespaces)
 DEB_PROBE += redis-server memcached mariadb-server postgresql unbound chrony dovecot-imapd \
 	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc squid

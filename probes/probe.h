@@ -46,6 +46,8 @@ enum probe_verdict {
 #define PROBE_FRAGILE		0x04	/* printers / OT: no payload unless policy opts in */
 #define PROBE_SERVER_FIRST	0x08	/* server greets first; step 0 hello may be empty */
 #define PROBE_BY_PORT_ONLY	0x10	/* never tried on ports other than its own */
+#define PROBE_UDP_NEW_TID	0x20	/* UDP reply comes from another source port of the
+					 * target (TFTP transfer ID): accept it */
 #define PROBE_ADAPTIVE		0x80	/* step 0 waits the host's adaptive greeting time */
 
 #define PROBE_MAX_STEPS 4

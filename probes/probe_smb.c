@@ -13,6 +13,15 @@
  *   -> whether SMB1 is still accepted.  No SMB2 dialect string is offered
  *   there, so an SMB2 server cannot hide the answer behind an SMB2 reply.
  *
+ * On 445, when the SMB2 negotiation succeeded, the same connection then
+ * carries one SESSION_SETUP with an NTLMSSP NEGOTIATE in SPNEGO (MS-SMB2
+ * 2.2.5) and reads the server's CHALLENGE (MS-NLMP 2.2.1.2): NetBIOS and DNS
+ * names of the computer and domain and the OS version/build, which become
+ * "os" and "os_build" (probes/ntlmssp.c).  No AUTHENTICATE is ever sent:
+ * no logon is attempted, the half-open session ends with the connection.
+ * The plan is kept in out["_smb_sess"]: steps 0 NEGOTIATE, 1 SESSION_SETUP,
+ * 2 SMB1 (without the plan, step 1 is SMB1 as before).
+ *
  * On TCP 139 each connection first carries a NetBIOS session request
  * (RFC 1002 4.3.2) for "*SMBSERVER", so the steps are NBSS, SMB2, NBSS,
  * SMB1.  Nothing after NEGOTIATE is ever sent: no session setup, no null
@@ -29,8 +38,9 @@
 #include <sys/random.h>
 
 #include "probe.h"
+#include "ntlmssp.h"
 
-enum smb_phase { SMB_NBSS, SMB_NEG2, SMB_NEG1, SMB_DONE };
+enum smb_phase { SMB_NBSS, SMB_NEG2, SMB_NEG1, SMB_SESS, SMB_DONE };
 
 #define SMB2_HDR	64
 #define SMB1_HDR	32
@@ -58,6 +68,9 @@ smb_phase(const struct probe_ctx *ctx)
 		return SMB_DONE;
 	if (ctx->port == 139)
 		return ctx->step < 4 ? p139[ctx->step] : SMB_DONE;
+	if (json_is_true(json_object_get(ctx->out, "_smb_sess")))
+		return ctx->step == 0 ? SMB_NEG2 : ctx->step == 1 ? SMB_SESS :
+		    ctx->step == 2 ? SMB_NEG1 : SMB_DONE;
 	return ctx->step < 2 ? p445[ctx->step] : SMB_DONE;
 }
 
@@ -170,10 +183,42 @@ smb_hello_neg2(uint8_t *buf, size_t cap, size_t *len)
 	return 0;
 }
 
+/*
+ * SMB2 SESSION_SETUP (MessageId 1) carrying the SPNEGO-wrapped NTLMSSP
+ * NEGOTIATE: 64-byte header, 24-byte body, 74-byte security buffer at 88.
+ */
+static int
+smb_hello_sess(uint8_t *buf, size_t cap, size_t *len)
+{
+	uint8_t *m = buf + 4, *b = m + SMB2_HDR;
+	const size_t msg = SMB2_HDR + 24 + NTLMSSP_SPNEGO_LEN;
+
+	if (cap < msg + 4)
+		return -1;
+	memset(buf, 0, msg + 4);
+	buf[3] = (uint8_t)msg;
+	memcpy(m, "\xfeSMB", 4);
+	put_le16(m + 4, 64);		/* StructureSize */
+	put_le16(m + 6, 1);		/* CreditCharge */
+	put_le16(m + 12, 1);		/* Command SESSION_SETUP */
+	put_le16(m + 14, 1);		/* CreditRequest */
+	m[24] = 1;			/* MessageId 1 */
+	put_le16(b, 25);		/* StructureSize */
+	b[3] = 0x01;			/* SecurityMode: signing enabled */
+	put_le16(b + 12, SMB2_HDR + 24);	/* SecurityBufferOffset */
+	put_le16(b + 14, NTLMSSP_SPNEGO_LEN);
+	if (ntlmssp_negotiate_spnego(b + 24, cap - 4 - SMB2_HDR - 24) < 0)
+		return -1;
+	*len = msg + 4;
+	return 0;
+}
+
 static int
 smb_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 {
 	switch (smb_phase(ctx)) {
+	case SMB_SESS:
+		return smb_hello_sess(buf, cap, len);
 	case SMB_NBSS:
 		return smb_hello_nbss(ctx, buf, cap, len);
 	case SMB_NEG2:
@@ -323,7 +368,7 @@ smb2_record(json_t *o, struct rd *b)
 
 /* SMB2 NEGOTIATE response -> dialect, signing, GUID; then reconnect for SMB1. */
 static enum probe_verdict
-smb_parse_neg2(struct rd *msg, json_t *out)
+smb_parse_neg2(struct rd *msg, json_t *out, int sess_ok)
 {
 	json_t *o = smb_obj(out);
 	uint8_t magic[4];
@@ -359,6 +404,46 @@ smb_parse_neg2(struct rd *msg, json_t *out)
 		return PROBE_MALFORMED;
 	if (!json_is_true(json_object_get(o, "signing_required")))
 		probe_risk(out, "smb-signing-not-required");
+	if (sess_ok) {
+		json_object_set_new(out, "_smb_sess", json_true());
+		return PROBE_NEXT_STEP;		/* SESSION_SETUP on this connection */
+	}
+	return PROBE_RECONNECT;
+}
+
+/*
+ * SESSION_SETUP response: STATUS_MORE_PROCESSING_REQUIRED with the NTLMSSP
+ * CHALLENGE in its security buffer.  Whatever comes back, SMB1 is next.
+ */
+static enum probe_verdict
+smb_parse_sess(struct rd *msg, json_t *out)
+{
+	json_t *o = smb_obj(out), *n;
+	uint8_t magic[4];
+	uint16_t hsz, cmd;
+	uint32_t status;
+	struct rd hdr;
+	int r;
+
+	if (!rd_copy(msg, magic, 4) || memcmp(magic, "\xfeSMB", 4) ||
+	    !rd_sub(msg, &hdr, SMB2_HDR - 4) || !rd_le16(&hdr, &hsz) || hsz != 64 ||
+	    !rd_skip(&hdr, 2) || !rd_le32(&hdr, &status) || !rd_le16(&hdr, &cmd) || cmd != 1)
+		return PROBE_RECONNECT;
+	if (status != 0xc0000016u) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "0x%08x", status);
+		json_object_set_new(o, "session_setup_status", json_string(s));
+		return PROBE_RECONNECT;
+	}
+	n = json_object();
+	r = ntlmssp_challenge(rd_ptr(msg), rd_left(msg), n, out);
+	if (r > 0)
+		json_object_set_new(o, "ntlm", n);
+	else
+		json_decref(n);
+	if (r < 0)
+		json_object_set_new(o, "ntlm_error", json_string("malformed challenge"));
 	return PROBE_RECONNECT;
 }
 
@@ -436,8 +521,12 @@ smb_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		return v;
 	}
 	r = smb_frame(in, &msg);
+	if (r > 0 && ph == SMB_SESS)
+		return smb_parse_sess(&msg, out);
+	if (ph == SMB_SESS)	/* no usable answer: go on to SMB1 */
+		return ctx->eof || r < 0 ? PROBE_RECONNECT : PROBE_NEED_MORE;
 	if (r > 0)
-		return ph == SMB_NEG2 ? smb_parse_neg2(&msg, out) :
+		return ph == SMB_NEG2 ? smb_parse_neg2(&msg, out, ctx->port != 139) :
 		    smb_parse_neg1(&msg, out);
 	if (ph == SMB_NEG1 && ctx->eof) {
 		/* MS-SMB2 3.3.5.3.2: no SMB1 -> disconnect without a reply */

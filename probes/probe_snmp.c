@@ -15,9 +15,11 @@
  * MALFORMED.  The request-id is derived from the target so the reply can
  * be matched without probe state.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "probe.h"
+#include "winver.h"
 
 #define SNMP_COMMUNITY_MAX	64
 #define SNMP_MAX		1500
@@ -182,6 +184,126 @@ snmp_varbind(struct rd *pdu, json_t *o)
 	return PROBE_MATCH;
 }
 
+
+/* --- product and OS from sysDescr (issue 13, probes B) ---------------------
+ *
+ * sysDescr is free text, but most agents fill it the same way:
+ *   Net-SNMP (Linux, *BSD): uname -a, "Linux HOST 6.1.0-18-amd64 #1 SMP ..."
+ *   Windows SNMP service: "Hardware: ... - Software: Windows Version 6.3
+ *     (Build 17763 Multiprocessor Free)"
+ *   Cisco IOS / IOS-XE / NX-OS / ASA: "Cisco IOS Software, ... Version
+ *     15.0(2)SE11, ..." / "Cisco NX-OS(tm) ..., Version 9.3(5)" /
+ *   "Cisco Adaptive Security Appliance Version 9.8(2)"
+ *   Juniper: "Juniper Networks, Inc. ex2200 ... JUNOS 12.3R6.6, ..."
+ *   HP JetDirect: "HP ETHERNET MULTI-ENVIRONMENT,...,JETDIRECT,JD153,..."
+ * Only these shapes are named; anything else keeps sysDescr alone.
+ */
+
+/* Copy the token after "key" (up to a space, comma or ';') into dst. */
+static int
+snmp_token_after(const char *s, const char *key, char *dst, size_t n)
+{
+	const char *p = strstr(s, key);
+	size_t i = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p && *p != ' ' && *p != ',' && *p != ';' && i + 1 < n)
+		dst[i++] = *p++;
+	dst[i] = 0;
+	return i > 0;
+}
+
+static void
+snmp_product(const char *d, json_t *out)
+{
+	char v[64], host[64], rel[64], os[128];
+	unsigned maj, min, build;
+
+	if (!strncmp(d, "Hardware:", 9) && strstr(d, "Software: Windows")) {
+		json_object_set_new(out, "product", json_string("Windows SNMP service"));
+		if (snmp_token_after(d, "Windows Version ", v, sizeof(v)))
+			json_object_set_new(out, "version", json_string(v));
+		const char *b = strstr(d, "(Build ");
+		if (b && snmp_token_after(d, "Windows Version ", v, sizeof(v))) {
+			char *dot = strchr(v, '.');
+
+			maj = min = build = 0;
+			if (dot) {
+				for (const char *q = v; q < dot && maj < 100; q++)
+					maj = maj * 10 + (unsigned)(*q >= '0' && *q <= '9' ? *q - '0' : 0);
+				for (const char *q = dot + 1; *q >= '0' && *q <= '9' && min < 100; q++)
+					min = min * 10 + (unsigned)(*q - '0');
+			}
+			for (b += 7; *b >= '0' && *b <= '9' && build < 1000000; b++)
+				build = build * 10 + (unsigned)(*b - '0');
+			/* 6.3 is also what Windows 10+ reports here (compatibility) */
+			if (maj == 6 && min == 3 && build >= 10240)
+				maj = 10, min = 0;
+			const char *name = win_build_name(maj, min, build);
+			snprintf(os, sizeof(os), "%s", name ? name : "Windows");
+			json_object_set_new(out, "os", json_string(os));
+			if (build)
+				json_object_set_new(out, "os_build", json_integer(build));
+		}
+		return;
+	}
+	if (!strncmp(d, "Cisco ", 6)) {
+		const char *prod = strstr(d, "IOS-XE") || strstr(d, "IOS XE") ? "Cisco IOS XE" :
+			strstr(d, "NX-OS") ? "Cisco NX-OS" :
+			strstr(d, "Adaptive Security Appliance") ? "Cisco ASA" :
+			strstr(d, "IOS") ? "Cisco IOS" : NULL;
+
+		if (!prod)
+			return;
+		json_object_set_new(out, "product", json_string(prod));
+		json_object_set_new(out, "os", json_string(prod));
+		if (snmp_token_after(d, "Version ", v, sizeof(v)))
+			json_object_set_new(out, "version", json_string(v));
+		return;
+	}
+	if (!strncmp(d, "Juniper Networks", 16)) {
+		json_object_set_new(out, "product", json_string("Juniper Junos"));
+		json_object_set_new(out, "os", json_string("Junos"));
+		if (snmp_token_after(d, "JUNOS ", v, sizeof(v)))
+			json_object_set_new(out, "version", json_string(v));
+		return;
+	}
+	if (strstr(d, "JETDIRECT")) {
+		json_object_set_new(out, "product", json_string("HP JetDirect"));
+		return;
+	}
+	/* uname -a: SYSNAME HOST RELEASE ... (Net-SNMP's default sysDescr) */
+	static const char *const unames[] = { "Linux", "FreeBSD", "NetBSD", "OpenBSD",
+		"SunOS", "Darwin" };
+	for (size_t i = 0; i < sizeof(unames) / sizeof(unames[0]); i++) {
+		size_t l = strlen(unames[i]);
+		const char *p = d + l;
+		size_t k;
+
+		if (strncmp(d, unames[i], l) || *p != ' ')
+			continue;
+		p++;
+		for (k = 0; *p && *p != ' ' && k + 1 < sizeof(host); k++)
+			host[k] = *p++;
+		host[k] = 0;
+		if (*p != ' ' || !k)
+			return;
+		p++;
+		for (k = 0; *p && *p != ' ' && k + 1 < sizeof(rel); k++)
+			rel[k] = *p++;
+		rel[k] = 0;
+		if (!k || rel[0] < '0' || rel[0] > '9')
+			return;
+		snprintf(os, sizeof(os), "%s %s", unames[i], rel);
+		json_object_set_new(out, "product", json_string("Net-SNMP"));
+		json_object_set_new(out, "os", json_string(os));
+		json_object_set_new(json_object_get(out, "snmp"), "hostname", json_string(host));
+		return;
+	}
+}
+
 static enum probe_verdict
 snmp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
@@ -218,6 +340,8 @@ snmp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	if (err)
 		json_object_set_new(o, "error_status", json_string(snmp_error_name(err)));
 	json_object_set_new(out, "snmp", o);
+	if (json_is_string(json_object_get(o, "sysdescr")))
+		snmp_product(json_string_value(json_object_get(o, "sysdescr")), out);
 	probe_risk(out, strcmp(community, "public") ? "snmp-community-accepted" :
 	    "snmp-public");
 	return PROBE_MATCH;

@@ -150,8 +150,10 @@ vnc_parse_version(struct rd *in, json_t *out)
 	json_object_set_new(out, "version", json_string(s));
 	json_object_set_new(vnc_obj(out), "rfb_version_server", json_string(s));
 	prod = vnc_product(maj, min);
-	if (prod)
+	if (prod) {
 		json_object_set_new(out, "product", json_string(prod));
+		probe_risk(out, "remote-support-tool");	/* a named remote-access product */
+	}
 	if (maj == 0)	/* repeater: no security list follows */
 		return PROBE_MATCH;
 	return PROBE_NEXT_STEP;
@@ -203,6 +205,39 @@ vnc_risks(json_t *out, json_t *types)
 		probe_risk(out, "vnc-password-only");
 }
 
+/*
+ * Vendor from the offered security types (issue 13, probes B): only types
+ * that one vendor's server offers - 16 Tight (TightVNC), 17 Ultra or the
+ * MS-Logon type 0xfffffffa (UltraVNC), 128-255 (RealVNC's private range,
+ * RealVNC Server 5+).  A named remote-access product gets the
+ * "remote-support-tool" flag; plain None/VncAuth/VeNCrypt lists (TigerVNC,
+ * x11vnc, libvncserver) name nothing.
+ */
+static void
+vnc_vendor(json_t *out, json_t *types)
+{
+	const char *vendor = NULL;
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(types, i, t) {
+		json_int_t v = json_integer_value(json_object_get(t, "type"));
+
+		if (v == 16)
+			vendor = "TightVNC";
+		else if (v == 17 || v == 0xfffffffa)
+			vendor = "UltraVNC";
+		else if (v >= 128 && v <= 255)
+			vendor = "RealVNC";
+	}
+	if (!vendor)
+		return;
+	if (!json_is_string(json_object_get(out, "product")) ||
+	    strncmp(json_string_value(json_object_get(out, "product")), vendor, strlen(vendor)))
+		json_object_set_new(out, "product", json_string(vendor));
+	probe_risk(out, "remote-support-tool");
+}
+
 static json_t *
 vnc_type(uint32_t t)
 {
@@ -231,6 +266,7 @@ vnc_parse_types(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		json_array_append_new(types, vnc_type(t));
 		json_object_set_new(o, "security_types", types);
 		vnc_risks(out, types);
+		vnc_vendor(out, types);
 		return PROBE_MATCH;
 	}
 	if (!rd_u8(in, &n))
@@ -246,6 +282,7 @@ vnc_parse_types(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		json_array_append_new(types, vnc_type(p[i]));
 	json_object_set_new(o, "security_types", types);
 	vnc_risks(out, types);
+	vnc_vendor(out, types);
 	return PROBE_MATCH;
 }
 

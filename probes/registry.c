@@ -16,6 +16,10 @@ extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postg
 	probe_dns_tcp, probe_ntp, probe_smtp, probe_smtps, probe_imap, probe_imaps, probe_pop3,
 	probe_pop3s, probe_ldap, probe_rpcbind, probe_rpcbind_tcp,
 	probe_kerberos, probe_kerberos_tcp;
+/* probes B (issue 13) */
+extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_sip_tcp,
+	probe_tftp, probe_ajp, probe_zabbix, probe_epmd, probe_ipmi, probe_netbios,
+	probe_ssdp, probe_mdns, probe_pacs, probe_cups, probe_winrm, probe_winrms;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -51,6 +55,23 @@ const struct probe *const probe_table[] = {
 	&probe_rpcbind_tcp,
 	&probe_kerberos,
 	&probe_kerberos_tcp,
+	&probe_mqtt,		/* probes B (issue 13) */
+	&probe_mqtts,
+	&probe_amqp,
+	&probe_sip,
+	&probe_sip_tcp,
+	&probe_tftp,
+	&probe_ajp,
+	&probe_zabbix,
+	&probe_epmd,
+	&probe_ipmi,
+	&probe_netbios,
+	&probe_ssdp,
+	&probe_mdns,
+	&probe_pacs,
+	&probe_cups,
+	&probe_winrm,
+	&probe_winrms,
 	&probe_cascade,		/* no ports: the runner's fallback cascade */
 	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */

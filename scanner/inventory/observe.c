@@ -148,6 +148,14 @@ software_of(json_t *svc, json_t *out, int depth)
 			 (long long)json_integer_value(json_object_get(svc, "os_build")));
 		add_unique(out, buf);
 	}
+	/* a Windows release named by a probe, with its build number */
+	if (json_is_integer(json_object_get(svc, "os_build")) &&
+	    !strncmp(json_string_value(json_object_get(svc, "os")) ?
+		     json_string_value(json_object_get(svc, "os")) : "", "Windows", 7)) {
+		snprintf(buf, sizeof(buf), "%s Build %lld", json_string_value(json_object_get(svc, "os")),
+			 (long long)json_integer_value(json_object_get(svc, "os_build")));
+		add_unique(out, buf);
+	}
 	json_object_foreach(svc, k, v) {
 		if (json_is_object(v)) {
 			software_of(v, out, depth + 1);

@@ -10,6 +10,10 @@
  *
  *   record_b PROBE ADDR PORT PREFIX [SCANNER_ID] [COMMUNITY]
  *
+ * A PROBE_UDP_NEW_TID probe (TFTP) gets its reply from another port of the
+ * target: after the hello the socket is disconnected and replies from the
+ * target's address on any port are taken.
+ *
  * RECORD_NOW=N sets ctx->now (default 0, so recorded IKE cookies are
  * reproducible in unit tests; vary it to send fresh cookies).
  *
@@ -29,6 +33,8 @@
 #include "probes/probe.h"
 
 #define REC_MAX (256 * 1024)
+
+static struct in_addr rec_target;	/* for PROBE_UDP_NEW_TID replies */
 
 static int
 rec_connect(const char *addr, uint16_t port, int udp)
@@ -76,8 +82,15 @@ rec_read(const struct probe *p, struct probe_ctx *ctx, int fd, uint8_t *buf,
 	struct rd in;
 
 	*len = 0;
-	for (;;) {
-		ssize_t n = recv(fd, buf + *len, cap - *len, 0);
+	for (int tries = 0;; tries++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf + *len, cap - *len, 0, (struct sockaddr *)&from, &fl);
+
+		if (n > 0 && (p->flags & PROBE_UDP_NEW_TID) && tries < 16 &&
+		    (fl < sizeof(from) || from.sin_family != AF_INET ||
+		     from.sin_addr.s_addr != rec_target.s_addr))
+			continue;	/* not from the target: ignore */
 
 		if (n > 0)
 			*len += (size_t)n;
@@ -133,7 +146,21 @@ main(int argc, char **argv)
 		}
 		if (p->hello(&ctx, tx, sizeof(tx), &txlen) < 0)
 			break;
-		if (txlen && send(fd, tx, txlen, 0) != (ssize_t)txlen)
+		if (p->flags & PROBE_UDP_NEW_TID) {
+			/* unconnected: disconnecting would drop the auto-bound port */
+			struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(ctx.port) };
+
+			close(fd);
+			fd = socket(AF_INET, SOCK_DGRAM, 0);
+			if (fd < 0 || inet_pton(AF_INET, argv[2], &to.sin_addr) != 1)
+				break;
+			rec_target = to.sin_addr;
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 2 },
+			    sizeof(struct timeval));
+			if (txlen && sendto(fd, tx, txlen, 0, (struct sockaddr *)&to, sizeof(to)) !=
+			    (ssize_t)txlen)
+				break;
+		} else if (txlen && send(fd, tx, txlen, 0) != (ssize_t)txlen)
 			break;
 		v = rec_read(p, &ctx, fd, buf, &len, out);
 		rec_save(argv[4], ctx.step, buf, len);

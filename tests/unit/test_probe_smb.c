@@ -68,11 +68,11 @@ Test(probe_smb, hello_port_139_session_request)
 
 Test(probe_smb, samba_nt1_445)
 {
-	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 1);
+	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 2);
 	json_t *out = json_object();
 
 	cr_assert_eq(pb_parse_file(&probe_smb, &c0, "smb", "samba-nt1-445.step0.bin", out),
-	    PROBE_RECONNECT);
+	    PROBE_NEXT_STEP, "SMB2 negotiated: SESSION_SETUP next (test_probe_smb_ntlm.c)");
 	cr_assert_str_eq(pb_str(out, NULL, "service"), "smb");
 	cr_assert_str_eq(pb_str(out, "smb", "dialect"), "3.1.1");
 	cr_assert(json_is_false(pb_get(out, "smb", "signing_required")));
@@ -89,11 +89,11 @@ Test(probe_smb, samba_nt1_445)
 
 Test(probe_smb, samba_smb2_only_signing_mandatory)
 {
-	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 1);
+	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 2);
 	json_t *out = json_object();
 
 	cr_assert_eq(pb_parse_file(&probe_smb, &c0, "smb", "samba-smb2only-445.step0.bin", out),
-	    PROBE_RECONNECT);
+	    PROBE_NEXT_STEP, "SMB2 negotiated: SESSION_SETUP next (test_probe_smb_ntlm.c)");
 	cr_assert(json_is_true(pb_get(out, "smb", "signing_required")));
 	cr_assert_eq(pb_parse_file(&probe_smb, &c1, "smb", "samba-smb2only-445.step1.bin", out),
 	    PROBE_MATCH);
@@ -124,7 +124,7 @@ Test(probe_smb, samba_nt1_139_four_steps)
 
 Test(probe_smb, smb1_closed_without_reply_keeps_smb2)
 {
-	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 1);
+	struct probe_ctx c0 = pb_ctx(SMB_HOST, 445, 0), c1 = pb_ctx(SMB_HOST, 445, 2);
 	json_t *out = json_object();
 
 	pb_parse_file(&probe_smb, &c0, "smb", "samba-smb2only-445.step0.bin", out);
