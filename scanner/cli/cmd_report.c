@@ -28,6 +28,7 @@
 #include "scanner/core/log.h"
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
+#include "scanner/report/labels.h"
 #include "scanner/report/report.h"
 
 extern char **environ;
@@ -35,13 +36,16 @@ extern char **environ;
 struct report_opts {
 	const char *in, *out, *format, *policy, *table, *render;
 	enum report_lang lang;
+	const char *previous;		/* --previous: results of the run before */
+	enum cl_edition edition;	/* --checklist */
 };
 
 static void
 report_usage(void)
 {
 	printf("usage: heiiki report [--format FMT] [--lang en|ja] [-o OUT] [--policy FILE]\n"
-	       "                     [--table NAME] [-T svg|png] RESULTS\n"
+	       "                     [--table NAME] [-T svg|png] [--previous OLD]\n"
+	       "                     [--checklist r5|r6|r7] RESULTS\n"
 	       "\n"
 	       "Write a report from a results document.\n"
 	       "\n"
@@ -53,6 +57,10 @@ report_usage(void)
 	       "  --table NAME        csv: findings (default), services, hosts, exits,\n"
 	       "                      peers, flows\n"
 	       "  -T, --render FMT    render the DOT diagram with graphviz: svg or png\n"
+	       "  --previous OLD      results of the previous run: page 1 counts new,\n"
+	       "                      fixed and still-open findings\n"
+	       "  --checklist ED      health-ministry checklist edition for item numbers:\n"
+	       "                      r5 (2023-06), r6 (FY2024), r7 (FY2025, default)\n"
 	       "  -h, --help          this text\n");
 }
 
@@ -83,6 +91,8 @@ report_args(int argc, char **argv, struct report_opts *o)
 		{ "table", required_argument, NULL, 't' },
 		{ "render", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "previous", required_argument, NULL, 'P' },
+		{ "checklist", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -119,6 +129,14 @@ report_args(int argc, char **argv, struct report_opts *o)
 				return cli_usage("report", "invalid value '%s' for --render: "
 						 "expected svg or png", optarg);
 			o->render = optarg;
+			break;
+		case 'P':
+			o->previous = optarg;
+			break;
+		case 'C':
+			if (cl_edition_parse(optarg, &o->edition) < 0)
+				return cli_usage("report", "invalid value '%s' for --checklist: "
+						 "expected r5, r6 or r7", optarg);
 			break;
 		case 'h':
 			report_usage();
@@ -236,7 +254,7 @@ emit(const struct report_opts *o, const char *buf, size_t len, char *err, size_t
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_opts o = { .lang = LANG_EN };
+	struct report_opts o = { .lang = LANG_EN, .edition = CL_DEFAULT };
 	struct results *res = NULL;
 	struct policy pol;
 	struct report rep;
@@ -263,6 +281,17 @@ cmd_report(int argc, char **argv)
 	}
 	if (o.table)
 		rep.table = o.table;
+	rep.edition = o.edition;
+	if (o.previous) {
+		struct results *prev = NULL;
+
+		if (results_load(o.previous, &prev, err, sizeof(err)) < 0) {
+			rc = cli_usage("report", "--previous: %s", err);
+			goto out_report;
+		}
+		report_set_previous(&rep, results_root(prev));
+		results_free(prev);
+	}
 	if (have_pol && *report_str(rep.run, "policy_hash") &&
 	    strcmp(report_str(rep.run, "policy_hash"), pol.hash))
 		log_warn("report", "%s is not the policy this run was made with (policy "
@@ -273,6 +302,7 @@ cmd_report(int argc, char **argv)
 			  sizeof(err)) < 0 || emit(&o, buf, len, err, sizeof(err)) < 0)
 		rc = cli_fail("report", "%s", err);
 	free(buf);
+out_report:
 	report_fini(&rep);
 out_results:
 	results_free(res);

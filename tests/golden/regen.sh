@@ -7,10 +7,12 @@ set -eu
 cd "$(dirname "$0")"
 H=${HEIIKI:-../../heiiki}
 mkdir -p expected
-grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang pol table; do
+grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang pol table extra; do
 	set -- report --format "$fmt" --lang "$lang" -o "expected/$out"
 	[ "$pol" = - ] || set -- "$@" --policy "$pol"
 	[ "$table" = - ] || set -- "$@" --table "$table"
+	# optional 7th field: more options, comma-separated ("--checklist,r5")
+	[ -z "$extra" ] || set -- "$@" $(echo "$extra" | tr ',' ' ')
 	"$H" "$@" "$in"
 done
 "$H" diff scan-hospital.json scan-hospital-next.json > expected/diff.en.txt || true
