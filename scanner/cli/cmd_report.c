@@ -37,6 +37,8 @@ struct report_opts {
 	const char *in, *out, *format, *policy, *table, *render;
 	enum report_lang lang;
 	const char *previous;		/* --previous: results of the run before */
+	char **more;			/* more RESULTS to merge (scan + capture) */
+	int nmore;
 	enum cl_edition edition;	/* --checklist */
 };
 
@@ -45,9 +47,10 @@ report_usage(void)
 {
 	printf("usage: heiiki report [--format FMT] [--lang en|ja] [-o OUT] [--policy FILE]\n"
 	       "                     [--table NAME] [-T svg|png] [--previous OLD]\n"
-	       "                     [--checklist r5|r6|r7] RESULTS\n"
+	       "                     [--checklist r5|r6|r7] RESULTS [MORE...]\n"
 	       "\n"
-	       "Write a report from a results document.\n"
+	       "Write a report from a results document, or from several of the same site\n"
+	       "(a scan and a capture: hosts from the scan, exits and peers from the capture).\n"
 	       "\n"
 	       "  -f, --format FMT    html (default), md, csv, dot, xml (nmap XML), json\n"
 	       "                      (default from the extension of OUT)\n"
@@ -145,9 +148,11 @@ report_args(int argc, char **argv, struct report_opts *o)
 			return cli_bad_option("report", argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage("report", "expected exactly one RESULTS file");
+	if (optind >= argc)
+		return cli_usage("report", "expected a RESULTS file (or a scan and a capture)");
 	o->in = argv[optind];
+	o->more = argv + optind + 1;
+	o->nmore = argc - optind - 1;
 	if (!o->format && !o->render && o->out && strrchr(o->out, '.') &&
 	    (!strcasecmp(strrchr(o->out, '.'), ".svg") ||
 	     !strcasecmp(strrchr(o->out, '.'), ".png")))
@@ -273,6 +278,22 @@ cmd_report(int argc, char **argv)
 	if (results_load(o.in, &res, err, sizeof(err)) < 0) {
 		rc = cli_usage("report", "%s", err);
 		goto out_policy;
+	}
+	for (int i = 0; i < o.nmore; i++) {
+		struct results *other = NULL;
+
+		if (results_load(o.more[i], &other, err, sizeof(err)) < 0) {
+			rc = cli_usage("report", "%s", err);
+			goto out_results;
+		}
+		rc = report_merge(results_root(res), results_root(other), err, sizeof(err));
+		results_free(other);
+		if (rc > 0)
+			log_warn("report", "%s: %s", o.more[i], err);
+		if (rc < 0) {
+			rc = cli_usage("report", "%s: %s", o.more[i], err);
+			goto out_results;
+		}
 	}
 	if (report_init(&rep, results_root(res), have_pol ? &pol : NULL, o.lang, err,
 			sizeof(err)) < 0) {

@@ -185,6 +185,11 @@ const char *report_country(const struct report *r, const char *cc);
 /* Previous run for the comparison on page 1 (its findings' keys). */
 void report_set_previous(struct report *r, const json_t *prev_root);
 
+/* merge.c: add another document of the same site (scan + capture) into
+ * base: arrays united, run.kind "merge", run.sources listing the inputs.
+ * 0; 1 with a warning in err (site names differ); -1 with err set. */
+int report_merge(json_t *base, const json_t *other, char *err, size_t errlen);
+
 /* Escapers: control characters become U+FFFD in every syntax. */
 void report_esc_html(FILE *f, const char *s);	/* HTML and XML text/attrs */
 void report_esc_md(FILE *f, const char *s);	/* Markdown table cells */

@@ -12,8 +12,10 @@ grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang po
 	[ "$pol" = - ] || set -- "$@" --policy "$pol"
 	[ "$table" = - ] || set -- "$@" --table "$table"
 	# optional 7th field: more options, comma-separated ("--checklist,r5")
-	[ -z "$extra" ] || set -- "$@" $(echo "$extra" | tr ',' ' ')
-	"$H" "$@" "$in"
+	# ("--merge,FILE": FILE is a second RESULTS argument, after the input)
+	merge=$(echo "${extra:-}" | tr ',' '\n' | grep -A1 -x -- --merge | tail -n +2 || true)
+	[ -z "${extra:-}" ] || set -- "$@" $(echo "$extra" | tr ',' ' ' | sed 's/--merge [^ ]*//')
+	"$H" "$@" "$in" $merge
 done
 "$H" diff scan-hospital.json scan-hospital-next.json > expected/diff.en.txt || true
 "$H" diff --lang ja scan-hospital.json scan-hospital-next.json > expected/diff.ja.txt || true

@@ -67,6 +67,8 @@ rp_extra(struct report *rep, const char *extra)
 
 			cr_assert_eq(cl_edition_parse(val, &ed), 0);
 			rep->edition = ed;
+		} else if (!strcmp(opt, "--merge")) {
+			continue;	/* done before report_init */
 		} else if (!strcmp(opt, "--previous")) {
 			struct results *prev = NULL;
 
@@ -93,6 +95,19 @@ rp_render_x(const char *input, const char *format, const char *lang, const char 
 	cr_assert_eq(i18n_lang_parse(lang, &l), 0);
 	snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), input);
 	cr_assert_eq(results_load(path, &res, err, sizeof(err)), 0, "%s", err);
+	if (extra && strstr(extra, "--merge,")) {
+		char other[256], *e;
+		struct results *o2 = NULL;
+
+		snprintf(other, sizeof(other), "%s", strstr(extra, "--merge,") + 8);
+		if ((e = strchr(other, ',')))
+			*e = '\0';
+		snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), other);
+		cr_assert_eq(results_load(path, &o2, err, sizeof(err)), 0, "%s", err);
+		cr_assert_geq(report_merge(results_root(res), results_root(o2), err, sizeof(err)),
+			      0, "%s", err);
+		results_free(o2);
+	}
 	if (policy) {
 		snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), policy);
 		cr_assert_eq(policy_load(path, &pol, err, sizeof(err)), 0, "%s", err);
@@ -536,7 +551,9 @@ Test(report_cli, exit_codes)
 	cr_expect_eq(rp_run("report CASES"), 2);
 	cr_expect_eq(rp_run("report --table hosts --format html scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report -T pdf scan-hospital.json"), 2);
-	cr_expect_eq(rp_run("report scan-hospital.json capture-partial.json"), 2);
+	cr_expect_eq(rp_run("report scan-hospital.json no-such-capture.json"), 2);
+	cr_expect_eq(rp_run("report -o /dev/null scan-hospital.json capture-partial.json"), 0,
+		     "a scan and a capture make one report");
 	cr_expect_eq(rp_run("report -o /nonexistent-dir/x.html scan-hospital.json"), 3);
 }
 
