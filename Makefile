@@ -25,6 +25,10 @@ Q         := $(if $(filter 1,$(V)),,@)
 PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3)
+# PDF reports: cairo + pango (pkg-config name pangocairo), asked on their own
+# because libnet has no .pc file and makes the call above fail.
+PKG_CFLAGS += $(shell pkg-config --cflags pangocairo)
+PKG_LIBS   += $(shell pkg-config --libs pangocairo)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
@@ -147,13 +151,16 @@ test: deps
 # namespaces, never on this machine's own interfaces.
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
-	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3
+	libssl-dev libsqlite3-dev libcriterion-dev ieee-data graphviz sqlite3 \
+	libcairo2-dev libpango1.0-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
-	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3
+	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
+	poppler-utils
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl
-DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
+DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time \
+	ndiff
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 
 deps:

@@ -52,7 +52,8 @@ report_usage(void)
 	       "Write a report from a results document, or from several of the same site\n"
 	       "(a scan and a capture: hosts from the scan, exits and peers from the capture).\n"
 	       "\n"
-	       "  -f, --format FMT    html (default), md, csv, dot, xml (nmap XML), json\n"
+	       "  -f, --format FMT    html (default), md, csv, dot, xml (nmap XML), json,\n"
+	       "                      pdf (A4, with the diagram when graphviz is installed)\n"
 	       "                      (default from the extension of OUT)\n"
 	       "  -l, --lang LANG     en (default) or ja\n"
 	       "  -o, --output OUT    output file (default: standard output)\n"
@@ -73,7 +74,7 @@ format_from_ext(const char *out)
 	static const char *const map[][2] = {
 		{ ".html", "html" }, { ".htm", "html" }, { ".md", "md" }, { ".csv", "csv" },
 		{ ".dot", "dot" }, { ".gv", "dot" }, { ".xml", "xml" }, { ".json", "json" },
-		{ ".svg", "dot" }, { ".png", "dot" },
+		{ ".svg", "dot" }, { ".png", "dot" }, { ".pdf", "pdf" },
 	};
 	const char *dot = out ? strrchr(out, '.') : NULL;
 
@@ -106,7 +107,7 @@ report_args(int argc, char **argv, struct report_opts *o)
 		case 'f':
 			if (!report_writer_by_name(optarg))
 				return cli_usage("report", "invalid value '%s' for --format: expected "
-						 "html, md, csv, dot, xml or json", optarg);
+						 "html, md, csv, dot, xml, json or pdf", optarg);
 			o->format = optarg;
 			break;
 		case 'l':
@@ -256,6 +257,42 @@ emit(const struct report_opts *o, const char *buf, size_t len, char *err, size_t
 	return fs_write_atomic(o->out, buf, len, 0600, err, errlen);
 }
 
+/*
+ * For a PDF: the network diagram rendered to PNG by graphviz 'dot' into a
+ * private temporary file (path into png).  0, or -1 when it could not be
+ * made (the PDF is then written without it, with a warning).
+ */
+static int
+pdf_diagram(struct report *rep, char *png, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char err[512] = "", *dot = NULL, in[512];
+	size_t dlen;
+	int fd, rc = -1;
+
+	if (report_render(&report_dot, rep, &dot, &dlen, err, sizeof(err)) < 0)
+		goto out;
+	snprintf(in, sizeof(in), "%s/heiiki-pdfdot-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	fd = mkstemp(in);
+	if (fd < 0)
+		goto out;
+	if (write(fd, dot, dlen) != (ssize_t)dlen || close(fd) < 0) {
+		unlink(in);
+		goto out;
+	}
+	snprintf(png, len, "%s.png", in);
+	rc = run_dot("png", in, png, err, sizeof(err));
+	unlink(in);
+	if (rc < 0)
+		unlink(png);
+out:
+	if (rc < 0)
+		log_warn("report", "the PDF has no network diagram: %s", *err ? err :
+			 "cannot write a temporary file");
+	free(dot);
+	return rc;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -263,7 +300,7 @@ cmd_report(int argc, char **argv)
 	struct results *res = NULL;
 	struct policy pol;
 	struct report rep;
-	char err[1024], *buf = NULL;
+	char err[1024], *buf = NULL, png[600] = "";
 	size_t len;
 	int rc, have_pol = 0;
 
@@ -319,10 +356,14 @@ cmd_report(int argc, char **argv)
 			 "hash %.12s..., run says %.12s...): zones may not match the findings",
 			 o.policy, pol.hash, report_str(rep.run, "policy_hash"));
 	rc = 0;
+	if (!strcmp(o.format, "pdf") && pdf_diagram(&rep, png, sizeof(png)) == 0)
+		rep.diagram_png = png;
 	if (report_render(report_writer_by_name(o.format), &rep, &buf, &len, err,
 			  sizeof(err)) < 0 || emit(&o, buf, len, err, sizeof(err)) < 0)
 		rc = cli_fail("report", "%s", err);
 	free(buf);
+	if (*png)
+		unlink(png);
 out_report:
 	report_fini(&rep);
 out_results:

@@ -31,7 +31,7 @@ report_writer_by_name(const char *name)
 	for (const struct report_writer *const *w = report_writers; *w; w++)
 		if (!strcmp((*w)->name, name))
 			return *w;
-	return NULL;
+	return !strcmp(name, "pdf") ? &report_pdf : NULL;
 }
 
 /* --- sorted views ------------------------------------------------------------------------ */

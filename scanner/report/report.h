@@ -53,6 +53,7 @@ struct report {
 	long long now;			/* run end (else start): acceptance is judged then */
 	int measured_hosts;		/* the document has a scan's hosts/services */
 	int measured_traffic;		/* the document has a capture's exits/peers/flows */
+	const char *diagram_png;	/* PDF: the rendered diagram to include, or NULL */
 };
 
 struct report_writer {
@@ -64,6 +65,9 @@ struct report_writer {
 extern const struct report_writer *const report_writers[];
 extern const struct report_writer report_html, report_md, report_csv,
 	report_dot, report_nmapxml, report_json;
+/* The PDF writer (out_pdf.c) is found by report_writer_by_name("pdf") but
+ * is not in report_writers[] (the text-format loops and fuzzer). */
+extern const struct report_writer report_pdf;
 
 const struct report_writer *report_writer_by_name(const char *name);
 

@@ -545,7 +545,7 @@ Test(report_cli, writes_the_golden_file_with_mode_0600)
 Test(report_cli, exit_codes)
 {
 	cr_expect_eq(rp_run("report --help"), 0);
-	cr_expect_eq(rp_run("report --format pdf scan-hospital.json"), 2);
+	cr_expect_eq(rp_run("report --format pdfx scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report --lang fr scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report no-such-file.json"), 2);
 	cr_expect_eq(rp_run("report CASES"), 2);
