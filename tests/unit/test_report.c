@@ -639,9 +639,13 @@ Test(report_pipeline, capture_check_report_history)
 /* 50 ordinary web servers and one RDP host in a zone: 40 + "+10", RDP kept. */
 Test(report_helpers, diagram_caps_ordinary_hosts_but_keeps_red_ones)
 {
-	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:[], s:[]}", "format",
+	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:[], s:[], s:[{s:s, s:s, s:s, "
+				"s:s, s:i, s:s}]}", "format",
 				"heiiki-results", "version", 1, "run", "kind", "scan", "start",
-				"2026-11-21T16:00:00Z", "status", "complete", "hosts", "services");
+				"2026-11-21T16:00:00Z", "status", "complete", "hosts", "services",
+				"findings", "rule", "RDP_NOT_ALLOWED_SOURCE", "severity", "critical",
+				"addr", "198.18.10.51", "proto", "tcp", "port", 3389,
+				"key", "RDP_NOT_ALLOWED_SOURCE|198.18.10.51|tcp|3389|");
 	struct report rep;
 	char err[256], *out, addr[32];
 	size_t len, nodes = 0;
@@ -659,8 +663,8 @@ Test(report_helpers, diagram_caps_ordinary_hosts_but_keeps_red_ones)
 	cr_assert_eq(report_render(&report_dot, &rep, &out, &len, err, sizeof(err)), 0);
 	for (const char *p = out; (p = strstr(p, "\"h:198.18.10.")); p++)
 		nodes++;
-	cr_expect_eq(nodes, 41, "40 ordinary hosts and the RDP host");
-	cr_expect_not_null(strstr(out, "label=\"+10\""));
+	cr_expect_eq(nodes, 7, "6 ordinary hosts and the host with a finding");
+	cr_expect_not_null(strstr(out, "label=\"+44 hosts without findings\""));
 	cr_expect_not_null(strstr(out, "\"h:198.18.10.51\""), "the red host was dropped");
 	free(out);
 	report_fini(&rep);
