@@ -213,6 +213,8 @@ table_page1(FILE *f, const struct report *r, const struct table_syntax *sx)
 
 	sx->section(f, r, "page1", MSG_CONCLUSION);
 	conclusion(f, r, sx);
+	actions(f, r, sx);
+	compare(f, r, sx);
 	fputs(sx->kv_table, f);
 	table_kv(f, sx, i18n(r->lang, MSG_KIND),
 		 i18n_word(r->lang, report_str(r->run, "kind")) ?
@@ -223,8 +225,6 @@ table_page1(FILE *f, const struct report *r, const struct table_syntax *sx)
 	snprintf(line, sizeof(line), "%s", cl_edition_name(r->lang, (enum cl_edition)r->edition));
 	table_kv(f, sx, i18n(r->lang, MSG_EDITION), line);
 	fputs(sx->table_end, f);
-	actions(f, r, sx);
-	compare(f, r, sx);
 	fputs(sx->section_end, f);
 }
 
