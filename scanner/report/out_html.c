@@ -36,6 +36,7 @@ static const char css[] =
 	"td.cl{min-width:9em}.lead{font-size:1.25em;font-weight:bold;border-left:6px solid #345;"
 	"padding:.4em .8em;background:#f4f6f9;margin:.4em 0}\n"
 	"#page1 h2{margin-top:.6em}#page1 h3{margin:.6em 0 .2em}header p{margin:.2em 0}\n"
+	"#page1 th,#page1 td:last-child,td:first-child .sev{white-space:nowrap}\n"
 	".accepted{display:inline-block;margin-top:.2em;font-size:.85em;color:#555;"
 	"border:1px solid #999;border-radius:3px;padding:0 .3em}"
 	".expired{color:#b00;border-color:#b00}\n"
