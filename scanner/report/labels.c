@@ -292,3 +292,42 @@ cl_label(enum report_lang lang, enum cl_edition ed, const char *rule, char *buf,
 			 "[item number in this edition not verified]");
 	return buf;
 }
+
+/* --- Japanese evidence sentences ------------------------------------------------------ */
+
+/*
+ * One sentence per rule; %T target (name, address, proto/port), %Z zone,
+ * %X the last part of the finding key (the other side: vantage zone,
+ * peer address).  The rule's own evidence (banners, counts) follows as
+ * 「詳細」.
+ */
+static const char *const ev_ja[][2] = {
+	{ "ADMIN_TLS_CERT_INVALID", "%T の管理画面の TLS 証明書が有効ではありません（期限切れ・自己署名など）。" },
+	{ "CLOSED_ZONE_EGRESS", "閉域ゾーン %Z の %T から外部への通信を観測しました（相手: %X）。" },
+	{ "DICOM_ANY_AE_TITLE", "%T の DICOM サービスは任意の AE タイトルからの接続を受け付けました。" },
+	{ "FENCE_GEO_NOT_ENFORCED", "許可されていない国を想定した外部からの試験で %T に接続できました（ジオブロックが効いていません）。" },
+	{ "FENCE_SOURCE_NOT_ENFORCED", "許可されていない送信元からの試験で %T に接続できました（接続元制限が効いていません）。" },
+	{ "FTP_PRESENT", "%T で FTP が応答しました（パスワードが暗号化されずに流れます）。" },
+	{ "GEO_COUNTRY_NOT_ALLOWED", "%T と、ポリシーが許可していない国の相手 %X との通信を観測しました。" },
+	{ "INBOUND_NOT_ALLOWED", "外部の %X から %T への、ポリシーが許可していない接続を観測しました。" },
+	{ "POLICY_DENIED_SERVICE", "%T のサービスは、ポリシーで禁止 (deny) されているのに到達可能です。" },
+	{ "RDP_NOT_ALLOWED_SOURCE", "観測地点（%X ゾーン）から %T の RDP に接続できました。ポリシーはこの接続元からの RDP を許可していません。" },
+	{ "RDP_NO_NLA", "%T の RDP は、ネットワークレベル認証 (NLA) なしでログオン画面を表示します。" },
+	{ "SERVICE_NOT_EXPECTED", "%T（%Z ゾーン）で、ポリシーに記載のないサービスが応答しました。" },
+	{ "SMB1_ENABLED", "%T が SMBv1 で応答しました。" },
+	{ "SNMP_PUBLIC", "%T の SNMP が既定のコミュニティ名 public に応答しました。" },
+	{ "TELNET_PRESENT", "%T で Telnet が応答しました（通信が暗号化されません）。" },
+	{ "UNDECLARED_EXIT", "ゲートウェイ %T を通る外部への通信を観測しましたが、ポリシーの exits: に記載がありません。" },
+	{ "VENDOR_EXCEPTION_EXPIRED", "%T のサービスは、期限切れのベンダー例外のまま到達可能です。" },
+	{ "VNC_NO_AUTH", "%T の VNC はパスワードなしで接続を受け付けます。" },
+	{ "VPN_PORTAL_EXPOSED", "%T で VPN・ファイアウォールのログインポータルが応答しました。" },
+};
+
+const char *
+label_evidence_ja(const char *rule)
+{
+	for (size_t i = 0; rule && i < NELEM(ev_ja); i++)
+		if (!strcmp(ev_ja[i][0], rule))
+			return ev_ja[i][1];
+	return NULL;
+}

@@ -56,4 +56,8 @@ const char *cl_rule_at(size_t i);
 const char *cl_label(enum report_lang lang, enum cl_edition ed, const char *rule,
 		     char *buf, size_t len);
 
+/* Japanese evidence template of a rule (%T target, %Z zone, %X the key's
+ * last part), or NULL. */
+const char *label_evidence_ja(const char *rule);
+
 #endif

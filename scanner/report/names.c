@@ -151,3 +151,73 @@ report_set_previous(struct report *r, const json_t *prev_root)
 		if (*report_str(f, "key"))
 			json_object_set_new(r->prev_keys, report_str(f, "key"), json_true());
 }
+
+const char *
+report_evidence(const struct report *r, const json_t *fd, char *buf, size_t len)
+{
+	const char *raw = report_l10n(r, fd, "evidence"), *t, *a = report_str(fd, "addr");
+	const char *key = report_str(fd, "key"), *extra = strrchr(key, '|');
+	json_t *ev = json_object_get(fd, "evidence");
+	char target[320], name[256];
+	size_t off = 0;
+
+	if (r->lang != LANG_JA || (json_is_object(ev) && json_object_get(ev, "ja")) ||
+	    !(t = label_evidence_ja(report_str(fd, "rule")))) {
+		snprintf(buf, len, "%s", raw);
+		return buf;
+	}
+	extra = extra && extra[1] ? extra + 1 : "?";
+	if (report_has_port(fd))
+		snprintf(target, sizeof(target), "%s %s/%lld",
+			 report_addr_label(r, a, name, sizeof(name)), report_str(fd, "proto"),
+			 report_int(fd, "port", -1));
+	else
+		snprintf(target, sizeof(target), "%s", *a ? report_addr_label(r, a, name, sizeof(name)) : "?");
+	buf[0] = '\0';
+	for (; *t && off + 1 < len; t++) {
+		const char *ins = NULL;
+
+		if (t[0] == '%' && t[1] == 'T')
+			ins = target;
+		else if (t[0] == '%' && t[1] == 'Z')
+			ins = *report_str(fd, "zone") ? report_str(fd, "zone") : report_zone(r, a);
+		else if (t[0] == '%' && t[1] == 'X')
+			ins = extra;
+		if (ins) {
+			off += (size_t)snprintf(buf + off, len - off, "%s", ins);
+			t++;
+		} else {
+			buf[off++] = *t;
+			buf[off] = '\0';
+		}
+	}
+	if (off < len && *raw)
+		snprintf(buf + off, len - off, "（詳細: %s）", raw);
+	return buf;
+}
+
+/* s without leading and trailing white space, into buf. */
+static const char *
+trimmed(const char *s, char *buf, size_t len)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	snprintf(buf, len, "%.*s", (int)n, s);
+	return buf;
+}
+
+const char *
+report_product(const json_t *svc, char *buf, size_t len)
+{
+	char p[256], v[128];
+
+	trimmed(report_str(svc, "product"), p, sizeof(p));
+	trimmed(report_str(svc, "version"), v, sizeof(v));
+	snprintf(buf, len, "%s%s%s", p, *p && *v ? " " : "", v);
+	return buf;
+}

@@ -95,7 +95,9 @@ computed(const struct report *r, const json_t *o, const char *key, char *buf, si
 		return report_sev_label(r, report_str(o, "severity"));
 	if (!strcmp(key, "@checklist"))
 		return report_cl_label(r, o, buf, len);
-	if (!strcmp(key, "@title") || !strcmp(key, "@evidence") ||
+	if (!strcmp(key, "@evidence"))
+		return report_evidence(r, o, buf, len);
+	if (!strcmp(key, "@title") ||
 	    !strcmp(key, "@remedy"))
 		return report_l10n(r, o, key + 1);
 	if (!strcmp(key, "@zone"))

@@ -198,7 +198,7 @@ html_findings(FILE *f, const struct report *r)
 					 MSG_EVIDENCE, MSG_REMEDY, MSG_CHECKLIST };
 	json_t *fd;
 	size_t i;
-	char target[512], cl[512];
+	char target[512], cl[512], ev[2048];
 
 	if (!table_section(f, r, &html_table, "findings", MSG_FINDINGS, r->findings,
 			   MSG_NO_FINDINGS))
@@ -221,7 +221,7 @@ html_findings(FILE *f, const struct report *r)
 		fputs("<td class=\"addr\">", f);
 		esc(f, target);
 		fputs("</td>", f);
-		td(f, report_l10n(r, fd, "evidence"));
+		td(f, report_evidence(r, fd, ev, sizeof(ev)));
 		td(f, report_l10n(r, fd, "remedy"));
 		fputs("<td class=\"cl\">", f);
 		esc(f, report_cl_label(r, fd, cl, sizeof(cl)));
@@ -282,9 +282,7 @@ service_cells(FILE *f, const struct report *r, const json_t *s)
 	}
 	fputs("</td>", f);
 	td(f, report_str(s, "service"));
-	snprintf(prod, sizeof(prod), "%s%s%s", report_str(s, "product"),
-		 *report_str(s, "version") ? " " : "", report_str(s, "version"));
-	td(f, prod);
+	td(f, report_product(s, prod, sizeof(prod)));
 	fputs("<td class=\"risk\">", f);
 	esc(f, report_risks(r, s, ", ", buf, sizeof(buf)));
 	fputs("</td>", f);

@@ -115,7 +115,7 @@ md_findings(FILE *f, const struct report *r)
 					 MSG_REMEDY, MSG_CHECKLIST };
 	json_t *fd;
 	size_t i;
-	char target[512], name[256], cl[512];
+	char target[512], name[256], cl[512], ev[2048];
 
 	if (!table_section(f, r, &md_table, "findings", MSG_FINDINGS, r->findings,
 			   MSG_NO_FINDINGS))
@@ -154,7 +154,7 @@ md_findings(FILE *f, const struct report *r)
 		fprintf(f, " | %zu.", i + 1);
 		cell(f, report_l10n(r, fd, "title"));
 		cell(f, target);
-		cell(f, report_l10n(r, fd, "evidence"));
+		cell(f, report_evidence(r, fd, ev, sizeof(ev)));
 		cell(f, report_l10n(r, fd, "remedy"));
 		cell(f, report_cl_label(r, fd, cl, sizeof(cl)));
 		fputs("\n", f);
@@ -191,9 +191,7 @@ md_host_rows(FILE *f, const struct report *r, const json_t *h)
 			 report_int(s, "port", -1));
 		cell(f, port);
 		cell(f, report_str(s, "service"));
-		snprintf(prod, sizeof(prod), "%s%s%s", report_str(s, "product"),
-			 *report_str(s, "version") ? " " : "", report_str(s, "version"));
-		cell(f, prod);
+		cell(f, report_product(s, prod, sizeof(prod)));
 		cell(f, report_risks(r, s, ", ", buf, sizeof(buf)));
 		cell(f, report_details(s, buf, sizeof(buf)));
 		fputs("\n", f);

@@ -114,7 +114,7 @@ pdf_findings(FILE *f, const struct report *r)
 {
 	json_t *fd;
 	size_t i;
-	char buf[512], name[256];
+	char buf[512], name[256], ev[2048];
 
 	if (!table_section(f, r, &pdf_table, "findings", MSG_FINDINGS, r->findings,
 			   MSG_NO_FINDINGS))
@@ -144,7 +144,7 @@ pdf_findings(FILE *f, const struct report *r)
 		fputs("\n    ", f);
 		pdf_esc(f, i18n(r->lang, MSG_EVIDENCE));
 		fputs(": ", f);
-		pdf_esc(f, report_l10n(r, fd, "evidence"));
+		pdf_esc(f, report_evidence(r, fd, ev, sizeof(ev)));
 		fputs("\n    ", f);
 		pdf_esc(f, i18n(r->lang, MSG_REMEDY));
 		fputs(": ", f);

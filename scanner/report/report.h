@@ -186,6 +186,13 @@ const char *report_risks(const struct report *r, const json_t *svc, const char *
 			 char *buf, size_t len);
 /* Country name of a code in the report language (the code when unknown). */
 const char *report_country(const struct report *r, const char *cc);
+/* Evidence of a finding: in Japanese a sentence from the rule's template
+ * (labels.c) followed by the rule's own evidence as 「詳細」; otherwise the
+ * evidence as the rule wrote it. */
+const char *report_evidence(const struct report *r, const json_t *finding, char *buf,
+			    size_t len);
+/* "product version" with stray white space removed (VNC's " 003.008"). */
+const char *report_product(const json_t *svc, char *buf, size_t len);
 /* Previous run for the comparison on page 1 (its findings' keys). */
 void report_set_previous(struct report *r, const json_t *prev_root);
 
