@@ -27,8 +27,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3)
 # PDF reports: cairo + pango (pkg-config name pangocairo), asked on their own
 # because libnet has no .pc file and makes the call above fail.
-PKG_CFLAGS += $(shell pkg-config --cflags pangocairo)
-PKG_LIBS   += $(shell pkg-config --libs pangocairo)
+PKG_CFLAGS += $(shell pkg-config --cflags pangocairo fontconfig)
+PKG_LIBS   += $(shell pkg-config --libs pangocairo fontconfig)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
@@ -96,7 +96,7 @@ $(BA)/unit-tests: $(AUNIT_OBJ) $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit-asan: $(BA)/unit-tests $(BA)/heiiki
-	HEIIKI=$(abspath $(BA)/heiiki) HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
+	HEIIKI=$(abspath $(BA)/heiiki) HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BA)/unit-tests --jobs 2
 
 # Every capture of the shared corpus through the ASan build of the decoder.

@@ -18,6 +18,7 @@
  * banner cannot inject markup.
  */
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -308,6 +309,11 @@ pdf_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	}
 	cairo_surface_destroy(s);
 	free(markup);
+	/* Release pango's font map and the cairo/fontconfig caches: a report
+	 * is one PDF per process, and leak checkers then see a clean exit. */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 	return rc;
 }
 
