@@ -72,7 +72,18 @@ above_the_fold(const char *lang)
 	pclose(f);
 	p = strstr(dom, "<pre id=\"metrics\">M ");
 	cr_assert_not_null(p, "chromium did not run the probe (%ld bytes of DOM)", n);
-	cr_assert_eq(sscanf(p + 20, "%d %d %d %d %d", &lt, &lb, &tt, &tb, &vh), 5);
+	{
+		char *q = p + 20;
+		int *out[5] = { &lt, &lb, &tt, &tb, &vh };
+
+		for (int k = 0; k < 5; k++) {
+			char *e;
+
+			*out[k] = (int)strtol(q, &e, 10);
+			cr_assert_neq(e, q, "metrics field %d unreadable", k);
+			q = e;
+		}
+	}
 	/* the visible height of a 1280x800 headless window (about 713 px
 	 * once the browser's own bars are taken off) is the fold */
 	cr_expect(vh > 600 && vh <= 800, "window height %d", vh);
