@@ -33,6 +33,10 @@ Q         := $(if $(filter 1,$(V)),,@)
 PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3)
+# PDF reports: cairo + pango (pkg-config name pangocairo), asked on their own
+# because libnet has no .pc file and makes the call above fail.
+PKG_CFLAGS += $(shell pkg-config --cflags pangocairo fontconfig)
+PKG_LIBS   += $(shell pkg-config --libs pangocairo fontconfig)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
@@ -100,7 +104,7 @@ $(BA)/unit-tests: $(AUNIT_OBJ) $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit-asan: $(BA)/unit-tests $(BA)/heiiki
-	HEIIKI=$(abspath $(BA)/heiiki) HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 \
+	HEIIKI=$(abspath $(BA)/heiiki) HEIIKI_SRCDIR=$(CURDIR) ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BA)/unit-tests --jobs 2
 
 # Every capture of the shared corpus through the ASan build of the decoder.
@@ -156,10 +160,10 @@ test: deps
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
 	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3 \
-	dpkg-dev
+	dpkg-dev libcairo2-dev libpango1.0-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
-	systemd libreoffice-calc-nogui
+	systemd libreoffice-calc-nogui poppler-utils chromium
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl \
@@ -168,7 +172,8 @@ DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 # probes of test_probes_c.sh / bench_idents.sh (real daemons, started only inside lab namespaces)
 DEB_PROBE += redis-server memcached mariadb-server postgresql unbound chrony dovecot-imapd \
 	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc squid
-DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time
+DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time \
+	ndiff
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.
 DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \

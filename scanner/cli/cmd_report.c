@@ -29,6 +29,7 @@
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
 #include "scanner/report/matrix.h"
+#include "scanner/report/labels.h"
 #include "scanner/report/report.h"
 
 extern char **environ;
@@ -36,17 +37,24 @@ extern char **environ;
 struct report_opts {
 	const char *in, *out, *format, *policy, *table, *render;
 	enum report_lang lang;
+	const char *previous;		/* --previous: results of the run before */
+	char **more;			/* more RESULTS to merge (scan + capture) */
+	int nmore;
+	enum cl_edition edition;	/* --checklist */
 };
 
 static void
 report_usage(void)
 {
 	printf("usage: heiiki report [--format FMT] [--lang en|ja] [-o OUT] [--policy FILE]\n"
-	       "                     [--table NAME] [-T svg|png] RESULTS\n"
+	       "                     [--table NAME] [-T svg|png] [--previous OLD]\n"
+	       "                     [--checklist r5|r6|r7] RESULTS [MORE...]\n"
 	       "\n"
-	       "Write a report from a results document.\n"
+	       "Write a report from a results document, or from several of the same site\n"
+	       "(a scan and a capture: hosts from the scan, exits and peers from the capture).\n"
 	       "\n"
-	       "  -f, --format FMT    html (default), md, csv, dot, xml (nmap XML), json\n"
+	       "  -f, --format FMT    html (default), md, csv, dot, xml (nmap XML), json,\n"
+	       "                      pdf (A4, with the diagram when graphviz is installed)\n"
 	       "                      (default from the extension of OUT)\n"
 	       "  -l, --lang LANG     en (default) or ja\n"
 	       "  -o, --output OUT    output file (default: standard output)\n"
@@ -55,6 +63,10 @@ report_usage(void)
 	       "                      peers, flows\n"
 	       "  -T, --render FMT    render the DOT diagram with graphviz: svg or png\n"
 	       "  --matrix RUN...     service x vantage table across runs (see --matrix --help)\n"
+	       "  --previous OLD      results of the previous run: page 1 counts new,\n"
+	       "                      fixed and still-open findings\n"
+	       "  --checklist ED      health-ministry checklist edition for item numbers:\n"
+	       "                      r5 (2023-06), r6 (FY2024), r7 (FY2025, default)\n"
 	       "  -h, --help          this text\n");
 }
 
@@ -64,7 +76,7 @@ format_from_ext(const char *out)
 	static const char *const map[][2] = {
 		{ ".html", "html" }, { ".htm", "html" }, { ".md", "md" }, { ".csv", "csv" },
 		{ ".dot", "dot" }, { ".gv", "dot" }, { ".xml", "xml" }, { ".json", "json" },
-		{ ".svg", "dot" }, { ".png", "dot" },
+		{ ".svg", "dot" }, { ".png", "dot" }, { ".pdf", "pdf" },
 	};
 	const char *dot = out ? strrchr(out, '.') : NULL;
 
@@ -85,6 +97,8 @@ report_args(int argc, char **argv, struct report_opts *o)
 		{ "table", required_argument, NULL, 't' },
 		{ "render", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "previous", required_argument, NULL, 'P' },
+		{ "checklist", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -95,7 +109,7 @@ report_args(int argc, char **argv, struct report_opts *o)
 		case 'f':
 			if (!report_writer_by_name(optarg))
 				return cli_usage("report", "invalid value '%s' for --format: expected "
-						 "html, md, csv, dot, xml or json", optarg);
+						 "html, md, csv, dot, xml, json or pdf", optarg);
 			o->format = optarg;
 			break;
 		case 'l':
@@ -122,6 +136,14 @@ report_args(int argc, char **argv, struct report_opts *o)
 						 "expected svg or png", optarg);
 			o->render = optarg;
 			break;
+		case 'P':
+			o->previous = optarg;
+			break;
+		case 'C':
+			if (cl_edition_parse(optarg, &o->edition) < 0)
+				return cli_usage("report", "invalid value '%s' for --checklist: "
+						 "expected r5, r6 or r7", optarg);
+			break;
 		case 'h':
 			report_usage();
 			return -1;
@@ -129,9 +151,11 @@ report_args(int argc, char **argv, struct report_opts *o)
 			return cli_bad_option("report", argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage("report", "expected exactly one RESULTS file");
+	if (optind >= argc)
+		return cli_usage("report", "expected a RESULTS file (or a scan and a capture)");
 	o->in = argv[optind];
+	o->more = argv + optind + 1;
+	o->nmore = argc - optind - 1;
 	if (!o->format && !o->render && o->out && strrchr(o->out, '.') &&
 	    (!strcasecmp(strrchr(o->out, '.'), ".svg") ||
 	     !strcasecmp(strrchr(o->out, '.'), ".png")))
@@ -248,14 +272,50 @@ emit(const struct report_opts *o, const char *buf, size_t len, char *err, size_t
 	return fs_write_atomic(o->out, buf, len, 0600, err, errlen);
 }
 
+/*
+ * For a PDF: the network diagram rendered to PNG by graphviz 'dot' into a
+ * private temporary file (path into png).  0, or -1 when it could not be
+ * made (the PDF is then written without it, with a warning).
+ */
+static int
+pdf_diagram(struct report *rep, char *png, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char err[512] = "", *dot = NULL, in[512];
+	size_t dlen;
+	int fd, rc = -1;
+
+	if (report_render(&report_dot, rep, &dot, &dlen, err, sizeof(err)) < 0)
+		goto out;
+	snprintf(in, sizeof(in), "%s/heiiki-pdfdot-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	fd = mkstemp(in);
+	if (fd < 0)
+		goto out;
+	if (write(fd, dot, dlen) != (ssize_t)dlen || close(fd) < 0) {
+		unlink(in);
+		goto out;
+	}
+	snprintf(png, len, "%s.png", in);
+	rc = run_dot("png", in, png, err, sizeof(err));
+	unlink(in);
+	if (rc < 0)
+		unlink(png);
+out:
+	if (rc < 0)
+		log_warn("report", "the PDF has no network diagram: %s", *err ? err :
+			 "cannot write a temporary file");
+	free(dot);
+	return rc;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_opts o = { .lang = LANG_EN };
+	struct report_opts o = { .lang = LANG_EN, .edition = CL_DEFAULT };
 	struct results *res = NULL;
 	struct policy pol;
 	struct report rep;
-	char err[1024], *buf = NULL;
+	char err[1024], *buf = NULL, png[600] = "";
 	size_t len;
 	int rc, have_pol = 0;
 
@@ -274,6 +334,22 @@ cmd_report(int argc, char **argv)
 		rc = cli_usage("report", "%s", err);
 		goto out_policy;
 	}
+	for (int i = 0; i < o.nmore; i++) {
+		struct results *other = NULL;
+
+		if (results_load(o.more[i], &other, err, sizeof(err)) < 0) {
+			rc = cli_usage("report", "%s", err);
+			goto out_results;
+		}
+		rc = report_merge(results_root(res), results_root(other), err, sizeof(err));
+		results_free(other);
+		if (rc > 0)
+			log_warn("report", "%s: %s", o.more[i], err);
+		if (rc < 0) {
+			rc = cli_usage("report", "%s: %s", o.more[i], err);
+			goto out_results;
+		}
+	}
 	if (report_init(&rep, results_root(res), have_pol ? &pol : NULL, o.lang, err,
 			sizeof(err)) < 0) {
 		rc = cli_usage("report", "%s: %s", o.in, err);
@@ -281,16 +357,32 @@ cmd_report(int argc, char **argv)
 	}
 	if (o.table)
 		rep.table = o.table;
+	rep.edition = o.edition;
+	if (o.previous) {
+		struct results *prev = NULL;
+
+		if (results_load(o.previous, &prev, err, sizeof(err)) < 0) {
+			rc = cli_usage("report", "--previous: %s", err);
+			goto out_report;
+		}
+		report_set_previous(&rep, results_root(prev));
+		results_free(prev);
+	}
 	if (have_pol && *report_str(rep.run, "policy_hash") &&
 	    strcmp(report_str(rep.run, "policy_hash"), pol.hash))
 		log_warn("report", "%s is not the policy this run was made with (policy "
 			 "hash %.12s..., run says %.12s...): zones may not match the findings",
 			 o.policy, pol.hash, report_str(rep.run, "policy_hash"));
 	rc = 0;
+	if (!strcmp(o.format, "pdf") && pdf_diagram(&rep, png, sizeof(png)) == 0)
+		rep.diagram_png = png;
 	if (report_render(report_writer_by_name(o.format), &rep, &buf, &len, err,
 			  sizeof(err)) < 0 || emit(&o, buf, len, err, sizeof(err)) < 0)
 		rc = cli_fail("report", "%s", err);
 	free(buf);
+	if (*png)
+		unlink(png);
+out_report:
 	report_fini(&rep);
 out_results:
 	results_free(res);

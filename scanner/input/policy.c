@@ -86,6 +86,8 @@ policy_free(struct policy *p)
 	free(p->vendors);
 	tset_free(&p->scope);
 	tset_free(&p->dns_set);
+	free(p->assets);
+	free(p->accepts);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -36,6 +36,7 @@ struct zone {
 	struct tset nets;	/* IPv4 and IPv6 CIDRs */
 	int closed;		/* "closed: true": must have no traffic to outside */
 	int line;		/* where it was declared */
+	char description[256];	/* free text for people (reports print it) */
 };
 
 struct dns_entry {		/* do_not_scan */
@@ -118,6 +119,29 @@ struct vendor {
 	int line;
 };
 
+/* assets: what an address (or MAC) is, for people reading reports. */
+struct asset {
+	int has_addr, has_mac;
+	struct addr addr;
+	uint8_t mac[6];
+	char name[128];			/* "PACS サーバ" */
+	char owner[128];		/* department or person in charge */
+	char vendor[128];		/* maintenance vendor */
+	char ledger_id[64];		/* id in the hospital's device ledger */
+	char location[128];
+	int line;
+};
+
+/* accept: a finding the hospital has decided to live with, until a date. */
+struct accept_entry {
+	char key[256];			/* the finding's "key", exactly */
+	char reason[256];
+	char approved_by[128];
+	time_t until;			/* end of that day UTC */
+	char until_str[11];
+	int line;
+};
+
 struct policy {
 	char path[256];
 	char site[128];
@@ -141,6 +165,12 @@ struct policy {
 	char asn_db[256];		/* is resolved against the policy's folder */
 	char geoip_db_at[300];		/* "file:line:column" of each, for errors */
 	char asn_db_at[300];
+	/* Additions for reports (policy_assets.c). */
+	char timezone[64];		/* site: {timezone: ...}; "" = not set */
+	struct asset *assets;
+	size_t nassets;
+	struct accept_entry *accepts;
+	size_t naccepts;
 };
 
 /*
@@ -167,6 +197,9 @@ const char *zone_role_name(enum zone_role r);
 /* The zone an address belongs to (most specific first), or NULL. */
 const struct zone *policy_zone_of(const struct policy *p, const struct addr *a);
 const struct zone *policy_zone_by_name(const struct policy *p, const char *name);
+/* The asset entry of an address (else of a MAC, may be NULL), or NULL. */
+const struct asset *policy_asset_of(const struct policy *p, const struct addr *a,
+				    const uint8_t *mac);
 /* 1 when a is inside scope and not on do_not_scan. */
 int policy_may_scan(const struct policy *p, const struct addr *a);
 /* The do_not_scan entry that holds a, or NULL. */

@@ -23,7 +23,7 @@
 
 const char *const policy_top_keys[] = {
 	"version", "site", "zones", "scope", "do_not_scan", "scan", "services",
-	"geo", "exits", "vendors", "geoip_db", "asn_db", NULL
+	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", NULL
 };
 
 
@@ -156,7 +156,7 @@ parse_zone(struct pctx *pc, yaml_node_t *item, size_t zi)
 	struct policy *p = pc->p;
 	struct zone *z = &p->zones[zi];
 	yaml_node_t *v[5];
-	char ctx[CTX_MAX], what[CTX_MAX], desc[256];
+	char ctx[CTX_MAX], what[CTX_MAX];
 	size_t n;
 
 	pc_item_ctx(pc, item, "zone", "name", zi, ctx, sizeof(ctx));
@@ -176,7 +176,7 @@ parse_zone(struct pctx *pc, yaml_node_t *item, size_t zi)
 	if (v[3] && pc_bool(pc, v[3], F("closed"), &z->closed) < 0)
 		return -1;
 	if (v[4] && pc_str(pc, v[4], F("description"),
-			   desc, sizeof(desc)) < 0)
+			   z->description, sizeof(z->description)) < 0)
 		return -1;
 	if (pc_seq(pc, v[2], F("nets"), &n) < 0)
 		return -1;
@@ -640,7 +640,7 @@ policy_parse_doc(struct pctx *pc)
 	    (t[TK_VERSION] && parse_version(pc, t[TK_VERSION]) < 0) ||
 	    pc_require(pc, root, t[TK_SITE], NULL, "site") < 0 ||
 	    pc_require(pc, root, t[TK_ZONES], NULL, "zones") < 0 ||
-	    pc_str(pc, t[TK_SITE], "site", pc->p->site, sizeof(pc->p->site)) < 0 ||
+	    policy_parse_site(pc, t[TK_SITE]) < 0 ||
 	    (t[TK_SCAN] && parse_scan(pc, t[TK_SCAN]) < 0) ||
 	    parse_zones(pc, t[TK_ZONES]) < 0 ||
 	    parse_scope(pc, t[TK_SCOPE]) < 0 ||
@@ -651,7 +651,9 @@ policy_parse_doc(struct pctx *pc)
 	    policy_check_vendors(pc) < 0 ||
 	    (t[TK_GEO] && policy_parse_geo(pc, t[TK_GEO]) < 0) ||
 	    policy_check_rules(pc) < 0 ||
-	    parse_paths(pc) < 0)
+	    parse_paths(pc) < 0 ||
+	    (t[TK_ASSETS] && policy_parse_assets(pc, t[TK_ASSETS]) < 0) ||
+	    (t[TK_ACCEPT] && policy_parse_accepts(pc, t[TK_ACCEPT]) < 0))
 		return -1;
 	return 0;
 }

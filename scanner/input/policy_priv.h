@@ -40,7 +40,7 @@ struct pctx {
 	char *err;
 	size_t errlen;
 	struct policy *p;
-	yaml_node_t *top[16];		/* top-level values, by key index */
+	yaml_node_t *top[32];		/* top-level values, by key index (> TK_COUNT) */
 	struct zone_net *znets;
 	size_t nznets;
 	yaml_mark_t *rule_marks;	/* start of each service rule */
@@ -51,7 +51,8 @@ struct pctx {
 /* Top-level keys, in the order of policy_top_keys[]. */
 enum top_key {
 	TK_VERSION, TK_SITE, TK_ZONES, TK_SCOPE, TK_DNS, TK_SCAN, TK_SERVICES,
-	TK_GEO, TK_EXITS, TK_VENDORS, TK_GEOIP_DB, TK_ASN_DB, TK_COUNT
+	TK_GEO, TK_EXITS, TK_VENDORS, TK_GEOIP_DB, TK_ASN_DB, TK_ASSETS, TK_ACCEPT,
+	TK_COUNT
 };
 extern const char *const policy_top_keys[];
 
@@ -93,6 +94,11 @@ int policy_parse_names(struct pctx *pc, yaml_node_t *seq, const char *what,
 /* policy_rules.c */
 int policy_parse_rules(struct pctx *pc, yaml_node_t *seq);
 int policy_parse_geo(struct pctx *pc, yaml_node_t *seq);
+
+/* policy_assets.c: site (a name, or {name, timezone}), assets, accept */
+int policy_parse_site(struct pctx *pc, yaml_node_t *n);
+int policy_parse_assets(struct pctx *pc, yaml_node_t *seq);
+int policy_parse_accepts(struct pctx *pc, yaml_node_t *seq);
 
 /* policy_check.c */
 int policy_check_scope(struct pctx *pc);

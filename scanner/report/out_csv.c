@@ -5,12 +5,14 @@
  *
  * Spreadsheets execute cells that start with = + - @ (and TAB/CR), so
  * report_csv_cell() prefixes such text with an apostrophe: a banner like
- * "=cmd|' /C calc'!A0" stays text.  With --lang ja a UTF-8 byte order
- * mark is written first, because Excel on Japanese Windows otherwise
- * reads the file as Shift_JIS.
+ * "=cmd|' /C calc'!A0" stays text.  With --lang ja, or whenever any cell
+ * holds a non-ASCII byte (Japanese checklist text in an English table), a
+ * UTF-8 byte order mark is written first, because Excel on Japanese
+ * Windows otherwise reads the file as Shift_JIS.
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -91,8 +93,12 @@ computed(const struct report *r, const json_t *o, const char *key, char *buf, si
 
 	if (!strcmp(key, "@severity"))
 		return report_sev_label(r, report_str(o, "severity"));
-	if (!strcmp(key, "@title") || !strcmp(key, "@evidence") ||
-	    !strcmp(key, "@remedy") || !strcmp(key, "@checklist"))
+	if (!strcmp(key, "@checklist"))
+		return report_cl_label(r, o, buf, len);
+	if (!strcmp(key, "@evidence"))
+		return report_evidence(r, o, buf, len);
+	if (!strcmp(key, "@title") ||
+	    !strcmp(key, "@remedy"))
 		return report_l10n(r, o, key + 1);
 	if (!strcmp(key, "@zone"))
 		return *report_str(o, "zone") ? report_str(o, "zone") :
@@ -170,8 +176,47 @@ csv_value(FILE *f, const struct report *r, const json_t *o, const char *key)
 		report_csv_cell(f, report_join(v, ";", buf, sizeof(buf)));
 }
 
+/* 1 when the text has a byte outside ASCII. */
+static int
+csv_non_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+static int csv_body(FILE *f, const struct report *r, char *err, size_t errlen);
+
+/* The table into memory first: the BOM depends on every cell. */
 static int
 csv_write(FILE *f, const struct report *r, char *err, size_t errlen)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&body, &len);
+	int rc;
+
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = csv_body(m, r, err, errlen);
+	if (fclose(m) != 0 && rc == 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0) {
+		if (r->lang == LANG_JA || csv_non_ascii(body, len))
+			fputs("\xEF\xBB\xBF", f);
+		fwrite(body, 1, len, f);
+	}
+	free(body);
+	return rc;
+}
+
+static int
+csv_body(FILE *f, const struct report *r, char *err, size_t errlen)
 {
 	const char *want = r->table ? r->table : "findings";
 	size_t t;
@@ -186,8 +231,6 @@ csv_write(FILE *f, const struct report *r, char *err, size_t errlen)
 		return -1;
 	}
 	rows = *(json_t *const *)((const char *)r + tables[t].off);
-	if (r->lang == LANG_JA)
-		fputs("\xEF\xBB\xBF", f);
 	for (const struct csv_col *c = tables[t].cols; c->key; c++) {
 		if (c != tables[t].cols)
 			fputc(',', f);

@@ -30,7 +30,7 @@
 
 #define PEERS_PER_COUNTRY 20
 #define SERVICES_PER_NODE 8
-#define HOSTS_PER_ZONE 40
+#define HOSTS_PER_ZONE 6 	/* hosts without findings drawn per zone */
 #define EXIT_HOSTS_DRAWN 8
 
 static void
@@ -39,7 +39,6 @@ esc(FILE *f, const char *s)
 	report_esc_dot(f, s);
 }
 
-static const char *exit_zone(const struct report *r, const json_t *x);
 static void exit_node(FILE *f, const struct report *r, const json_t *x, size_t idx,
 		      const char *ind);
 
@@ -62,13 +61,6 @@ zone_is_external(const struct report *r, const char *zone)
 	return 1;
 }
 
-static int
-svc_risky(const struct report *r, const json_t *s)
-{
-	return report_is_remote(s) || json_array_size(json_object_get(s, "risks")) ||
-	       report_hot(r, report_str(s, "addr"), report_str(s, "proto"),
-			  report_int(s, "port", -1)) >= RSEV_HIGH;
-}
 
 /* Whether an exit's hosts are drawn one by one (see the header). */
 static int
@@ -104,17 +96,50 @@ flow_ends(const struct report *r)
 	return ends;
 }
 
+/* A host is red only when the policy is violated: it has a finding of
+ * severity low or worse that is not an accepted risk. */
 static int
 host_red(const struct report *r, const char *a)
 {
-	json_t *s;
+	json_t *fd;
 	size_t i;
 
-	if (report_hot(r, a, NULL, 0) >= RSEV_HIGH)
-		return 1;
-	json_array_foreach(json_object_get(r->by_addr, a), i, s)
-		if (svc_risky(r, s))
+	json_array_foreach(json_object_get(r->fnd_of, a), i, fd)
+		if (report_sev_rank(report_str(fd, "severity")) >= RSEV_LOW &&
+		    report_accepted(r, fd, NULL) != 1)
 			return 1;
+	return 0;
+}
+
+/* "#1 #4": the numbers of the host's findings in the findings table. */
+static void
+finding_marks(FILE *f, const struct report *r, const char *a)
+{
+	json_t *fd;
+	size_t i, n = 0;
+
+	json_array_foreach(r->findings, i, fd) {
+		if (strcmp(report_str(fd, "addr"), a) || report_accepted(r, fd, NULL) == 1)
+			continue;
+		fprintf(f, "%s#%zu", n++ ? " " : "\\n⚠ ", i + 1);
+	}
+}
+
+/* A peer is red when a finding names it (the key's last part). */
+static int
+peer_red(const struct report *r, const char *addr)
+{
+	json_t *fd;
+	size_t i, la = strlen(addr);
+
+	json_array_foreach(r->findings, i, fd) {
+		const char *k = report_str(fd, "key");
+		size_t lk = strlen(k);
+
+		if (lk > la && k[lk - la - 1] == '|' && !strcmp(k + lk - la, addr) &&
+		    report_accepted(r, fd, NULL) != 1)
+			return 1;
+	}
 	return 0;
 }
 
@@ -127,10 +152,12 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 	int red = host_red(r, a);
 	size_t i;
 
+	char label[256];
+
 	fputs("\t\t\"h:", f);
 	esc(f, a);
 	fputs("\" [label=\"", f);
-	esc(f, a);
+	esc(f, report_addr_label(r, a, label, sizeof(label)));
 	if (report_name_at(names, 0)) {
 		fputs("\\n", f);
 		esc(f, report_name_at(names, 0));
@@ -144,7 +171,8 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 			fprintf(f, "\\n+%zu", json_array_size(svcs) - i);
 			break;
 		}
-		fprintf(f, "\\n%s%s/%lld", svc_risky(r, s) ? "! " : "",
+		fprintf(f, "\\n%s%s/%lld", report_hot(r, a, report_str(s, "proto"),
+						      report_int(s, "port", -1)) >= RSEV_LOW ? "! " : "",
 			report_str(s, "proto")[0] == 'u' ? "udp" : "tcp",
 			report_int(s, "port", -1));
 		if (*report_str(s, "service")) {
@@ -152,10 +180,38 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 			esc(f, report_str(s, "service"));
 		}
 	}
+	finding_marks(f, r, a);
 	fputs("\"", f);
 	if (red)
 		fputs(", color=red, fontcolor=red, penwidth=2", f);
 	fputs("];\n", f);
+}
+
+/* Do-not-scan entries of the policy inside that zone: grey, "not scanned". */
+static size_t
+dns_nodes(FILE *f, const struct report *r, const char *zone)
+{
+	size_t n = 0;
+	char text[2 * 64 + 8];
+
+	for (size_t i = 0; r->policy && i < r->policy->ndns; i++) {
+		const struct dns_entry *d = &r->policy->dns[i];
+		struct addr lo = { .v = d->r.lo };
+		const struct zone *z = policy_zone_of(r->policy, &lo);
+
+		if (!z || strcmp(z->name, zone))
+			continue;
+		fprintf(f, "\t\t\"dns:%zu\" [label=\"", i);
+		esc(f, range_fmt(&d->r, text, sizeof(text)));
+		fputs("\\n", f);
+		esc(f, d->reason);
+		fputs("\\n(", f);
+		esc(f, r->lang == LANG_JA ? "スキャン対象外" : "not scanned");
+		fputs(")\", color=gray60, fontcolor=gray45, style=\"rounded,filled\", "
+		      "fillcolor=\"#eeeeee\"];\n", f);
+		n++;
+	}
+	return n;
 }
 
 static void
@@ -164,23 +220,31 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 	json_t *h;
 	size_t i, n = 0, plain = 0, hidden = 0;
 	char desc[600];
+	const struct zone *pz = r->policy && *zone ? policy_zone_by_name(r->policy, zone) : NULL;
 
 	fprintf(f, "\tsubgraph \"cluster_z%zu\" {\n\t\tlabel=\"", idx);
 	esc(f, *zone ? zone : i18n(r->lang, MSG_UNZONED));
+	if (pz && *pz->description) {
+		fputs("\\n", f);
+		esc(f, pz->description);
+	}
 	if (*report_zone_desc(r, zone, desc, sizeof(desc))) {
 		fputs("\\n", f);
 		esc(f, desc);
 	}
 	fputs("\";\n\t\tstyle=rounded; color=\"#334455\";\n", f);
+	fprintf(f, "\t\t\"z%zu:a\" [shape=point, width=0.05, label=\"\", color=\"#334455\"];\n",
+		idx);
 	json_array_foreach(r->hosts, i, h) {
 		const char *a = report_str(h, "addr");
 
 		if (strcmp(report_zone(r, a), zone))
 			continue;
 		if (!json_array_size(json_object_get(r->by_addr, a)) &&
-		    !json_object_get(ends, a))
+		    !json_object_get(ends, a) && !host_red(r, a))
 			continue;
-		/* Red hosts and flow ends always; ordinary ones up to a cap. */
+		/* Hosts with findings and flow ends always; others up to a cap,
+		 * the rest folded into one node. */
 		if (!host_red(r, a) && !json_object_get(ends, a) && plain++ >= HOSTS_PER_ZONE) {
 			hidden++;
 			continue;
@@ -188,38 +252,16 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 		host_node(f, r, h);
 		n++;
 	}
-	if (hidden)
-		fprintf(f, "\t\t\"z%zu:more\" [shape=plaintext, label=\"+%zu\"];\n", idx,
-			hidden);
-	json_array_foreach(r->exits, i, h) {
-		if (*zone && !strcmp(exit_zone(r, h), zone)) {
-			exit_node(f, r, h, i, "\t\t");
-			n++;
-		}
+	if (hidden) {
+		fprintf(f, "\t\t\"z%zu:more\" [shape=box, style=\"rounded,dashed\", label=\"+%zu ",
+			idx, hidden);
+		esc(f, r->lang == LANG_JA ? "台（指摘なし）" : "hosts without findings");
+		fputs("\"];\n", f);
 	}
+	n += dns_nodes(f, r, zone);
 	if (!n)
 		fprintf(f, "\t\t\"z%zu:empty\" [shape=plaintext, label=\"-\"];\n", idx);
 	fputs("\t}\n", f);
-}
-
-static const char *
-exit_zone(const struct report *r, const json_t *x)
-{
-	const char *z = report_str(x, "zone");
-
-	return *z ? z : report_zone(r, report_exit_addr(x));
-}
-
-static int
-zone_listed(const struct report *r, const char *zone)
-{
-	json_t *z;
-	size_t i;
-
-	json_array_foreach(r->zones, i, z)
-		if (!strcmp(json_string_value(z), zone))
-			return 1;
-	return 0;
 }
 
 static void
@@ -278,33 +320,103 @@ exit_host_edges(FILE *f, const struct report *r, const json_t *x, size_t idx)
 		return;
 	}
 	json_array_foreach(json_object_get(x, "hosts"), i, h) {
-		if (!json_is_string(h))
+		const char *ha = json_string_value(h);
+		const struct zone *z;
+
+		if (!ha)
 			continue;
-		fprintf(f, "\t\"%s", json_object_get(r->zone_of, json_string_value(h)) ?
-			"h:" : "p:");
-		esc(f, json_string_value(h));
-		fprintf(f, "\" -> \"x:%zu\" [color=%s];\n", idx, exit_color(x));
+		z = r->policy ? policy_zone_by_name(r->policy, report_zone(r, ha)) : NULL;
+		fprintf(f, "\t\"%s", json_object_get(r->zone_of, ha) ? "h:" : "p:");
+		esc(f, ha);
+		/* traffic out of a closed zone is the violation itself */
+		if (z && z->closed) {
+			fprintf(f, "\" -> \"x:%zu\" [color=red, penwidth=2, fontcolor=red, label=\"", idx);
+			esc(f, r->lang == LANG_JA ? "閉域ゾーンからの外部通信" : "closed-zone egress");
+			fputs("\"];\n", f);
+		} else {
+			fprintf(f, "\" -> \"x:%zu\" [color=%s];\n", idx, exit_color(x));
+		}
 	}
 }
 
-/* Exits whose zone has no cluster, then every exit's edge to outside. */
+/*
+ * The core router/firewall: one node standing for the gateways of the
+ * zones and the exits' next hops (the policy's exits, the exits a capture
+ * saw).  Every zone connects to it; it connects to every exit.
+ */
 static void
-exit_edges(FILE *f, const struct report *r)
+router(FILE *f, const struct report *r)
 {
 	json_t *x;
 	size_t i;
+	char a[64];
+
+	fputs("\t\"router\" [shape=box3d, style=filled, fillcolor=\"#dde6f0\", label=\"", f);
+	esc(f, r->lang == LANG_JA ? "コアルータ / ファイアウォール" : "core router / firewall");
+	json_array_foreach(r->exits, i, x)
+		if (*report_exit_addr(x)) {
+			fputs("\\n", f);
+			esc(f, report_exit_addr(x));
+		}
+	for (size_t k = 0; r->policy && k < r->policy->nexits; k++)
+		if (r->policy->exits[k].has_addr && !json_array_size(r->exits)) {
+			fputs("\\n", f);
+			esc(f, addr_fmt(&r->policy->exits[k].gateway, a));
+		}
+	fputs("\"];\n", f);
+}
+
+/* The exit a peer used (its "exit": the exit's MAC or address); -1. */
+static long long
+peer_exit(const struct report *r, const json_t *p)
+{
+	const char *via = report_str(p, "exit");
+	json_t *x;
+	size_t i;
+
+	if (!*via)
+		return -1;
+	json_array_foreach(r->exits, i, x)
+		if (!strcmp(report_str(x, "mac"), via) || !strcmp(report_exit_addr(x), via))
+			return (long long)i;
+	return -1;
+}
+
+static void
+exit_edges(FILE *f, const struct report *r, json_t *drawn)
+{
+	json_t *x, *p;
+	size_t i;
 
 	json_array_foreach(r->exits, i, x)
-		if (!*exit_zone(r, x) || !zone_listed(r, exit_zone(r, x)))
-			exit_node(f, r, x, i, "\t");
+		exit_node(f, r, x, i, "\t");
 	json_array_foreach(r->exits, i, x) {
-		fprintf(f, "\t\"x:%zu\" -> \"outside\" [color=%s];\n", i, exit_color(x));
+		size_t linked = 0;
+
+		fprintf(f, "\t\"router\" -> \"x:%zu\" [color=%s];\n", i, exit_color(x));
 		exit_host_edges(f, r, x, i);
+		{
+			size_t j;
+
+			json_array_foreach(r->peers, j, p) {
+				const char *pa = report_str(p, "addr");
+
+				if (peer_exit(r, p) != (long long)i || !json_object_get(drawn, pa))
+					continue;
+				fprintf(f, "\t\"x:%zu\" -> \"p:", i);
+				esc(f, pa);
+				fprintf(f, "\" [color=%s];\n", peer_red(r, pa) || !report_exit_declared(x) ?
+					"red, penwidth=2" : exit_color(x));
+				linked++;
+			}
+		}
+		if (!linked)
+			fprintf(f, "\t\"x:%zu\" -> \"outside\" [color=%s];\n", i, exit_color(x));
 	}
 }
 
 static void
-peer_node(FILE *f, const json_t *p)
+peer_node(FILE *f, const struct report *r, const json_t *p)
 {
 	long long asn = report_int(p, "asn", 0);
 	const char *name = report_name_at(json_object_get(p, "names"), 0);
@@ -323,7 +435,10 @@ peer_node(FILE *f, const json_t *p)
 		fputs("\\n", f);
 		esc(f, name);
 	}
-	fputs("\"];\n", f);
+	fputs("\"", f);
+	if (peer_red(r, report_str(p, "addr")))
+		fputs(", color=red, fontcolor=red, penwidth=2", f);
+	fputs("];\n", f);
 }
 
 static void
@@ -336,7 +451,7 @@ country_end(FILE *f, size_t cidx, size_t hidden)
 }
 
 static void
-outside_cluster(FILE *f, const struct report *r, json_t *ends)
+outside_cluster(FILE *f, const struct report *r, json_t *ends, json_t *shown)
 {
 	json_t *p;
 	size_t i, cidx = 0, drawn = 0, hidden = 0;
@@ -357,14 +472,15 @@ outside_cluster(FILE *f, const struct report *r, json_t *ends)
 			cur = cc;
 			drawn = hidden = 0;
 			fprintf(f, "\t\tsubgraph \"cluster_c%zu\" {\n\t\t\tlabel=\"", cidx);
-			esc(f, *cc ? cc : i18n(r->lang, MSG_UNKNOWN_COUNTRY));
+			esc(f, *cc ? report_country(r, cc) : i18n(r->lang, MSG_UNKNOWN_COUNTRY));
 			fputs("\";\n\t\t\tstyle=rounded; color=gray60;\n", f);
 		}
 		if (drawn >= PEERS_PER_COUNTRY && !json_object_get(ends, report_str(p, "addr"))) {
 			hidden++;
 			continue;
 		}
-		peer_node(f, p);
+		peer_node(f, r, p);
+		json_object_set_new(shown, report_str(p, "addr"), json_true());
 		drawn++;
 	}
 	if (cur)
@@ -414,7 +530,14 @@ flow_edges(FILE *f, const struct report *r)
 		esc(f, s);
 		fprintf(f, "\" -> \"%s", json_object_get(r->zone_of, d) ? "h:" : "p:");
 		esc(f, d);
-		fputs("\" [color=red, fontcolor=red, label=\"", f);
+		{
+			const char *in = json_object_get(r->zone_of, d) ? d : s;
+			int bad = report_hot(r, in, report_proto(fl), report_int(fl, "dport", -1)) >=
+				  RSEV_LOW || peer_red(r, json_object_get(r->zone_of, d) ? s : d);
+
+			fputs(bad ? "\" [color=red, fontcolor=red, penwidth=2, label=\"" :
+			      "\" [color=\"#555555\", fontcolor=\"#555555\", style=dashed, label=\"", f);
+		}
 		if (*report_flow_service(fl)) {
 			esc(f, report_flow_service(fl));
 			fputs(" ", f);
@@ -424,16 +547,73 @@ flow_edges(FILE *f, const struct report *r)
 	}
 }
 
+/*
+ * Vendor lines: each policy vendor as a dashed node outside with its
+ * maintenance window and the end date (until:) of its service rules,
+ * joined to the router it comes in through.
+ */
+static void
+vendor_lines(FILE *f, const struct report *r)
+{
+	for (size_t i = 0; r->policy && i < r->policy->nvendors; i++) {
+		const struct vendor *v = &r->policy->vendors[i];
+		const char *until = "";
+
+		for (size_t k = 0; k < r->policy->nrules; k++)
+			if (!strcmp(r->policy->rules[k].vendor, v->name) && r->policy->rules[k].until &&
+			    strcmp(r->policy->rules[k].until_str, until) > 0)
+				until = r->policy->rules[k].until_str;
+		fprintf(f, "\t\"v:%zu\" [shape=box, style=\"rounded,dashed\", color=blue, label=\"", i);
+		esc(f, r->lang == LANG_JA ? "保守事業者: " : "vendor: ");
+		esc(f, v->name);
+		if (*v->window) {
+			fputs("\\n", f);
+			esc(f, v->window);
+		}
+		if (*until) {
+			fputs("\\n", f);
+			esc(f, r->lang == LANG_JA ? "期限 " : "until ");
+			esc(f, until);
+		}
+		fprintf(f, "\"];\n\t\"v:%zu\" -> \"router\" [color=blue, style=dashed];\n", i);
+	}
+}
+
+static void
+legend(FILE *f, const struct report *r)
+{
+	int ja = r->lang == LANG_JA;
+
+	fputs("\tsubgraph \"cluster_legend\" {\n\t\tlabel=\"", f);
+	esc(f, ja ? "凡例" : "Legend");
+	fputs("\"; style=rounded; color=gray60;\n", f);
+	fputs("\t\t\"lg:ok\" [label=\"", f);
+	esc(f, ja ? "ホスト（指摘なし）" : "host (no finding)");
+	fputs("\"];\n\t\t\"lg:bad\" [label=\"", f);
+	esc(f, ja ? "ポリシー違反 ⚠ #番号 = 指摘事項の番号" : "policy violated; ⚠ #n = finding number");
+	fputs("\", color=red, fontcolor=red, penwidth=2];\n\t\t\"lg:dns\" [label=\"", f);
+	esc(f, ja ? "スキャン対象外の機器" : "do-not-scan device (not scanned)");
+	fputs("\", color=gray60, fontcolor=gray45, style=\"rounded,filled\", fillcolor=\"#eeeeee\"];\n", f);
+	fputs("\t\t\"lg:x\" [shape=invhouse, color=blue, label=\"", f);
+	esc(f, ja ? "申告済みの外部接続点" : "declared exit");
+	fputs("\"];\n\t\t\"lg:u\" [shape=invhouse, color=red, fontcolor=red, penwidth=2, label=\"", f);
+	esc(f, ja ? "未申告の外部接続点" : "undeclared exit");
+	fputs("\"];\n\t\t\"lg:ok\" -> \"lg:bad\" -> \"lg:dns\" [style=invis];\n"
+	      "\t\t\"lg:x\" -> \"lg:u\" [style=invis];\n\t}\n", f);
+}
+
 static int
 dot_write(FILE *f, const struct report *r, char *err, size_t errlen)
 {
-	json_t *ends = flow_ends(r), *z;
+	json_t *ends = flow_ends(r), *z, *shown = json_object();
 	const char *status = report_str(r->run, "status");
 	/* Japanese labels need a CJK font when dot renders PNG/SVG. */
 	const char *font = r->lang == LANG_JA ? "Noto Sans CJK JP" : "sans-serif";
 	size_t i;
 
-	if (!ends) {
+	if (!ends || !shown) {
+		json_decref(ends);
+		json_decref(shown);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -445,7 +625,11 @@ dot_write(FILE *f, const struct report *r, char *err, size_t errlen)
 		esc(f, report_site(r));
 	}
 	fputs("\\n", f);
-	esc(f, report_str(r->run, "start"));
+	{
+		char when[64];
+
+		esc(f, report_time(r, report_str(r->run, "start"), when, sizeof(when)));
+	}
 	if (strcmp(status, "complete")) {
 		fputs(" ", f);
 		esc(f, i18n(r->lang, MSG_PARTIAL));
@@ -455,12 +639,20 @@ dot_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	json_array_foreach(r->zones, i, z)
 		if (!zone_is_external(r, json_string_value(z)))
 			zone_cluster(f, r, json_string_value(z), i, ends);
-	exit_edges(f, r);
-	outside_cluster(f, r, ends);
+	router(f, r);
+	json_array_foreach(r->zones, i, z)
+		if (!zone_is_external(r, json_string_value(z)))
+			fprintf(f, "\t\"z%zu:a\" -> \"router\" [ltail=\"cluster_z%zu\", "
+				"arrowhead=none, color=\"#334455\"];\n", i, i);
+	outside_cluster(f, r, ends, shown);
+	exit_edges(f, r, shown);
+	vendor_lines(f, r);
 	stray_nodes(f, r, ends);
 	flow_edges(f, r);
+	legend(f, r);
 	fputs("}\n", f);
 	json_decref(ends);
+	json_decref(shown);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "scanner/input/policy.h"
 #include "table.h"
 
 static const char css[] =
@@ -21,7 +22,7 @@ static const char css[] =
 	"padding-bottom:.2em;margin-top:2em}h3{margin-bottom:.3em}\n"
 	"table{border-collapse:collapse;width:100%;margin:.5em 0 1em;font-size:.92em}\n"
 	"th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
-	"vertical-align:top;word-break:break-word}\n"
+	"vertical-align:top;overflow-wrap:break-word}\n"
 	"th{background:#eef1f5}td.n{text-align:right}\n"
 	".kv th{width:14em}.site{font-size:1.2em;color:#345}\n"
 	".partial{background:#fde2e1;border:3px solid #c00;color:#900;padding:.6em 1em;"
@@ -31,7 +32,14 @@ static const char css[] =
 	".sev-medium{background:#f9a825}.sev-low{background:#c5e1a5}"
 	".sev-info{background:#e0e0e0}\n"
 	".risk{color:#b00;font-weight:bold}.none{color:#777}"
-	".mono{font-family:monospace}\n"
+	".mono{font-family:monospace}.addr{white-space:nowrap}\n"
+	"td.cl{min-width:9em}.lead{font-size:1.25em;font-weight:bold;border-left:6px solid #345;"
+	"padding:.4em .8em;background:#f4f6f9;margin:.4em 0}\n"
+	"#page1 h2{margin-top:.6em}#page1 h3{margin:.6em 0 .2em}header p{margin:.2em 0}\n"
+	"#page1 th,#page1 td:last-child,td:first-child .sev{white-space:nowrap}\n"
+	".accepted{display:inline-block;margin-top:.2em;font-size:.85em;color:#555;"
+	"border:1px solid #999;border-radius:3px;padding:0 .3em}"
+	".expired{color:#b00;border-color:#b00}\n"
 	"footer{margin-top:3em;font-size:.8em;color:#666}\n"
 	"@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}\n";
 
@@ -95,6 +103,8 @@ static const struct table_syntax html_table = {
 	.td = "<td>", .td_risk = "<td class=\"risk\">", .td_end = "</td>",
 	.num = "<td class=\"n\">", .num_risk = "<td class=\"n risk\">",
 	.zone_ends = 1,
+	.para = "<p>", .para_end = "</p>\n",
+	.lead = "<p class=\"lead\">", .lead_end = "</p>\n",
 };
 
 static void
@@ -143,22 +153,42 @@ html_partial(FILE *f, const struct report *r)
 	fputs("</p>\n", f);
 }
 
-/* "198.18.10.10 tcp/3389 (servers)" */
+/* "PACS サーバ (198.18.10.20) tcp/3389 (servers)" */
 static void
 target_text(const struct report *r, const json_t *o, char *buf, size_t len)
 {
 	const char *a = report_str(o, "addr"), *z = report_str(o, "zone");
 	long long port = report_has_port(o) ? report_int(o, "port", -1) : -1;
+	char name[256];
 	size_t off;
 
 	if (!*z && *a)
 		z = report_zone(r, a);
-	off = (size_t)snprintf(buf, len, "%s", a);
+	off = (size_t)snprintf(buf, len, "%s", *a ? report_addr_label(r, a, name, sizeof(name)) : "");
 	if (port >= 0 && off < len)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s/%lld", off ? " " : "",
 					report_str(o, "proto"), port);
 	if (*z && off < len)
 		snprintf(buf + off, len - off, "%s(%s)", off ? " " : "", z);
+}
+
+/* "accepted until 2027-04-30 (approved by ...; reason ...)" */
+static void
+accepted_note(FILE *f, const struct report *r, const struct accept_entry *ae, int state)
+{
+	fprintf(f, "<br><span class=\"accepted%s\">", state == 2 ? " expired" : "");
+	esc(f, i18n(r->lang, state == 2 ? MSG_ACCEPT_EXPIRED : MSG_ACCEPTED_UNTIL));
+	fputs(" ", f);
+	esc(f, ae->until_str);
+	fputs("<br>", f);
+	esc(f, i18n(r->lang, MSG_APPROVED_BY));
+	fputs(": ", f);
+	esc(f, ae->approved_by);
+	fputs("<br>", f);
+	esc(f, i18n(r->lang, MSG_REASON));
+	fputs(": ", f);
+	esc(f, ae->reason);
+	fputs("</span>", f);
 }
 
 static void
@@ -168,38 +198,52 @@ html_findings(FILE *f, const struct report *r)
 					 MSG_EVIDENCE, MSG_REMEDY, MSG_CHECKLIST };
 	json_t *fd;
 	size_t i;
-	char target[256];
+	char target[512], cl[512], ev[2048];
 
 	if (!table_section(f, r, &html_table, "findings", MSG_FINDINGS, r->findings,
 			   MSG_NO_FINDINGS))
 		return;
 	html_header(f, r, cols, 6);
 	json_array_foreach(r->findings, i, fd) {
+		const struct accept_entry *ae;
+		int acc = report_accepted(r, fd, &ae);
+
 		target_text(r, fd, target, sizeof(target));
-		fputs("<tr><td>", f);
+		fprintf(f, "<tr id=\"f%zu\"><td>", i + 1);
 		sev_badge(f, r, report_str(fd, "severity"));
-		fputs("</td><td>", f);
-		esc(f, report_l10n(r, fd, "title"));
-		fputs("<br><span class=\"mono none\">", f);
+		if (acc)
+			accepted_note(f, r, ae, acc);
+		fputs("</td><td title=\"", f);
 		esc(f, report_str(fd, "rule"));
-		fputs("</span></td>", f);
-		fputs("<td class=\"mono\">", f);
+		fprintf(f, "\">%zu. ", i + 1);
+		esc(f, report_l10n(r, fd, "title"));
+		fputs("</td>", f);
+		fputs("<td class=\"addr\">", f);
 		esc(f, target);
 		fputs("</td>", f);
-		td(f, report_l10n(r, fd, "evidence"));
+		td(f, report_evidence(r, fd, ev, sizeof(ev)));
 		td(f, report_l10n(r, fd, "remedy"));
-		td(f, report_l10n(r, fd, "checklist"));
+		fputs("<td class=\"cl\">", f);
+		esc(f, report_cl_label(r, fd, cl, sizeof(cl)));
+		fputs("</td>", f);
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n</section>\n", f);
 }
 
 static void
-host_cell(FILE *f, const json_t *h, size_t rows)
+host_cell(FILE *f, const struct report *r, const json_t *h, size_t rows)
 {
 	char names[512];
+	const struct asset *as = report_asset(r, report_str(h, "addr"));
 
-	fprintf(f, "<td rowspan=\"%zu\"><span class=\"mono\">", rows ? rows : 1);
+	fprintf(f, "<td rowspan=\"%zu\">", rows ? rows : 1);
+	if (as) {
+		fputs("<b>", f);
+		esc(f, as->name);
+		fputs("</b><br>", f);
+	}
+	fputs("<span class=\"mono addr\">", f);
 	esc(f, report_str(h, "addr"));
 	fputs("</span>", f);
 	report_join(json_object_get(h, "hostnames"), ", ", names, sizeof(names));
@@ -238,11 +282,9 @@ service_cells(FILE *f, const struct report *r, const json_t *s)
 	}
 	fputs("</td>", f);
 	td(f, report_str(s, "service"));
-	snprintf(prod, sizeof(prod), "%s%s%s", report_str(s, "product"),
-		 *report_str(s, "version") ? " " : "", report_str(s, "version"));
-	td(f, prod);
+	td(f, report_product(s, prod, sizeof(prod)));
 	fputs("<td class=\"risk\">", f);
-	esc(f, report_join(json_object_get(s, "risks"), ", ", buf, sizeof(buf)));
+	esc(f, report_risks(r, s, ", ", buf, sizeof(buf)));
 	fputs("</td>", f);
 	fputs("<td class=\"mono\">", f);
 	esc(f, report_details(s, buf, sizeof(buf)));
@@ -274,7 +316,7 @@ html_zone(FILE *f, const struct report *r, const char *zone)
 			continue;
 		svcs = json_object_get(r->by_addr, a);
 		fputs("<tr>", f);
-		host_cell(f, h, json_array_size(svcs));
+		host_cell(f, r, h, json_array_size(svcs));
 		if (!json_array_size(svcs)) {
 			fputs("<td colspan=\"5\" class=\"none\">", f);
 			esc(f, i18n(r->lang, MSG_NO_SERVICES));
@@ -321,16 +363,20 @@ html_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	(void)errlen;
 	html_head(f, r);
 	html_partial(f, r);
-	table_run(f, r, &html_table);
+	table_page1(f, r, &html_table);
 	table_summary(f, r, &html_table);
 	html_findings(f, r);
 	html_hosts(f, r);
 	table_exits(f, r, &html_table);
 	table_peers(f, r, &html_table);
 	table_flows(f, r, &html_table);
+	table_evidence(f, r, &html_table);
+	table_run(f, r, &html_table);
 	fputs("<footer>", f);
-	esc(f, i18n(r->lang, MSG_GENERATED));
-	fputs("</footer>\n</body>\n</html>\n", f);
+	esc(f, i18n(r->lang, MSG_GENERATED_TZ));
+	fputs(" ", f);
+	esc(f, r->tz);
+	fputs(".</footer>\n</body>\n</html>\n", f);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "scanner/input/policy.h"
 #include "table.h"
 
 static void
@@ -69,13 +70,15 @@ static const struct table_syntax md_table = {
 	.section_end = "",
 	.none = "_", .none_end = "_\n",
 	.kv_table = "| | |\n|---|---|\n",
-	.table_end = "",
+	.table_end = "\n",
 	.row = "|", .row_end = "\n",
 	.th = " ", .th_end = " |",
 	.total = " **", .total_end = "** |",
 	.td = " ", .td_risk = " ", .td_end = " |",
 	.num = " ", .num_risk = " ",
 	.zone_ends = 0,
+	.para = "\n", .para_end = "\n",
+	.lead = "\n**", .lead_end = "**\n\n",
 };
 
 static void
@@ -109,21 +112,25 @@ static void
 md_findings(FILE *f, const struct report *r)
 {
 	static const enum msg cols[] = { MSG_SEVERITY, MSG_FTITLE, MSG_TARGET, MSG_EVIDENCE,
-					 MSG_REMEDY, MSG_CHECKLIST, MSG_RULE };
+					 MSG_REMEDY, MSG_CHECKLIST };
 	json_t *fd;
 	size_t i;
-	char target[256];
+	char target[512], name[256], cl[512], ev[2048];
 
 	if (!table_section(f, r, &md_table, "findings", MSG_FINDINGS, r->findings,
 			   MSG_NO_FINDINGS))
 		return;
-	header(f, r, cols, 7);
+	header(f, r, cols, 6);
 	json_array_foreach(r->findings, i, fd) {
 		const char *a = report_str(fd, "addr"), *z = report_str(fd, "zone");
 		long long port = report_has_port(fd) ? report_int(fd, "port", -1) : -1;
+		const struct accept_entry *ae;
+		int acc = report_accepted(r, fd, &ae);
 
 		if (!*z)
 			z = report_zone(r, a);
+		if (*a)
+			a = report_addr_label(r, a, name, sizeof(name));
 		if (port >= 0)
 			snprintf(target, sizeof(target), "%s %s/%lld%s%s%s", a,
 				 report_str(fd, "proto"), port, *z ? " (" : "", z, *z ? ")" : "");
@@ -132,13 +139,24 @@ md_findings(FILE *f, const struct report *r)
 				 *z ? ")" : "");
 		fputs("| **", f);
 		esc(f, report_sev_label(r, report_str(fd, "severity")));
-		fputs("** |", f);
+		fputs("**", f);
+		if (acc) {
+			fputs(" (", f);
+			esc(f, i18n(r->lang, acc == 2 ? MSG_ACCEPT_EXPIRED : MSG_ACCEPTED_UNTIL));
+			fputs(" ", f);
+			esc(f, ae->until_str);
+			fputs("; ", f);
+			esc(f, i18n(r->lang, MSG_APPROVED_BY));
+			fputs(": ", f);
+			esc(f, ae->approved_by);
+			fputs(")", f);
+		}
+		fprintf(f, " | %zu.", i + 1);
 		cell(f, report_l10n(r, fd, "title"));
 		cell(f, target);
-		cell(f, report_l10n(r, fd, "evidence"));
+		cell(f, report_evidence(r, fd, ev, sizeof(ev)));
 		cell(f, report_l10n(r, fd, "remedy"));
-		cell(f, report_l10n(r, fd, "checklist"));
-		cell(f, report_str(fd, "rule"));
+		cell(f, report_cl_label(r, fd, cl, sizeof(cl)));
 		fputs("\n", f);
 	}
 }
@@ -151,8 +169,11 @@ md_host_rows(FILE *f, const struct report *r, const json_t *h)
 	char names[384], buf[1024], port[64];
 	size_t j;
 
+	char label[256];
+
 	report_join(json_object_get(h, "hostnames"), ", ", names, sizeof(names));
-	snprintf(buf, sizeof(buf), "%s%s%s%s%s", a, *names ? " " : "", names,
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s", report_addr_label(r, a, label, sizeof(label)),
+		 *names ? " " : "", names,
 		 *report_str(h, "vendor") ? " / " : "", report_str(h, "vendor"));
 	if (!json_array_size(svcs)) {
 		fputs("|", f);
@@ -170,10 +191,8 @@ md_host_rows(FILE *f, const struct report *r, const json_t *h)
 			 report_int(s, "port", -1));
 		cell(f, port);
 		cell(f, report_str(s, "service"));
-		snprintf(prod, sizeof(prod), "%s%s%s", report_str(s, "product"),
-			 *report_str(s, "version") ? " " : "", report_str(s, "version"));
-		cell(f, prod);
-		cell(f, report_join(json_object_get(s, "risks"), ", ", buf, sizeof(buf)));
+		cell(f, report_product(s, prod, sizeof(prod)));
+		cell(f, report_risks(r, s, ", ", buf, sizeof(buf)));
 		cell(f, report_details(s, buf, sizeof(buf)));
 		fputs("\n", f);
 	}
@@ -220,15 +239,20 @@ md_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	md_title(f, r);
-	table_run(f, r, &md_table);
+	table_page1(f, r, &md_table);
 	table_summary(f, r, &md_table);
 	md_findings(f, r);
 	md_hosts(f, r);
 	table_exits(f, r, &md_table);
 	table_peers(f, r, &md_table);
 	table_flows(f, r, &md_table);
-	fputs("\n---\n\n", f);
-	table_none(f, r, &md_table, MSG_GENERATED);
+	table_evidence(f, r, &md_table);
+	table_run(f, r, &md_table);
+	fputs("\n---\n\n_", f);
+	esc(f, i18n(r->lang, MSG_GENERATED_TZ));
+	fputs(" ", f);
+	esc(f, r->tz);
+	fputs("._\n", f);
 	return 0;
 }
 

@@ -13,9 +13,11 @@
  * Times come from the run's start/end only.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "scanner/input/policy.h"
 
 static const struct {
 	const char *ours, *nmap;
@@ -42,12 +44,52 @@ attr(FILE *f, const char *name, const char *value)
 	fputc('"', f);
 }
 
+/* The policy's scanned ports as nmap writes them: "22,80,100-200". */
+static int
+scaninfo_policy(FILE *f, const struct report *r, const char *proto)
+{
+	const struct portset *ps;
+	int first = 1;
+
+	if (!r->policy)
+		return 0;
+	ps = !strcmp(proto, "tcp") ? &r->policy->scan.tcp : &r->policy->scan.udp;
+	if (!ps->count)
+		return 1;
+	fprintf(f, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"",
+		!strcmp(proto, "tcp") ? "syn" : "udp", proto, ps->count);
+	for (unsigned p = 0; p < 65536; p++) {
+		unsigned q = p;
+
+		if (!portset_has(ps, (uint16_t)p))
+			continue;
+		while (q + 1 < 65536 && portset_has(ps, (uint16_t)(q + 1)))
+			q++;
+		fprintf(f, first ? "%u" : ",%u", p);
+		if (q > p)
+			fprintf(f, "-%u", q);
+		first = 0;
+		p = q;
+	}
+	fputs("\"/>\n", f);
+	return 1;
+}
+
+/*
+ * <scaninfo>: the ports that were scanned.  The results document does not
+ * list them, so they come from the policy (--policy: scan.tcp_ports and
+ * scan.udp_ports); without a policy the open ports are the best known
+ * lower bound.
+ */
 static void
 scaninfo(FILE *f, const struct report *r, const char *proto)
 {
 	json_t *s;
 	size_t i, n = 0;
 	long long prev = -1;
+
+	if (scaninfo_policy(f, r, proto))
+		return;
 
 	json_array_foreach(r->open, i, s)
 		n += !strcmp(report_str(s, "proto"), proto);
@@ -79,36 +121,46 @@ scaninfo(FILE *f, const struct report *r, const char *proto)
 	fputs("\"/>\n", f);
 }
 
-static void
-finding_script(FILE *f, const struct report *r, const json_t *fd, const char *elem)
+/*
+ * Findings on (addr, proto, port) - port < 0: findings without a port -
+ * as ONE <script id="heiiki-findings">: nmap never writes two scripts
+ * with the same id on a port, and Debian's ndiff fails on a port with
+ * several.  The output holds one line per finding, "[RULE] severity:
+ * title. evidence".
+ */
+static int
+on_port(const json_t *fd, const char *proto, long long port)
 {
-	char id[160], out[2048];
+	long long fp = report_has_port(fd) ? report_int(fd, "port", -1) : -1;
 
-	snprintf(id, sizeof(id), "heiiki-%s", report_str(fd, "rule"));
-	snprintf(out, sizeof(out), "%s: %s. %s", report_sev_label(r, report_str(fd, "severity")),
-		 report_l10n(r, fd, "title"), report_l10n(r, fd, "evidence"));
-	fprintf(f, "<%s", elem);
-	attr(f, "id", id);
-	attr(f, "output", out);
-	fputs("/>", f);
+	return port < 0 ? fp < 0 : fp == port && !strcmp(report_str(fd, "proto"), proto);
 }
 
-/* Findings on (addr, proto, port); port < 0 = findings without a port. */
 static void
 port_findings(FILE *f, const struct report *r, const char *addr, const char *proto,
 	      long long port, const char *elem)
 {
-	json_t *fd;
-	size_t i;
+	json_t *list = json_object_get(r->fnd_of, addr), *fd;
+	size_t i, n = 0;
+	char line[2048];
 
-	json_array_foreach(json_object_get(r->fnd_of, addr), i, fd) {
-		long long fp = report_has_port(fd) ? report_int(fd, "port", -1) : -1;
-
-		if (port < 0 ? fp >= 0 : (fp != port || strcmp(report_str(fd, "proto"), proto)))
+	json_array_foreach(list, i, fd) {
+		if (!on_port(fd, proto, port))
 			continue;
-		finding_script(f, r, fd, elem);
-		fputc('\n', f);
+		if (!n++) {
+			fprintf(f, "<%s", elem);
+			attr(f, "id", "heiiki-findings");
+			fputs(" output=\"", f);
+		} else {
+			fputs("&#xa;", f);
+		}
+		snprintf(line, sizeof(line), "[%s] %s: %s. %s", report_str(fd, "rule"),
+			 report_sev_label(r, report_str(fd, "severity")),
+			 report_l10n(r, fd, "title"), report_l10n(r, fd, "evidence"));
+		report_esc_html(f, line);
 	}
+	if (n)
+		fputs("\"/>\n", f);
 }
 
 static void
@@ -116,7 +168,8 @@ port_elem(FILE *f, const struct report *r, const json_t *s)
 {
 	const char *state = report_str(s, "state"), *svc = report_str(s, "service");
 	char portid[16];
-	int probed = *report_str(s, "product") || *report_str(s, "version");
+	int probed = *report_str(s, "product") || *report_str(s, "version") ||
+		     !strcmp(report_str(json_object_get(s, "probe"), "outcome"), "match");
 
 	if (!*state)
 		state = "open";

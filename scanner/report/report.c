@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "report.h"
 #include "scanner/core/addr.h"
 #include "scanner/input/policy.h"
@@ -30,7 +31,7 @@ report_writer_by_name(const char *name)
 	for (const struct report_writer *const *w = report_writers; *w; w++)
 		if (!strcmp((*w)->name, name))
 			return *w;
-	return NULL;
+	return !strcmp(name, "pdf") ? &report_pdf : NULL;
 }
 
 /* --- sorted views ------------------------------------------------------------------------ */
@@ -282,6 +283,24 @@ index_finding(struct report *r, json_t *f)
 	json_array_append(list, f);
 }
 
+/* Edition, time zone, the run's time, what the document measured. */
+static void
+report_init_extra(struct report *r)
+{
+	const char *kind = report_str(r->run, "kind");
+	long long t = report_epoch(report_str(r->run, "end"));
+
+	r->edition = CL_DEFAULT;
+	snprintf(r->tz, sizeof(r->tz), "%s", r->policy && *r->policy->timezone ?
+		 r->policy->timezone : r->lang == LANG_JA ? "Asia/Tokyo" : "UTC");
+	r->now = t >= 0 ? t : report_epoch(report_str(r->run, "start"));
+	r->measured_hosts = strcmp(kind, "capture") != 0 || json_array_size(r->hosts) ||
+			    json_array_size(r->services);
+	r->measured_traffic = !strcmp(kind, "capture") || !strcmp(kind, "merge") ||
+			      json_array_size(r->flows) || json_array_size(r->exits) ||
+			      json_array_size(r->peers);
+}
+
 int
 report_init(struct report *r, json_t *root, const struct policy *policy,
 	    enum report_lang lang, char *err, size_t errlen)
@@ -326,6 +345,7 @@ report_init(struct report *r, json_t *root, const struct policy *policy,
 	json_array_foreach(r->findings, i, s)
 		index_finding(r, s);
 	build_hot(r);
+	report_init_extra(r);
 	return 0;
 }
 
@@ -334,7 +354,7 @@ report_fini(struct report *r)
 {
 	json_t **all[] = { &r->root, &r->hosts, &r->services, &r->open, &r->findings,
 			   &r->flows, &r->exits, &r->peers, &r->zone_of, &r->zones,
-			   &r->hot, &r->by_addr, &r->peer_of, &r->fnd_of };
+			   &r->hot, &r->by_addr, &r->peer_of, &r->fnd_of, &r->prev_keys };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		json_decref(*all[i]);
@@ -390,7 +410,8 @@ report_checklist(const struct report *r)
 	size_t i;
 
 	json_array_foreach(r->findings, i, f) {
-		const char *item = report_l10n(r, f, "checklist");
+		char buf[512];
+		const char *item = report_cl_label(r, f, buf, sizeof(buf));
 		int rank = report_sev_rank(report_str(f, "severity"));
 
 		e = json_object_get(by, item);

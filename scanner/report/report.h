@@ -46,6 +46,14 @@ struct report {
 	json_t *by_addr;		/* addr -> array of open services (sorted) */
 	json_t *peer_of;		/* addr -> peer object */
 	json_t *fnd_of;			/* addr -> array of findings (sorted) */
+	/* Page 1, names, acceptance, checklist edition (names.c, page1.c). */
+	json_t *prev_keys;		/* previous run's finding keys -> true; NULL */
+	int edition;			/* enum cl_edition (labels.h) */
+	char tz[64];			/* time zone dates are printed in */
+	long long now;			/* run end (else start): acceptance is judged then */
+	int measured_hosts;		/* the document has a scan's hosts/services */
+	int measured_traffic;		/* the document has a capture's exits/peers/flows */
+	const char *diagram_png;	/* PDF: the rendered diagram to include, or NULL */
 };
 
 struct report_writer {
@@ -57,6 +65,9 @@ struct report_writer {
 extern const struct report_writer *const report_writers[];
 extern const struct report_writer report_html, report_md, report_csv,
 	report_dot, report_nmapxml, report_json;
+/* The PDF writer (out_pdf.c) is found by report_writer_by_name("pdf") but
+ * is not in report_writers[] (the text-format loops and fuzzer). */
+extern const struct report_writer report_pdf;
 
 const struct report_writer *report_writer_by_name(const char *name);
 
@@ -147,6 +158,48 @@ long long report_epoch(const char *iso);
 json_t *report_counter_keys(const struct report *r);
 /* Sort keys of an object into a new array of strings. */
 json_t *report_keys(const json_t *obj);
+
+/* --- names.c: names for addresses, times, acceptance, checklist ------------ */
+
+struct asset;
+struct accept_entry;
+/* The policy's asset for an address (or its host's MAC), or NULL. */
+const struct asset *report_asset(const struct report *r, const char *addr);
+/* "PACS サーバ (198.18.10.20)", else the address. */
+const char *report_addr_label(const struct report *r, const char *addr, char *buf,
+			      size_t len);
+/* An ISO time of the document in the site's time zone: "2026-11-22 01:00 JST";
+ * the input itself when it does not parse. */
+const char *report_time(const struct report *r, const char *iso, char *buf, size_t len);
+/* The same for unix seconds, date only ("2026-11-22"). */
+const char *report_date(const struct report *r, long long t, char *buf, size_t len);
+/* Acceptance of a finding at the run's time: 0 none, 1 accepted, 2 expired;
+ * *e (may be NULL) gets the policy entry. */
+int report_accepted(const struct report *r, const json_t *finding,
+		    const struct accept_entry **e);
+/* Checklist label of a finding in the report's edition (falls back to the
+ * finding's own "checklist" text for a rule the table does not know). */
+const char *report_cl_label(const struct report *r, const json_t *finding, char *buf,
+			    size_t len);
+/* Risk flags of a service, translated, joined with sep. */
+const char *report_risks(const struct report *r, const json_t *svc, const char *sep,
+			 char *buf, size_t len);
+/* Country name of a code in the report language (the code when unknown). */
+const char *report_country(const struct report *r, const char *cc);
+/* Evidence of a finding: in Japanese a sentence from the rule's template
+ * (labels.c) followed by the rule's own evidence as 「詳細」; otherwise the
+ * evidence as the rule wrote it. */
+const char *report_evidence(const struct report *r, const json_t *finding, char *buf,
+			    size_t len);
+/* "product version" with stray white space removed (VNC's " 003.008"). */
+const char *report_product(const json_t *svc, char *buf, size_t len);
+/* Previous run for the comparison on page 1 (its findings' keys). */
+void report_set_previous(struct report *r, const json_t *prev_root);
+
+/* merge.c: add another document of the same site (scan + capture) into
+ * base: arrays united, run.kind "merge", run.sources listing the inputs.
+ * 0; 1 with a warning in err (site names differ); -1 with err set. */
+int report_merge(json_t *base, const json_t *other, char *err, size_t errlen);
 
 /* Escapers: control characters become U+FFFD in every syntax. */
 void report_esc_html(FILE *f, const char *s);	/* HTML and XML text/attrs */

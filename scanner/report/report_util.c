@@ -362,6 +362,64 @@ sb_str(struct sb *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
+static void sb_scalar(struct sb *b, const json_t *v);
+
+/* An object inside an array (an IKE transform): "(enc=aes128 hash=sha1)",
+ * members sorted, one level deep. */
+static void
+sb_brief(struct sb *b, const json_t *o)
+{
+	json_t *keys = report_keys(o), *k;
+	size_t i;
+
+	sb_str(b, "(");
+	json_array_foreach(keys, i, k) {
+		const json_t *v = json_object_get(o, json_string_value(k));
+
+		if (i)
+			sb_str(b, " ");
+		sb_str(b, json_string_value(k));
+		sb_str(b, "=");
+		if (json_is_object(v) || json_is_array(v))
+			sb_str(b, "...");
+		else
+			sb_scalar(b, v);
+	}
+	sb_str(b, ")");
+	json_decref(keys);
+}
+
+/* HTML entities a page title may carry (&nbsp; and the five basic ones)
+ * decoded, so the report shows the text and escapes it once. */
+static void
+sb_title(struct sb *b, const char *s)
+{
+	static const char *const ents[][2] = {
+		{ "&nbsp;", " " }, { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&quot;", "\"" }, { "&#39;", "'" }, { "&#160;", " " },
+	};
+
+	while (*s) {
+		size_t k;
+
+		for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
+			if (!strncmp(s, ents[k][0], strlen(ents[k][0])))
+				break;
+		if (k < sizeof(ents) / sizeof(ents[0])) {
+			sb_str(b, ents[k][1]);
+			s += strlen(ents[k][0]);
+		} else {
+			/* a whole run up to the next '&': truncation stays on a
+			 * character boundary */
+			const char *amp = strchr(s + 1, '&');
+			size_t n = amp ? (size_t)(amp - s) : strlen(s);
+
+			sb_add(b, s, n);
+			s += n;
+		}
+	}
+}
+
 static void
 sb_scalar(struct sb *b, const json_t *v)
 {
@@ -395,8 +453,10 @@ sb_scalar(struct sb *b, const json_t *v)
 				sb_str(b, ",");
 			if (json_is_string(json_object_get(e, "name")))
 				sb_str(b, json_string_value(json_object_get(e, "name")));
-			else if (json_is_object(e) || json_is_array(e))
-				sb_str(b, "{...}");
+			else if (json_is_object(e))
+				sb_brief(b, e);
+			else if (json_is_array(e))
+				sb_str(b, "[...]");
 			else
 				sb_scalar(b, e);
 		}
@@ -497,7 +557,10 @@ details_member(struct sb *b, const char *k, const json_t *v)
 		sb_str(b, ".");
 		sb_str(b, sub);
 		sb_str(b, "=");
-		sb_scalar(b, json_object_get(v, sub));
+		if (!strcmp(sub, "title") && json_is_string(json_object_get(v, sub)))
+			sb_title(b, json_string_value(json_object_get(v, sub)));
+		else
+			sb_scalar(b, json_object_get(v, sub));
 	}
 	json_decref(keys);
 }

@@ -65,9 +65,23 @@ table_section(FILE *f, const struct report *r, const struct table_syntax *sx, co
 	return 0;
 }
 
+/* A capture section of a document without a capture: "not measured",
+ * never "none observed".  1 when it wrote that. */
+static int
+not_measured(FILE *f, const struct report *r, const struct table_syntax *sx, const char *id,
+	     enum msg title)
+{
+	if (r->measured_traffic)
+		return 0;
+	sx->section(f, r, id, title);
+	table_none(f, r, sx, MSG_NOT_MEASURED);
+	fputs(sx->section_end, f);
+	return 1;
+}
+
 /* A label/value row, left out when the value is empty. */
-static void
-kv_row(FILE *f, const struct table_syntax *sx, const char *label, const char *value)
+void
+table_kv(FILE *f, const struct table_syntax *sx, const char *label, const char *value)
 {
 	if (!value || !*value)
 		return;
@@ -83,30 +97,32 @@ table_run(FILE *f, const struct report *r, const struct table_syntax *sx)
 	const char *status = report_str(r->run, "status"), *w = i18n_word(r->lang, status);
 	const char *kind = report_str(r->run, "kind");
 	json_t *counters = json_object_get(r->run, "counters"), *keys, *k;
-	char vant[256], num[32], warn[1024];
+	char vant[256], num[32], warn[1024], t0[64], t1[64];
 	size_t i;
 
-	sx->section(f, r, "run", MSG_RUN);
+	sx->section(f, r, "appendix", MSG_APPENDIX);
 	fputs(sx->kv_table, f);
-	kv_row(f, sx, i18n(r->lang, MSG_SITE), report_site(r));
-	kv_row(f, sx, i18n(r->lang, MSG_KIND),
+	table_kv(f, sx, i18n(r->lang, MSG_SITE), report_site(r));
+	table_kv(f, sx, i18n(r->lang, MSG_KIND),
 	       i18n_word(r->lang, kind) ? i18n_word(r->lang, kind) : kind);
-	kv_row(f, sx, i18n(r->lang, MSG_START), report_str(r->run, "start"));
-	kv_row(f, sx, i18n(r->lang, MSG_END), report_str(r->run, "end"));
-	kv_row(f, sx, i18n(r->lang, MSG_STATUS),
+	table_kv(f, sx, i18n(r->lang, MSG_START), report_time(r, report_str(r->run, "start"),
+							      t0, sizeof(t0)));
+	table_kv(f, sx, i18n(r->lang, MSG_END), report_time(r, report_str(r->run, "end"),
+							    t1, sizeof(t1)));
+	table_kv(f, sx, i18n(r->lang, MSG_STATUS),
 	       w ? w : (*status ? status : i18n(r->lang, MSG_PARTIAL)));
-	kv_row(f, sx, i18n(r->lang, MSG_VANTAGE), report_vantage(r, vant, sizeof(vant)));
-	kv_row(f, sx, i18n(r->lang, MSG_POLICY_HASH), report_str(r->run, "policy_hash"));
-	kv_row(f, sx, i18n(r->lang, MSG_HVERSION), report_str(r->run, "heiiki_version"));
+	table_kv(f, sx, i18n(r->lang, MSG_VANTAGE), report_vantage(r, vant, sizeof(vant)));
+	table_kv(f, sx, i18n(r->lang, MSG_POLICY_HASH), report_str(r->run, "policy_hash"));
+	table_kv(f, sx, i18n(r->lang, MSG_HVERSION), report_str(r->run, "heiiki_version"));
 	keys = report_counter_keys(r);
 	json_array_foreach(keys, i, k) {
 		const char *name = json_string_value(k), *label = i18n_counter(r->lang, name);
 
 		snprintf(num, sizeof(num), "%lld", report_int(counters, name, 0));
-		kv_row(f, sx, label ? label : name, num);
+		table_kv(f, sx, label ? label : name, num);
 	}
 	json_decref(keys);
-	kv_row(f, sx, i18n(r->lang, MSG_WARNINGS),
+	table_kv(f, sx, i18n(r->lang, MSG_WARNINGS),
 	       report_join(json_object_get(r->run, "warnings"), "; ", warn, sizeof(warn)));
 	fputs(sx->table_end, f);
 	fputs(sx->section_end, f);
@@ -152,9 +168,14 @@ overview(FILE *f, const struct report *r, const struct table_syntax *sx)
 	sx->subheading(f, r, MSG_OVERVIEW);
 	fputs(sx->kv_table, f);
 	for (size_t i = 0; i < 8; i++) {
+		int measured = i < 3 ? r->measured_hosts : r->measured_traffic;
+
 		fputs(sx->row, f);
 		wrap(f, sx, sx->th, i18n(r->lang, labels[i]), sx->th_end);
-		num_as(f, sx, alarm[i] && v[i] ? sx->num_risk : sx->num, (long long)v[i]);
+		if (!measured)
+			wrap(f, sx, sx->num, i18n(r->lang, MSG_NOT_MEASURED), sx->td_end);
+		else
+			num_as(f, sx, alarm[i] && v[i] ? sx->num_risk : sx->num, (long long)v[i]);
 		fputs(sx->row_end, f);
 	}
 	fputs(sx->table_end, f);
@@ -191,8 +212,10 @@ table_exits(FILE *f, const struct report *r, const struct table_syntax *sx)
 					 MSG_DECLARED, MSG_FLOWS_N, MSG_PURPOSE };
 	json_t *x;
 	size_t i;
+	char addr[256];
 
-	if (!table_section(f, r, sx, "exits", MSG_EXITS, r->exits, MSG_NO_EXITS))
+	if (not_measured(f, r, sx, "exits", MSG_EXITS) ||
+	    !table_section(f, r, sx, "exits", MSG_EXITS, r->exits, MSG_NO_EXITS))
 		return;
 	sx->header(f, r, cols, 7);
 	json_array_foreach(r->exits, i, x) {
@@ -200,7 +223,7 @@ table_exits(FILE *f, const struct report *r, const struct table_syntax *sx)
 
 		fputs(sx->row, f);
 		table_cell(f, sx, report_exit_name(x));
-		table_cell(f, sx, report_exit_addr(x));
+		table_cell(f, sx, report_addr_label(r, report_exit_addr(x), addr, sizeof(addr)));
 		table_cell(f, sx, report_str(x, "mac"));
 		table_cell(f, sx, *report_str(x, "zone") ? report_str(x, "zone") :
 				  report_zone(r, report_exit_addr(x)));
@@ -224,14 +247,17 @@ table_peers(FILE *f, const struct report *r, const struct table_syntax *sx)
 	size_t i;
 	char buf[512];
 
-	if (!table_section(f, r, sx, "peers", MSG_PEERS, r->peers, MSG_NO_PEERS))
+	if (not_measured(f, r, sx, "peers", MSG_PEERS) ||
+	    !table_section(f, r, sx, "peers", MSG_PEERS, r->peers, MSG_NO_PEERS))
 		return;
 	sx->header(f, r, cols, 8);
 	json_array_foreach(r->peers, i, p) {
 		long long asn = report_int(p, "asn", 0);
 
 		fputs(sx->row, f);
-		table_cell(f, sx, *report_str(p, "country") ? report_str(p, "country") : "?");
+		table_cell(f, sx, *report_str(p, "country") ?
+			   report_country(r, report_str(p, "country")) :
+			   i18n(r->lang, MSG_UNKNOWN_COUNTRY));
 		table_cell(f, sx, report_str(p, "addr"));
 		buf[0] = '\0';
 		if (asn > 0)
@@ -253,21 +279,23 @@ static void
 flow_end(FILE *f, const struct report *r, const struct table_syntax *sx, const json_t *fl,
 	 const char *end)
 {
-	char zkey[16], buf[256];
+	char zkey[16], buf[512], label[256];
 	const char *addr = report_str(fl, end), *z = report_zone(r, addr);
 	json_t *peer = json_object_get(r->peer_of, addr);
 
 	if (!sx->zone_ends) {
-		table_cell(f, sx, addr);
+		table_cell(f, sx, report_addr_label(r, addr, label, sizeof(label)));
 		return;
 	}
 	snprintf(zkey, sizeof(zkey), "%s_zone", end);
 	if (!*z)
 		z = report_str(fl, zkey);
+	report_addr_label(r, addr, label, sizeof(label));
 	if (*z)
-		snprintf(buf, sizeof(buf), "%s (%s)", addr, z);
+		snprintf(buf, sizeof(buf), "%s (%s)", label, z);
 	else if (peer && *report_str(peer, "country"))
-		snprintf(buf, sizeof(buf), "%s (%s)", addr, report_str(peer, "country"));
+		snprintf(buf, sizeof(buf), "%s (%s)", addr,
+			 report_country(r, report_str(peer, "country")));
 	else
 		snprintf(buf, sizeof(buf), "%s", addr);
 	table_cell(f, sx, buf);
@@ -280,8 +308,10 @@ table_flows(FILE *f, const struct report *r, const struct table_syntax *sx)
 					 MSG_BYTES, MSG_FIRST, MSG_LAST };
 	json_t *fl;
 	size_t i, n = 0;
-	char buf[256];
+	char buf[256], t0[64], t1[64];
 
+	if (not_measured(f, r, sx, "flows", MSG_RA_FLOWS))
+		return;
 	sx->section(f, r, "flows", MSG_RA_FLOWS);
 	json_array_foreach(r->flows, i, fl) {
 		if (!report_is_remote(fl))
@@ -296,8 +326,8 @@ table_flows(FILE *f, const struct report *r, const struct table_syntax *sx)
 		table_cell(f, sx, buf[0] == ' ' ? buf + 1 : buf);
 		table_num(f, sx, report_total(fl, "packets"));
 		table_num(f, sx, report_total(fl, "bytes"));
-		table_cell(f, sx, report_first(fl));
-		table_cell(f, sx, report_last(fl));
+		table_cell(f, sx, report_time(r, report_first(fl), t0, sizeof(t0)));
+		table_cell(f, sx, report_time(r, report_last(fl), t1, sizeof(t1)));
 		fputs(sx->row_end, f);
 	}
 	if (n)

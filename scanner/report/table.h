@@ -35,6 +35,8 @@ struct table_syntax {
 	const char *td, *td_risk, *td_end;
 	const char *num, *num_risk;	/* open a number cell; td_end closes it */
 	int zone_ends;			/* flows: "addr (zone or country)" */
+	const char *para, *para_end;	/* a paragraph of text (page 1) */
+	const char *lead, *lead_end;	/* the one-sentence conclusion */
 };
 
 /* One text cell; a number cell, empty when v < 0. */
@@ -54,5 +56,12 @@ void table_summary(FILE *f, const struct report *r, const struct table_syntax *s
 void table_exits(FILE *f, const struct report *r, const struct table_syntax *sx);
 void table_peers(FILE *f, const struct report *r, const struct table_syntax *sx);
 void table_flows(FILE *f, const struct report *r, const struct table_syntax *sx);
+
+/* page1.c: the page management reads (conclusion, what to do first, the
+ * comparison with the previous run) and the inspection evidence section. */
+void table_page1(FILE *f, const struct report *r, const struct table_syntax *sx);
+void table_evidence(FILE *f, const struct report *r, const struct table_syntax *sx);
+/* Label/value row, left out when the value is empty. */
+void table_kv(FILE *f, const struct table_syntax *sx, const char *label, const char *value);
 
 #endif

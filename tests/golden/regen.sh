@@ -7,11 +7,15 @@ set -eu
 cd "$(dirname "$0")"
 H=${HEIIKI:-../../heiiki}
 mkdir -p expected
-grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang pol table; do
+grep -v '^#' CASES | grep -v '^[[:space:]]*$' | while read -r out in fmt lang pol table extra; do
 	set -- report --format "$fmt" --lang "$lang" -o "expected/$out"
 	[ "$pol" = - ] || set -- "$@" --policy "$pol"
 	[ "$table" = - ] || set -- "$@" --table "$table"
-	"$H" "$@" "$in"
+	# optional 7th field: more options, comma-separated ("--checklist,r5")
+	# ("--merge,FILE": FILE is a second RESULTS argument, after the input)
+	merge=$(echo "${extra:-}" | tr ',' '\n' | grep -A1 -x -- --merge | tail -n +2 || true)
+	[ -z "${extra:-}" ] || set -- "$@" $(echo "$extra" | tr ',' ' ' | sed 's/--merge [^ ]*//')
+	"$H" "$@" "$in" $merge
 done
 "$H" diff scan-hospital.json scan-hospital-next.json > expected/diff.en.txt || true
 "$H" diff --lang ja scan-hospital.json scan-hospital-next.json > expected/diff.ja.txt || true

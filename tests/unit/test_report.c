@@ -17,6 +17,7 @@
 #include "scanner/core/results.h"
 #include "scanner/input/policy.h"
 #include "scanner/report/i18n.h"
+#include "scanner/report/labels.h"
 #include "scanner/report/report.h"
 
 static const char *
@@ -39,8 +40,51 @@ rp_slurp(const char *path, size_t *len)
 
 /* Render one results file with a writer; returns malloc'd output. */
 static char *
+rp_render_x(const char *input, const char *format, const char *lang, const char *policy,
+	    const char *table, const char *extra, size_t *len);
+
+static char *
 rp_render(const char *input, const char *format, const char *lang, const char *policy,
 	  const char *table, size_t *len)
+{
+	return rp_render_x(input, format, lang, policy, table, NULL, len);
+}
+
+/* extra: "--checklist,r5,--previous,FILE" (CASES' optional 7th field). */
+static void
+rp_extra(struct report *rep, const char *extra)
+{
+	char buf[256], *save = NULL, *opt, *val, path[1024], err[1024];
+
+	if (!extra)
+		return;
+	snprintf(buf, sizeof(buf), "%s", extra);
+	for (opt = strtok_r(buf, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+		val = strtok_r(NULL, ",", &save);
+		cr_assert_not_null(val, "extra option %s needs a value", opt);
+		if (!strcmp(opt, "--checklist")) {
+			enum cl_edition ed;
+
+			cr_assert_eq(cl_edition_parse(val, &ed), 0);
+			rep->edition = ed;
+		} else if (!strcmp(opt, "--merge")) {
+			continue;	/* done before report_init */
+		} else if (!strcmp(opt, "--previous")) {
+			struct results *prev = NULL;
+
+			snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), val);
+			cr_assert_eq(results_load(path, &prev, err, sizeof(err)), 0, "%s", err);
+			report_set_previous(rep, results_root(prev));
+			results_free(prev);
+		} else {
+			cr_assert_fail("unknown extra option %s", opt);
+		}
+	}
+}
+
+static char *
+rp_render_x(const char *input, const char *format, const char *lang, const char *policy,
+	    const char *table, const char *extra, size_t *len)
 {
 	char path[1024], err[1024], *out = NULL;
 	struct results *res = NULL;
@@ -51,6 +95,19 @@ rp_render(const char *input, const char *format, const char *lang, const char *p
 	cr_assert_eq(i18n_lang_parse(lang, &l), 0);
 	snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), input);
 	cr_assert_eq(results_load(path, &res, err, sizeof(err)), 0, "%s", err);
+	if (extra && strstr(extra, "--merge,")) {
+		char other[256], *e;
+		struct results *o2 = NULL;
+
+		snprintf(other, sizeof(other), "%s", strstr(extra, "--merge,") + 8);
+		if ((e = strchr(other, ',')))
+			*e = '\0';
+		snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), other);
+		cr_assert_eq(results_load(path, &o2, err, sizeof(err)), 0, "%s", err);
+		cr_assert_geq(report_merge(results_root(res), results_root(o2), err, sizeof(err)),
+			      0, "%s", err);
+		results_free(o2);
+	}
 	if (policy) {
 		snprintf(path, sizeof(path), "%s/tests/golden/%s", rp_srcdir(), policy);
 		cr_assert_eq(policy_load(path, &pol, err, sizeof(err)), 0, "%s", err);
@@ -59,6 +116,7 @@ rp_render(const char *input, const char *format, const char *lang, const char *p
 				 sizeof(err)), 0, "%s", err);
 	if (table)
 		rep.table = table;
+	rp_extra(&rep, extra);
 	cr_assert_eq(report_render(report_writer_by_name(format), &rep, &out, len, err,
 				   sizeof(err)), 0, "%s", err);
 	report_fini(&rep);
@@ -127,18 +185,18 @@ Test(report_golden, every_case_matches_byte_for_byte)
 	cases = rp_slurp(path, &len);
 	cr_assert_not_null(cases);
 	for (line = strtok_r(cases, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char f[6][128];
+		char f[7][128];
 		char *tok, *s2 = NULL, *out;
 		int k = 0;
 		size_t olen;
 
 		if (line[0] == '#')
 			continue;
-		for (tok = strtok_r(line, " \t", &s2); tok && k < 6; tok = strtok_r(NULL, " \t", &s2))
+		for (tok = strtok_r(line, " \t", &s2); tok && k < 7; tok = strtok_r(NULL, " \t", &s2))
 			snprintf(f[k++], sizeof(f[0]), "%s", tok);
-		cr_assert_eq(k, 6, "CASES line %zu needs 6 fields", n + 1);
-		out = rp_render(f[1], f[2], f[3], strcmp(f[4], "-") ? f[4] : NULL,
-				strcmp(f[5], "-") ? f[5] : NULL, &olen);
+		cr_assert(k == 6 || k == 7, "CASES line %zu needs 6 or 7 fields", n + 1);
+		out = rp_render_x(f[1], f[2], f[3], strcmp(f[4], "-") ? f[4] : NULL,
+				  strcmp(f[5], "-") ? f[5] : NULL, k == 7 ? f[6] : NULL, &olen);
 		bad += rp_check_golden(f[0], out, olen) < 0;
 		free(out);
 		n++;
@@ -342,7 +400,8 @@ Test(report_helpers, overview_and_checklist_of_the_scan)
 	cr_expect_eq(o.exits, 0);
 	items = report_checklist(&rep);
 	cr_expect_eq(json_array_size(items), 6);
-	cr_expect_str_eq(report_str(json_array_get(items, 0), "item"), "接続元制限");
+	cr_expect_str_eq(report_str(json_array_get(items, 0), "item"),
+			 "2-⑬ 接続元制限を実施している。");
 	cr_expect_eq(report_int(json_array_get(items, 0), "worst", -1), RSEV_CRITICAL);
 	cr_expect_eq(report_int(json_array_get(items, 5), "worst", -1), RSEV_INFO);
 	json_decref(items);
@@ -486,13 +545,15 @@ Test(report_cli, writes_the_golden_file_with_mode_0600)
 Test(report_cli, exit_codes)
 {
 	cr_expect_eq(rp_run("report --help"), 0);
-	cr_expect_eq(rp_run("report --format pdf scan-hospital.json"), 2);
+	cr_expect_eq(rp_run("report --format pdfx scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report --lang fr scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report no-such-file.json"), 2);
 	cr_expect_eq(rp_run("report CASES"), 2);
 	cr_expect_eq(rp_run("report --table hosts --format html scan-hospital.json"), 2);
 	cr_expect_eq(rp_run("report -T pdf scan-hospital.json"), 2);
-	cr_expect_eq(rp_run("report scan-hospital.json capture-partial.json"), 2);
+	cr_expect_eq(rp_run("report scan-hospital.json no-such-capture.json"), 2);
+	cr_expect_eq(rp_run("report -o /dev/null scan-hospital.json capture-partial.json"), 0,
+		     "a scan and a capture make one report");
 	cr_expect_eq(rp_run("report -o /nonexistent-dir/x.html scan-hospital.json"), 3);
 }
 
@@ -553,8 +614,12 @@ Test(report_pipeline, capture_check_report_history)
 		cr_expect(buf && len > 100, "report -f %s wrote %zu bytes", *f, buf ? len : 0);
 		if (buf && !strcmp(*f, "md")) {
 			cr_expect_not_null(strstr(buf, "外部接続点"));
-			cr_expect_not_null(strstr(buf, "UNDECLARED\\_EXIT"),
+			cr_expect_not_null(strstr(buf, "申告されていない外部接続点"),
 					   "the check's findings reach the report");
+			cr_expect_null(strstr(buf, "UNDECLARED\\_EXIT"),
+				       "rule ids are not printed under titles");
+			cr_expect_not_null(strstr(buf, "2-② リモートメンテナンス"),
+					   "checklist item number of the default edition (R7)");
 			cr_expect_not_null(strstr(buf, "anydesk"), "remote-access peers listed");
 		}
 		if (buf && !strcmp(*f, "xml") && access("/usr/share/nmap/nmap.dtd", R_OK) == 0 &&
@@ -574,9 +639,13 @@ Test(report_pipeline, capture_check_report_history)
 /* 50 ordinary web servers and one RDP host in a zone: 40 + "+10", RDP kept. */
 Test(report_helpers, diagram_caps_ordinary_hosts_but_keeps_red_ones)
 {
-	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:[], s:[]}", "format",
+	json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:[], s:[], s:[{s:s, s:s, s:s, "
+				"s:s, s:i, s:s}]}", "format",
 				"heiiki-results", "version", 1, "run", "kind", "scan", "start",
-				"2026-11-21T16:00:00Z", "status", "complete", "hosts", "services");
+				"2026-11-21T16:00:00Z", "status", "complete", "hosts", "services",
+				"findings", "rule", "RDP_NOT_ALLOWED_SOURCE", "severity", "critical",
+				"addr", "198.18.10.51", "proto", "tcp", "port", 3389,
+				"key", "RDP_NOT_ALLOWED_SOURCE|198.18.10.51|tcp|3389|");
 	struct report rep;
 	char err[256], *out, addr[32];
 	size_t len, nodes = 0;
@@ -594,8 +663,8 @@ Test(report_helpers, diagram_caps_ordinary_hosts_but_keeps_red_ones)
 	cr_assert_eq(report_render(&report_dot, &rep, &out, &len, err, sizeof(err)), 0);
 	for (const char *p = out; (p = strstr(p, "\"h:198.18.10.")); p++)
 		nodes++;
-	cr_expect_eq(nodes, 41, "40 ordinary hosts and the RDP host");
-	cr_expect_not_null(strstr(out, "label=\"+10\""));
+	cr_expect_eq(nodes, 7, "6 ordinary hosts and the host with a finding");
+	cr_expect_not_null(strstr(out, "label=\"+44 hosts without findings\""));
 	cr_expect_not_null(strstr(out, "\"h:198.18.10.51\""), "the red host was dropped");
 	free(out);
 	report_fini(&rep);
