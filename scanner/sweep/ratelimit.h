@@ -49,12 +49,15 @@ int rl_take(struct ratelimit *rl, uint64_t now);
 struct rl_slot {
 	uint64_t key;
 	uint64_t tat;		/* 0: free */
+	uint64_t first, last;	/* reserved send times of this key's run */
+	uint64_t count;		/* packets in this key's run */
 };
 
 struct rl_hosts {
 	struct rl_slot *slot;
 	size_t mask;
 	uint64_t t_ns;		/* spacing between packets to one host */
+	double peak;		/* highest per-host rate of a finished run */
 };
 
 /* nslots is rounded up to a power of two; -1 on allocation failure. */
@@ -64,6 +67,20 @@ void rl_hosts_free(struct rl_hosts *h);
 uint64_t rl_hosts_wait(const struct rl_hosts *h, uint64_t key, uint64_t now);
 /* Record a packet to key at now (call only when rl_hosts_wait said 0). */
 void rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now);
+
+/*
+ * Reserve the next send slot of host key at or after now and return its
+ * time (now when the host may be sent to at once).  The slot is taken:
+ * the caller must send at that time (not earlier), so a host with many
+ * queued probes costs one call per probe, never a wait loop, and a late
+ * wake-up does not lose rate (later slots stay where they were).
+ */
+uint64_t rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now);
+/*
+ * Highest per-host rate seen (packets per second over one host's run of
+ * at least 8 packets, from the reserved times), 0 when no host had 8.
+ */
+double rl_hosts_peak(struct rl_hosts *h);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t rl_now(void);

@@ -51,6 +51,8 @@ struct sweep_backend {
 	/* smallest order position still in flight, or UINT64_MAX */
 	uint64_t (*inflight_min)(struct sweep *s);
 	void (*close)(struct sweep *s);
+	/* refresh st->pcap_* (raw); NULL when there is no capture */
+	void (*counters)(struct sweep *s);
 };
 
 struct sweep {
@@ -69,6 +71,11 @@ struct sweep {
 	uint16_t *port_idx;	/* [proto 0=tcp 1=udp][port] -> index + 1 */
 	struct cookie_key key;
 	uint64_t cur_pos;	/* position of the probe being sent */
+	uint64_t horizon;	/* reserve a host's slot at most this far ahead */
+	uint64_t grace;		/* after the last try, before a probe is done */
+	size_t cap;		/* ring.n + heap.n never exceeds this */
+	unsigned pps;		/* current global rate (cut on capture drops) */
+	uint64_t retries_fp;	/* retries sent before the last first try */
 	char *err;
 	size_t errlen;
 };
