@@ -114,21 +114,16 @@ rx_drain(struct rx *x, pcap_handler cb, u_char *arg)
 	return n;
 }
 
-/* Handle what is queued now; then wait up to wait_ns for more (ppoll:
- * nanosecond timeouts, woken early by the next block). */
+/* Wait up to wait_ns for a block (ppoll: nanosecond timeouts, at once when
+ * one is ready), then handle everything queued; wait_ns 0 only drains. */
 int
 rx_poll(struct rx *x, uint64_t wait_ns, pcap_handler cb, u_char *arg)
 {
 	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
 	struct timespec ts = { (time_t)(wait_ns / 1000000000ULL),
 			       (long)(wait_ns % 1000000000ULL) };
-	int n = rx_drain(x, cb, arg);
 
-	if (n < 0)
-		return -1;
-	if (n > 0 || wait_ns == 0)
-		return 0;
-	if (ppoll(&pfd, 1, &ts, NULL) <= 0)
+	if (wait_ns && ppoll(&pfd, 1, &ts, NULL) <= 0)
 		return 0;
 	return rx_drain(x, cb, arg) < 0 ? -1 : 0;
 }

@@ -335,13 +335,15 @@ const struct sweep_backend sweep_dry_backend = {
 #define DROP_CHECK_NS (100ULL * 1000000ULL)
 /* a sleep for a host's reserved slot may end this much later, so a fast
  * single-host sweep wakes once per few packets, not once per packet */
-#define WAKE_SLACK_NS (250ULL * 1000ULL)
+#define WAKE_SLACK_NS (1000ULL * 1000ULL)
+/* replies come in blocks every RX_BLOCK_MS: looking more often is waste */
+#define DRAIN_NS (1000ULL * 1000ULL)
 #define MIN_BACKOFF_PPS 100
 
 struct loop {
 	uint64_t cursor, end;
 	uint64_t next_ck, next_progress, last_sent;
-	uint64_t next_drop_check, drops_seen;
+	uint64_t next_drop_check, drops_seen, next_drain;
 };
 
 /*
@@ -424,8 +426,8 @@ schedule(struct sweep *s, struct pending *p, uint64_t now)
 
 /*
  * The next probe to send now: 1 (in out), 0 nothing now (*wait set; 0 =
- * look again at once), -1 all done.  Order: a reserved slot that fell
- * due, a retry that fell due, the next index -- taken only while its
+ * look again at once), -1 all done.  Order: a retry that fell due, a
+ * reserved slot that fell due, the next index -- taken only while its
  * host's next slot is within the horizon, so a one-host sweep keeps a
  * few milliseconds of reservations, not the whole port range.
  */
@@ -437,14 +439,17 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 	struct pending p;
 
 	*wait = 0;
-	if (s->heap.n && s->heap.e[0].due <= now) {
-		heap_pop(&s->heap, out);
-		return 1;
-	}
-	if (s->ring.n && s->ring.e[s->ring.head].due <= now && ring_due(s, now, &p)) {
+	/* the ring first: it retires finished probes (the checkpoint cursor
+	 * waits for them) and a host's busy slots must not starve it */
+	if (s->ring.n && s->ring.e[s->ring.head].due <= now &&
+	    s->heap.n < s->heap.cap && ring_due(s, now, &p)) {
 		if (!schedule(s, &p, now))
 			return 0;
 		*out = p;
+		return 1;
+	}
+	if (s->heap.n && s->heap.e[0].due <= now) {
+		heap_pop(&s->heap, out);
 		return 1;
 	}
 	if (l->cursor < l->end && s->ring.n + s->heap.n < s->cap) {
@@ -599,9 +604,11 @@ loop(struct sweep *s, struct loop *l)
 		}
 		/* the receive side first: replies are matched before their
 		 * retries fall due, whatever the send side is doing */
-		if (c->mode == SWEEP_RAW)
-			drain(s);
 		now = rl_now();
+		if (c->mode == SWEEP_RAW && now >= l->next_drain) {
+			drain(s);
+			l->next_drain = now + DRAIN_NS;
+		}
 		housekeeping(s, l, now);
 		if (c->mode != SWEEP_DRYRUN &&
 		    (wait = rl_wait_batch(&s->rl, now))) {
