@@ -172,3 +172,73 @@ Test(sweep_ratelimit, wait_batch_is_zero_when_a_packet_may_leave)
 	/* burst 1: tau 0, the batch wait is the plain wait */
 	cr_assert_eq(rl_wait_batch(&rl, RL_NS), rl_wait(&rl, RL_NS));
 }
+
+/*
+ * Reservations (the sweep's per-host scheduling): a host with a long
+ * queue of probes gets slots exactly 1/cap apart however late the caller
+ * asks, never two inside one spacing, and a reservation never lies in the
+ * past; other hosts are not held up by it (distinct slots).
+ */
+Test(sweep_ratelimit, reserve_spaces_one_host_exactly)
+{
+	struct rl_hosts h;
+	uint64_t now = RL_NS, prev = 0, t, cap = 5000, spacing = RL_NS / 5000;
+
+	cr_assert_eq(rl_hosts_init(&h, cap, 64), 0);
+	for (int i = 0; i < 65535; i++) {
+		t = rl_hosts_reserve(&h, 7, now);
+		cr_assert(t >= now, "slot in the past");
+		if (i)
+			cr_assert_eq(t - prev, spacing, "probe %d: spacing %llu", i,
+				     (unsigned long long)(t - prev));
+		prev = t;
+		/* the caller wakes up late, by up to 3 spacings */
+		if (t > now + 20000000ULL)
+			now = t - 20000000ULL + (uint64_t)(i % 4) * spacing;
+	}
+	/* 65535 probes at 5000 pps: 13.1 s of slots, no time lost */
+	cr_assert_eq(prev - RL_NS, 65534 * spacing);
+	cr_assert(rl_hosts_peak(&h) > 4999.0 && rl_hosts_peak(&h) <= 5000.0,
+		  "peak %.1f", rl_hosts_peak(&h));
+	/* another host is free at once */
+	cr_assert_eq(rl_hosts_reserve(&h, 8, now), now);
+	rl_hosts_free(&h);
+}
+
+Test(sweep_ratelimit, reserve_never_exceeds_cap_in_any_window)
+{
+	struct rl_hosts h;
+	enum { CAP = 40, HOSTS = 300 };
+	uint64_t *t = calloc(HOSTS * 100, sizeof(*t));
+	uint64_t now = RL_NS;
+	int n[HOSTS] = { 0 };
+
+	cr_assert_not_null(t);
+	/* 16 slots for 300 hosts: clashes everywhere */
+	cr_assert_eq(rl_hosts_init(&h, CAP, 16), 0);
+	for (int i = 0; i < HOSTS * 100; i++) {
+		int k = (i * 7919) % HOSTS;
+
+		if (n[k] >= 100)
+			continue;
+		t[k * 100 + n[k]++] = rl_hosts_reserve(&h, (uint64_t)k, now);
+		now += 1000;
+	}
+	for (int k = 0; k < HOSTS; k++)
+		for (int i = CAP; i < n[k]; i++)
+			cr_assert(t[k * 100 + i] - t[k * 100 + i - CAP] >= RL_NS - RL_NS / CAP,
+				  "host %d: %d packets within 1 s", k, CAP + 1);
+	free(t);
+	rl_hosts_free(&h);
+}
+
+Test(sweep_ratelimit, no_cap_reserves_now)
+{
+	struct rl_hosts h;
+
+	cr_assert_eq(rl_hosts_init(&h, 0, 16), 0);
+	cr_assert_eq(rl_hosts_reserve(&h, 1, 123), 123);
+	cr_assert_eq(rl_hosts_reserve(&h, 1, 123), 123);
+	cr_assert_eq(rl_hosts_peak(&h), 0.0);
+	rl_hosts_free(&h);
+}
