@@ -68,8 +68,9 @@ rl_hosts_init(struct rl_hosts *h, uint64_t host_pps, size_t nslots)
 		return -1;
 	h->mask = n - 1;
 	h->peak = 0;
-	/* round the spacing up so a host never gets more than host_pps */
-	h->t_ns = host_pps ? (RL_NS + host_pps - 1) / host_pps : 0;
+	/* (1 s + 2 tau) / cap, rounded up: with the real-time tolerance tau
+	 * a host still never gets more than host_pps in any second */
+	h->t_ns = host_pps ? (RL_NS + 2 * RL_HOST_TAU_NS + host_pps - 1) / host_pps : 0;
 	return 0;
 }
 
@@ -140,7 +141,40 @@ rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now)
 		return;
 	s = &h->slot[slot_of(h, key)];
 	run_add(h, s, key, now);
+	s->real_tat = (s->real_tat > now ? s->real_tat : now) + h->t_ns;
 	s->tat = (s->tat > now ? s->tat : now) + h->t_ns;
+}
+
+uint64_t
+rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot, uint64_t now)
+{
+	struct rl_slot *s;
+	uint64_t real, t;
+
+	if (!h->t_ns)
+		return 0;
+	s = &h->slot[slot_of(h, key)];
+	real = s->real_tat > RL_HOST_TAU_NS ? s->real_tat - RL_HOST_TAU_NS : 0;
+	t = slot + s->shift;
+	if (real > t) {
+		/* departures are behind the schedule (a stall): the rest of
+		 * this host's queue slips by as much */
+		s->shift = real - slot;
+		t = real;
+	}
+	return t > now ? t - now : 0;
+}
+
+void
+rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now)
+{
+	struct rl_slot *s;
+
+	if (!h->t_ns)
+		return;
+	s = &h->slot[slot_of(h, key)];
+	run_add(h, s, key, now);
+	s->real_tat = (s->real_tat > now ? s->real_tat : now) + h->t_ns;
 }
 
 uint64_t
@@ -152,10 +186,12 @@ rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now)
 	if (!h->t_ns)
 		return now;
 	s = &h->slot[slot_of(h, key)];
+	/* idle: the old slip no longer matters */
+	if (s->tat <= now && s->real_tat <= now)
+		s->shift = 0;
 	/* a slot shared with another host (hash clash) queues behind it:
 	 * slower, never faster than the cap */
 	t = s->tat > now ? s->tat : now;
-	run_add(h, s, key, t);
 	s->tat = t + h->t_ns;
 	return t;
 }

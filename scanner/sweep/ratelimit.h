@@ -49,7 +49,9 @@ int rl_take(struct ratelimit *rl, uint64_t now);
 struct rl_slot {
 	uint64_t key;
 	uint64_t tat;		/* 0: free */
-	uint64_t first, last;	/* reserved send times of this key's run */
+	uint64_t real_tat;	/* GCRA over real departures */
+	uint64_t shift;		/* how far the schedule slipped (stalls) */
+	uint64_t first, last;	/* send times of this key's run */
 	uint64_t count;		/* packets in this key's run */
 };
 
@@ -77,8 +79,25 @@ void rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now);
  */
 uint64_t rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now);
 /*
+ * Right before a packet reserved for `slot` leaves, the real departure
+ * times are checked too: a GCRA in real time with spacing T_h =
+ * (1 s + 2 tau) / host_pps and tolerance tau = RL_HOST_TAU_NS.  So a
+ * wake-up up to 5 ms late costs no rate, and still no host ever gets more
+ * than host_pps packets in any one-second window (host_pps + 1 packets
+ * span at least host_pps x T_h - tau = 1 s + tau: another tau of margin
+ * for the time between the check and the wire); the price is 1 % of the
+ * cap.  rl_hosts_tx_hold() says how long to hold the packet (0: send
+ * now); after a longer stall it shifts the host's schedule by the stall
+ * (each queued packet is held once, never polled), and rl_hosts_tx()
+ * records the departure.
+ */
+#define RL_HOST_TAU_NS (5ULL * 1000000ULL)
+uint64_t rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot,
+			  uint64_t now);
+void rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now);
+/*
  * Highest per-host rate seen (packets per second over one host's run of
- * at least 8 packets, from the reserved times), 0 when no host had 8.
+ * at least 8 packets, from the real send times), 0 when no host had 8.
  */
 double rl_hosts_peak(struct rl_hosts *h);
 

@@ -417,6 +417,7 @@ schedule(struct sweep *s, struct pending *p, uint64_t now)
 	if (s->c->mode == SWEEP_DRYRUN)
 		return 1;
 	t = rl_hosts_reserve(&s->hosts, host_of(s, p->pos), now);
+	p->slot = t;
 	if (t <= now)
 		return 1;
 	p->due = t;
@@ -427,9 +428,10 @@ schedule(struct sweep *s, struct pending *p, uint64_t now)
 /*
  * The next probe to send now: 1 (in out), 0 nothing now (*wait set; 0 =
  * look again at once), -1 all done.  Order: a retry that fell due, a
- * reserved slot that fell due, the next index -- taken only while its
- * host's next slot is within the horizon, so a one-host sweep keeps a
- * few milliseconds of reservations, not the whole port range.
+ * reserved slot that fell due, the next index -- taken while its host's
+ * next slot is within the horizon or only a few probes (defer_cap: 4 per
+ * host in flight) wait in the heap, so a one-host sweep keeps a few
+ * milliseconds of reservations, not the whole port range.
  */
 static int
 pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
@@ -456,9 +458,12 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 		uint64_t w = s->c->mode == SWEEP_DRYRUN ? 0 :
 			rl_hosts_wait(&s->hosts, host_of(s, l->cursor), now);
 
-		if (w <= s->horizon) {
+		/* beyond the horizon only while few probes wait: no head-of-
+		 * line blocking behind one busy host of a batch, and no queue
+		 * of a whole port range behind the only host */
+		if (w <= s->horizon || s->heap.n < s->defer_cap) {
 			p.pos = l->cursor++;
-			p.due = 0;
+			p.due = p.slot = 0;
 			p.tries = 0;
 			if (!schedule(s, &p, now))
 				return 0;
@@ -493,8 +498,19 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 		s->st->refused_recheck++;
 		return 0;
 	}
-	if (c->mode != SWEEP_DRYRUN)
+	if (c->mode != SWEEP_DRYRUN) {
+		uint64_t w = rl_hosts_tx_hold(&s->hosts, h, p->slot, now);
+
+		if (w) {
+			/* the host's real departures are behind its schedule
+			 * (a stall): this one slips by as much, held once */
+			next.due = now + w;
+			heap_push(&s->heap, &next);
+			return 0;
+		}
 		rl_take(&s->rl, now);
+		rl_hosts_tx(&s->hosts, h, now);
+	}
 	s->cur_pos = p->pos;
 	if (s->be->send(s, &a, &c->ports[pi]) < 0)
 		return -1;
@@ -721,6 +737,7 @@ setup_tables(struct sweep *s)
 	s->cap = s->ring.mask + 1;
 	s->heap.cap = s->cap;
 	s->heap.e = calloc(s->heap.cap, sizeof(*s->heap.e));
+	s->defer_cap = 64 + 4 * (size_t)(s->order.h < s->cap ? s->order.h : s->cap);
 	if (!s->heap.e ||
 	    rl_hosts_init(&s->hosts, c->host_pps,
 			  2 * (size_t)(s->order.h < 65536 ? s->order.h : 65536)) < 0)
@@ -777,7 +794,7 @@ void
 sweep_estimate(const struct sweep_conf *c, uint64_t hosts, uint64_t probes,
 	       struct sweep_estimate *e)
 {
-	double pps = c->pps ? c->pps : 1, secs;
+	double pps = c->pps ? c->pps : 1, secs, hp;
 	uint64_t h = (c->hosts_in_flight == 0 || c->hosts_in_flight > hosts) ?
 		hosts : c->hosts_in_flight;
 	uint64_t full, rem;
@@ -789,12 +806,14 @@ sweep_estimate(const struct sweep_conf *c, uint64_t hosts, uint64_t probes,
 		return;
 	full = hosts / h;
 	rem = hosts % h;
-	/* a batch of k hosts goes at most k x host_pps */
+	/* a host gets its cap less 1 % (ratelimit.h), a batch of k hosts at
+	 * most k times that */
+	hp = (double)c->host_pps * (double)RL_NS / (double)(RL_NS + 2 * RL_HOST_TAU_NS);
 	secs = (double)full * (double)h * (double)c->nports /
-		fmin(pps, (double)h * c->host_pps);
+		fmin(pps, (double)h * hp);
 	if (rem)
 		secs += (double)rem * (double)c->nports /
-			fmin(pps, (double)rem * c->host_pps);
+			fmin(pps, (double)rem * hp);
 	e->pps = (double)hosts * (double)c->nports / secs;
 	e->seconds = (double)probes / e->pps;
 	if (e->pps < 0.99 * pps)
@@ -820,7 +839,8 @@ finish_stats(struct sweep *s)
 	 * included) at the expected rate */
 	plan = st->expected_pps > 0 ?
 		(double)(firsts + s->retries_fp) / st->expected_pps : 0;
-	if (!st->interrupted &&
+	/* raw mode only: a connect() scan is paced by its timeouts */
+	if (!st->interrupted && s->c->mode == SWEEP_RAW &&
 	    st->first_pass_s > plan * (1 + SWEEP_OVERRUN_FRAC) + SWEEP_OVERRUN_S)
 		st->overrun = 1;
 }

@@ -20,6 +20,7 @@ struct sweep_order {
 struct pending {
 	uint64_t pos;		/* index in the sweep order */
 	uint64_t due;		/* ns */
+	uint64_t slot;		/* the host's reserved time (rl_hosts_reserve) */
 	uint32_t tries;
 };
 
@@ -74,6 +75,7 @@ struct sweep {
 	uint64_t horizon;	/* reserve a host's slot at most this far ahead */
 	uint64_t grace;		/* after the last try, before a probe is done */
 	size_t cap;		/* ring.n + heap.n never exceeds this */
+	size_t defer_cap;	/* cursor probes beyond the horizon: heap.n below */
 	unsigned pps;		/* current global rate (cut on capture drops) */
 	uint64_t retries_fp;	/* retries sent before the last first try */
 	char *err;
