@@ -379,16 +379,23 @@ ring_due(struct sweep *s, uint64_t now, struct pending *out)
 	while (s->ring.n) {
 		struct pending p = s->ring.e[s->ring.head];
 		uint64_t h, pi;
+		int ans;
 
-		if (p.due > now)
+		order_at(&s->order, p.pos, &h, &pi);
+		ans = answered(s, h * s->c->nports + pi);
+		/* at the tail (nothing left to take) an answered probe is done
+		 * at once: the sweep ends when the last reply is in */
+		if (p.due > now && !(s->tail && ans))
 			return 0;
 		s->ring.head = (s->ring.head + 1) & s->ring.mask;
 		s->ring.n--;
-		if (p.tries > s->c->retries)
-			continue;	/* done: reply window and grace are over */
-		order_at(&s->order, p.pos, &h, &pi);
-		if (answered(s, h * s->c->nports + pi))
+		if (ans)
 			continue;
+		if (p.tries > s->c->retries) {
+			/* done: reply window and grace are over, no answer */
+			s->last_silent = now;
+			continue;
+		}
 		*out = p;
 		return 1;
 	}
@@ -441,9 +448,10 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 	struct pending p;
 
 	*wait = 0;
+	s->tail = l->cursor >= l->end && s->heap.n == 0;
 	/* the ring first: it retires finished probes (the checkpoint cursor
 	 * waits for them) and a host's busy slots must not starve it */
-	if (s->ring.n && s->ring.e[s->ring.head].due <= now &&
+	if (s->ring.n && (s->ring.e[s->ring.head].due <= now || s->tail) &&
 	    s->heap.n < s->heap.cap && ring_due(s, now, &p)) {
 		if (!schedule(s, &p, now))
 			return 0;
@@ -662,9 +670,17 @@ cooldown(struct sweep *s, struct loop *l)
 	}
 	if (c->mode != SWEEP_RAW)
 		return;
-	if (c->stop && *c->stop && ms > 1000)
-		ms = 1000;	/* interrupted: a short wait for late replies */
-	end = rl_now() + ms * 1000000ULL;
+	if (c->stop && *c->stop) {
+		/* interrupted: a short wait for late replies */
+		end = rl_now() + (ms > 1000 ? 1000 : ms) * 1000000ULL;
+	} else {
+		/* late replies can only answer probes that got none: wait
+		 * `cooldown` after the last of them expired; when every probe
+		 * was answered there is nothing to wait for */
+		if (!s->last_silent)
+			return;
+		end = s->last_silent + ms * 1000000ULL;
+	}
 	while ((now = rl_now()) < end) {
 		housekeeping(s, l, now);
 		s->be->poll(s, end - now);

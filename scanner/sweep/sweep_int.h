@@ -78,6 +78,8 @@ struct sweep {
 	size_t defer_cap;	/* cursor probes beyond the horizon: heap.n below */
 	unsigned pps;		/* current global rate (cut on capture drops) */
 	uint64_t retries_fp;	/* retries sent before the last first try */
+	uint64_t last_silent;	/* when the last unanswered probe expired */
+	int tail;		/* all taken and sent: answered probes end early */
 	char *err;
 	size_t errlen;
 };
