@@ -120,8 +120,8 @@ void sweep_estimate(const struct sweep_conf *c, uint64_t hosts,
 
 /* Margin of the "overrun" verdict: the first pass took longer than
  * estimate x (1 + SWEEP_OVERRUN_FRAC) + SWEEP_OVERRUN_S. */
-#define SWEEP_OVERRUN_FRAC 0.25
-#define SWEEP_OVERRUN_S 1.0
+#define SWEEP_OVERRUN_FRAC 0.5
+#define SWEEP_OVERRUN_S 2.0
 
 /* 1 when dst must never be sent to: IPv4 limited broadcast, multicast
  * (224/4), 0.0.0.0/8, 240/4, IPv6 multicast (ff00::/8) and unspecified.

@@ -316,6 +316,7 @@ raw_open(struct sweep *s)
 {
 	struct raw *w = calloc(1, sizeof(*w));
 	char b4[ADDR_STRLEN], b6[ADDR_STRLEN];
+	int tcp = 0, udp = 0;
 
 	if (!w) {
 		snprintf(s->err, s->errlen, "out of memory");
@@ -325,11 +326,19 @@ raw_open(struct sweep *s)
 	s->be_state = w;
 	if (pick_sources(s, w) < 0)
 		return -1;
-	if ((w->have4 && (ctx_open(&w->tcp4, LIBNET_RAW4, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->udp4, LIBNET_RAW4, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->icmp4, LIBNET_RAW4, s->err, s->errlen) < 0)) ||
-	    (w->have6 && (ctx_open(&w->tcp6, LIBNET_RAW6, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->udp6, LIBNET_RAW6, s->err, s->errlen) < 0)))
+	/* only the contexts this scan uses: libnet_init() probes the largest
+	 * send buffer with thousands of setsockopt() calls per context */
+	for (size_t i = 0; i < s->c->nports; i++) {
+		if (s->c->ports[i].proto == 6)
+			tcp = 1;
+		else
+			udp = 1;
+	}
+	if ((w->have4 && ((tcp && ctx_open(&w->tcp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
+			  (s->c->ping && ctx_open(&w->icmp4, LIBNET_RAW4, s->err, s->errlen) < 0))) ||
+	    (w->have6 && ((tcp && ctx_open(&w->tcp6, LIBNET_RAW6, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp6, LIBNET_RAW6, s->err, s->errlen) < 0))))
 		return -1;
 	load_bcasts(w);
 	if (rx_open(&w->rx, w->ifname, w->have4 ? &w->src4 : NULL,
