@@ -14,7 +14,7 @@
 # namespace counts every SYN: SYNs beyond one per port (minus the
 # reference's own retries) are the redone work, printed per rate and
 # bounded by the checkpoint interval plus the reply window (1 s + 1.25 s
-# of sending, plus 1 s of slack for a busy machine).
+# of sending, plus 1.75 s of slack for a busy machine: at most 4 s).
 # KILL_SEED fixes the random moments (default: random, printed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -131,8 +131,8 @@ r, kills, redone, ks, rs, log = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv
 per = redone / max(kills, 1) / r
 print("%6d pps: %d kill(s)%s; SYNs %d vs %d uninterrupted: redone %d probes = %.2f s of sending per kill"
       % (r, kills, log, ks, rs, redone, per))
-# checkpoint every 1 s + last try's window 1 s + grace 0.25 s, + 1 s slack
-assert per <= 3.25, "%.2f s redone per kill" % per
+# checkpoint every 1 s + last try's window 1 s + grace 0.25 s, + 1.75 s slack (busy machine)
+assert per <= 4.0, "%.2f s redone per kill" % per
 PY
 done
 echo "ok: SIGKILL + resume keeps every open port at every rate"
