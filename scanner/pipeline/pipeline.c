@@ -336,13 +336,66 @@ record_run(struct scan *s)
 	results_count(s->res, "hosts_arp", (json_int_t)s->st.hosts_arp);
 	double secs = (double)(s->st.last_send_ns - s->st.first_send_ns) / 1e9;
 
-	json_object_set_new(run, "sweep", json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:f}",
+	json_t *sw = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:f}",
 			    "mode", modes[s->sc.mode], "seed", (json_int_t)s->seed,
 			    "probes", (json_int_t)s->st.total,
 			    "ports", (json_int_t)s->nports, "pps", (int)s->sc.pps,
-			    "host_pps", (int)s->sc.host_pps, "send_seconds", secs));
+			    "host_pps", (int)s->sc.host_pps, "send_seconds", secs);
+	json_t *why = json_array();
+
+	/* honest rates (sweep.h): what the caps allowed, what was achieved */
+	if (sw && why) {
+		json_object_set_new(sw, "expected_pps", json_integer((json_int_t)(s->st.expected_pps + 0.5)));
+		json_object_set_new(sw, "estimated_seconds", json_real(s->st.est_seconds));
+		json_object_set_new(sw, "bound_by", json_string(s->st.bound_by ? s->st.bound_by : "rate"));
+		json_object_set_new(sw, "achieved_pps", json_integer((json_int_t)(s->st.achieved_pps + 0.5)));
+		json_object_set_new(sw, "achieved_host_pps", json_integer((json_int_t)(s->st.host_peak_pps + 0.5)));
+		json_object_set_new(sw, "first_pass_seconds", json_real(s->st.first_pass_s));
+		json_object_set_new(sw, "final_pps", json_integer((json_int_t)s->st.final_pps));
+		json_object_set_new(sw, "rx_backoffs", json_integer((json_int_t)s->st.rx_backoffs));
+		if (s->st.pcap_drop || s->st.pcap_ifdrop)
+			json_array_append_new(why, json_string("capture_drops"));
+		if (s->st.overrun)
+			json_array_append_new(why, json_string("send_overrun"));
+		json_object_set_new(sw, "incomplete", json_incref(why));
+	}
+	json_object_set_new(run, "sweep", sw);
 	json_object_set_new(run, "end", json_string(results_time(time(NULL), ts)));
-	results_set_status(s->res, s->st.interrupted ? "partial" : "complete");
+	results_set_status(s->res, s->st.interrupted || json_array_size(why) ?
+			   "partial" : "complete");
+	if (json_array_size(why))
+		fprintf(stderr, "heiiki scan: WARNING: results incomplete:%s%s "
+			"(capture dropped %llu replies, first pass %.1f s of %.1f s "
+			"planned); run again at a lower --rate\n",
+			s->st.pcap_drop || s->st.pcap_ifdrop ? " replies lost" : "",
+			s->st.overrun ? " send phase overran its plan" : "",
+			(unsigned long long)(s->st.pcap_drop + s->st.pcap_ifdrop),
+			s->st.first_pass_s, s->st.est_seconds);
+	json_decref(why);
+}
+
+/* Before the first packet: say so when the per-host cap keeps the scan
+ * below --rate, with the estimated send time. */
+static void
+rate_notice(struct scan *s)
+{
+	struct sweep_estimate e;
+	u128 hosts = tset_count(&s->targets);
+	uint64_t probes;
+
+	if (s->sc.mode == SWEEP_DRYRUN || hosts > (u128)UINT64_MAX / (s->nports + 1))
+		return;
+	probes = (uint64_t)hosts * s->nports;
+	probes = s->sc.start < probes ? probes - s->sc.start : 0;
+	sweep_estimate(&s->sc, (uint64_t)hosts, probes, &e);
+	if (strcmp(e.bound_by, "host_rate"))
+		return;
+	fprintf(stderr, "heiiki scan: --rate %u is not reachable: the per-host cap "
+		"of %u pps with %llu hosts in flight allows about %.0f pps; "
+		"estimated send time %.0f s\n", s->sc.pps, s->sc.host_pps,
+		(unsigned long long)(s->sc.hosts_in_flight &&
+			s->sc.hosts_in_flight < hosts ? s->sc.hosts_in_flight :
+			(uint64_t)hosts), e.pps, e.seconds);
 }
 
 static int
@@ -837,8 +890,10 @@ run_scan(struct scan *s)
 		fprintf(stderr, "heiiki scan: pre-flight: %s; nothing was sent\n", err);
 		return rc;
 	}
-	if (!s->skip_sweep)
+	if (!s->skip_sweep) {
 		set_vantage(s);
+		rate_notice(s);
+	}
 	/* a checkpoint exists before the first packet: a kill at any moment
 	 * leaves something to resume from */
 	s->st.total = s->resume.total;
@@ -881,13 +936,14 @@ double
 pipeline_estimate_seconds(uint64_t hosts, uint64_t nports, unsigned pps,
 			  unsigned host_pps, unsigned in_flight)
 {
-	double probes = (double)hosts * (double)nports, rate = pps ? pps : 1;
-	uint64_t h = in_flight && in_flight < hosts ? in_flight : hosts;
+	/* the sweep's own estimate (batches of hosts in flight, each host at
+	 * its cap): one computation for dry-run, targets, night and scan */
+	struct sweep_conf c = { .nports = nports, .pps = pps, .host_pps = host_pps,
+				.hosts_in_flight = in_flight };
+	struct sweep_estimate e;
 
-	/* the per-host cap bounds the rate at (hosts in flight x host rate) */
-	if (host_pps && (double)h * host_pps < rate)
-		rate = (double)h * host_pps;
-	return probes / rate;
+	sweep_estimate(&c, hosts, hosts * nports, &e);
+	return e.seconds;
 }
 
 const char *

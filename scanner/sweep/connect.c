@@ -201,5 +201,5 @@ conn_close(struct sweep *s)
 
 const struct sweep_backend sweep_connect_backend = {
 	"connect", conn_open, conn_can_send, conn_send, conn_poll, conn_busy,
-	conn_inflight_min, conn_close,
+	conn_inflight_min, conn_close, NULL,
 };

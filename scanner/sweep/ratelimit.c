@@ -67,8 +67,10 @@ rl_hosts_init(struct rl_hosts *h, uint64_t host_pps, size_t nslots)
 	if (!h->slot)
 		return -1;
 	h->mask = n - 1;
-	/* round the spacing up so a host never gets more than host_pps */
-	h->t_ns = host_pps ? (RL_NS + host_pps - 1) / host_pps : 0;
+	h->peak = 0;
+	/* (1 s + 2 tau) / cap, rounded up: with the real-time tolerance tau
+	 * a host still never gets more than host_pps in any second */
+	h->t_ns = host_pps ? (RL_NS + 2 * RL_HOST_TAU_NS + host_pps - 1) / host_pps : 0;
 	return 0;
 }
 
@@ -102,6 +104,34 @@ rl_hosts_wait(const struct rl_hosts *h, uint64_t key, uint64_t now)
 	return 0;
 }
 
+#define PEAK_MIN 8
+
+static void
+run_close(struct rl_hosts *h, const struct rl_slot *s)
+{
+	double r;
+
+	if (s->count < PEAK_MIN || s->last <= s->first)
+		return;
+	r = (double)(s->count - 1) * (double)RL_NS / (double)(s->last - s->first);
+	if (r > h->peak)
+		h->peak = r;
+}
+
+/* account one packet to key at t in slot s (a new key starts a new run) */
+static void
+run_add(struct rl_hosts *h, struct rl_slot *s, uint64_t key, uint64_t t)
+{
+	if (s->count == 0 || s->key != key) {
+		run_close(h, s);
+		s->key = key;
+		s->first = t;
+		s->count = 0;
+	}
+	s->last = t;
+	s->count++;
+}
+
 void
 rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now)
 {
@@ -110,8 +140,68 @@ rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now)
 	if (!h->t_ns)
 		return;
 	s = &h->slot[slot_of(h, key)];
-	s->key = key;
+	run_add(h, s, key, now);
+	s->real_tat = (s->real_tat > now ? s->real_tat : now) + h->t_ns;
 	s->tat = (s->tat > now ? s->tat : now) + h->t_ns;
+}
+
+uint64_t
+rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot, uint64_t now)
+{
+	struct rl_slot *s;
+	uint64_t real, t;
+
+	if (!h->t_ns)
+		return 0;
+	s = &h->slot[slot_of(h, key)];
+	real = s->real_tat > RL_HOST_TAU_NS ? s->real_tat - RL_HOST_TAU_NS : 0;
+	t = slot + s->shift;
+	if (real > t) {
+		/* departures are behind the schedule (a stall): the rest of
+		 * this host's queue slips by as much */
+		s->shift = real - slot;
+		t = real;
+	}
+	return t > now ? t - now : 0;
+}
+
+void
+rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now)
+{
+	struct rl_slot *s;
+
+	if (!h->t_ns)
+		return;
+	s = &h->slot[slot_of(h, key)];
+	run_add(h, s, key, now);
+	s->real_tat = (s->real_tat > now ? s->real_tat : now) + h->t_ns;
+}
+
+uint64_t
+rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now)
+{
+	struct rl_slot *s;
+	uint64_t t;
+
+	if (!h->t_ns)
+		return now;
+	s = &h->slot[slot_of(h, key)];
+	/* idle: the old slip no longer matters */
+	if (s->tat <= now && s->real_tat <= now)
+		s->shift = 0;
+	/* a slot shared with another host (hash clash) queues behind it:
+	 * slower, never faster than the cap */
+	t = s->tat > now ? s->tat : now;
+	s->tat = t + h->t_ns;
+	return t;
+}
+
+double
+rl_hosts_peak(struct rl_hosts *h)
+{
+	for (size_t i = 0; h->slot && h->t_ns && i <= h->mask; i++)
+		run_close(h, &h->slot[i]);
+	return h->peak;
 }
 
 uint64_t

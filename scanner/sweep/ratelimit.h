@@ -49,12 +49,17 @@ int rl_take(struct ratelimit *rl, uint64_t now);
 struct rl_slot {
 	uint64_t key;
 	uint64_t tat;		/* 0: free */
+	uint64_t real_tat;	/* GCRA over real departures */
+	uint64_t shift;		/* how far the schedule slipped (stalls) */
+	uint64_t first, last;	/* send times of this key's run */
+	uint64_t count;		/* packets in this key's run */
 };
 
 struct rl_hosts {
 	struct rl_slot *slot;
 	size_t mask;
 	uint64_t t_ns;		/* spacing between packets to one host */
+	double peak;		/* highest per-host rate of a finished run */
 };
 
 /* nslots is rounded up to a power of two; -1 on allocation failure. */
@@ -64,6 +69,37 @@ void rl_hosts_free(struct rl_hosts *h);
 uint64_t rl_hosts_wait(const struct rl_hosts *h, uint64_t key, uint64_t now);
 /* Record a packet to key at now (call only when rl_hosts_wait said 0). */
 void rl_hosts_mark(struct rl_hosts *h, uint64_t key, uint64_t now);
+
+/*
+ * Reserve the next send slot of host key at or after now and return its
+ * time (now when the host may be sent to at once).  The slot is taken:
+ * the caller must send at that time (not earlier), so a host with many
+ * queued probes costs one call per probe, never a wait loop, and a late
+ * wake-up does not lose rate (later slots stay where they were).
+ */
+uint64_t rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now);
+/*
+ * Right before a packet reserved for `slot` leaves, the real departure
+ * times are checked too: a GCRA in real time with spacing T_h =
+ * (1 s + 2 tau) / host_pps and tolerance tau = RL_HOST_TAU_NS.  So a
+ * wake-up up to 5 ms late costs no rate, and still no host ever gets more
+ * than host_pps packets in any one-second window (host_pps + 1 packets
+ * span at least host_pps x T_h - tau = 1 s + tau: another tau of margin
+ * for the time between the check and the wire); the price is 1 % of the
+ * cap.  rl_hosts_tx_hold() says how long to hold the packet (0: send
+ * now); after a longer stall it shifts the host's schedule by the stall
+ * (each queued packet is held once, never polled), and rl_hosts_tx()
+ * records the departure.
+ */
+#define RL_HOST_TAU_NS (5ULL * 1000000ULL)
+uint64_t rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot,
+			  uint64_t now);
+void rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now);
+/*
+ * Highest per-host rate seen (packets per second over one host's run of
+ * at least 8 packets, from the real send times), 0 when no host had 8.
+ */
+double rl_hosts_peak(struct rl_hosts *h);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t rl_now(void);

@@ -1,8 +1,12 @@
 /*
  * rx.c - the receive side of the raw sweep: one libpcap handle with a BPF
  * filter narrowed to replies to our probes (TCP/UDP to our source-port
- * range, ICMP errors and echo replies to our addresses, ARP), drained
- * without blocking between sends.  Each frame goes through sweep_decode()
+ * range, ICMP errors and echo replies to our addresses, ARP), inbound
+ * only (pcap_setdirection: our own probes are never seen), drained
+ * before every send decision.  Frames arrive in blocks (TPACKET_V3,
+ * handed over when full or after RX_BLOCK_MS), so a fast sweep costs one
+ * wake-up per block, not per reply; the buffer holds about two seconds of
+ * replies at the scan's rate.  Each frame goes through sweep_decode()
  * and sweep_classify() (reply.c); only validated answers reach the
  * results.  pcap's own counters (received, dropped by us, dropped by the
  * interface) end up in the run metadata.
@@ -17,9 +21,24 @@
 #include "reply.h"
 #include "scanner/core/log.h"
 
+#define RX_FRAME_BYTES 512	/* a 128-byte snap plus headers, rounded up */
+
+int
+rx_buffer_for(unsigned pps)
+{
+	uint64_t b = (uint64_t)pps * 2 * RX_FRAME_BYTES;
+
+	if (b < (8u << 20))
+		b = 8u << 20;
+	if (b > (256u << 20))
+		b = 256u << 20;
+	return (int)b;
+}
+
 int
 rx_open(struct rx *x, const char *ifname, const struct addr *src4,
-	const struct addr *src6, int arp, char *err, size_t errlen)
+	const struct addr *src6, int arp, unsigned pps, char *err,
+	size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "", a4[ADDR_STRLEN], a6[ADDR_STRLEN];
 	char filter[1024];
@@ -30,11 +49,16 @@ rx_open(struct rx *x, const char *ifname, const struct addr *src4,
 	x->pc = pcap_create(ifname, ebuf);
 	if (!x->pc)
 		goto out_err;
-	if (pcap_set_snaplen(x->pc, 128) || pcap_set_immediate_mode(x->pc, 1) ||
-	    pcap_set_buffer_size(x->pc, 8 << 20) || pcap_set_promisc(x->pc, 0))
+	if (pcap_set_snaplen(x->pc, 128) || pcap_set_timeout(x->pc, RX_BLOCK_MS) ||
+	    pcap_set_buffer_size(x->pc, rx_buffer_for(pps)) ||
+	    pcap_set_promisc(x->pc, 0))
 		goto out_geterr;
 	if (pcap_activate(x->pc) < 0)
 		goto out_geterr;
+	/* inbound only; the BPF below also wants our address as destination */
+	if (pcap_setdirection(x->pc, PCAP_D_IN) < 0)
+		log_debug("sweep", "pcap_setdirection on %s: %s", ifname,
+			  pcap_geterr(x->pc));
 	x->dlt = pcap_datalink(x->pc);
 	filter[0] = '\0';
 	if (src4)
@@ -73,23 +97,35 @@ out_err:
 	return -1;
 }
 
-/* Handle what is queued now; then wait up to wait_ns for more (ppoll:
- * nanosecond timeouts, woken early by the first frame). */
+/* Everything queued now (one dispatch hands over one block; bounded). */
+static int
+rx_drain(struct rx *x, pcap_handler cb, u_char *arg)
+{
+	int n = 0, k;
+
+	for (int i = 0; i < 4096; i++) {
+		k = pcap_dispatch(x->pc, -1, cb, arg);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		n += k;
+	}
+	return n;
+}
+
+/* Wait up to wait_ns for a block (ppoll: nanosecond timeouts, at once when
+ * one is ready), then handle everything queued; wait_ns 0 only drains. */
 int
 rx_poll(struct rx *x, uint64_t wait_ns, pcap_handler cb, u_char *arg)
 {
 	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
 	struct timespec ts = { (time_t)(wait_ns / 1000000000ULL),
 			       (long)(wait_ns % 1000000000ULL) };
-	int n = pcap_dispatch(x->pc, -1, cb, arg);
 
-	if (n < 0)
-		return -1;
-	if (n > 0 || wait_ns == 0)
+	if (wait_ns && ppoll(&pfd, 1, &ts, NULL) <= 0)
 		return 0;
-	if (ppoll(&pfd, 1, &ts, NULL) <= 0)
-		return 0;
-	return pcap_dispatch(x->pc, -1, cb, arg) < 0 ? -1 : 0;
+	return rx_drain(x, cb, arg) < 0 ? -1 : 0;
 }
 
 void

@@ -11,6 +11,7 @@
  * memory is fixed at start.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +22,6 @@
 #include "sweep_int.h"
 #include "scanner/core/log.h"
 
-#define HEAP_CAP 8192
 #define ANSWERED_WAYS 4
 #define PROGRESS_NS (RL_NS)
 
@@ -71,18 +71,12 @@ ring_init(struct ring *r, size_t want)
 {
 	size_t n = 1024;
 
-	while (n < want && n < (1u << 20))
+	while (n < want && n < (1u << 22))
 		n <<= 1;
 	r->e = calloc(n, sizeof(*r->e));
 	r->mask = n - 1;
 	r->head = r->n = 0;
 	return r->e ? 0 : -1;
-}
-
-static int
-ring_full(const struct ring *r)
-{
-	return r->n > r->mask;
 }
 
 static void
@@ -332,16 +326,33 @@ dry_close(struct sweep *s)
 
 const struct sweep_backend sweep_dry_backend = {
 	"dry-run", dry_open, dry_can_send, dry_send, dry_poll, dry_busy,
-	dry_inflight_min, dry_close,
+	dry_inflight_min, dry_close, NULL,
 };
 
 /* --- the loop -------------------------------------------------------------- */
 
+/* the capture is checked for drops this often; a drop cuts the rate */
+#define DROP_CHECK_NS (100ULL * 1000000ULL)
+/* a sleep for a host's reserved slot may end this much later, so a fast
+ * single-host sweep wakes once per few packets, not once per packet */
+#define WAKE_SLACK_NS (1000ULL * 1000ULL)
+/* replies come in blocks every RX_BLOCK_MS: looking more often is waste */
+#define DRAIN_NS (1000ULL * 1000ULL)
+#define MIN_BACKOFF_PPS 100
+
 struct loop {
 	uint64_t cursor, end;
 	uint64_t next_ck, next_progress, last_sent;
+	uint64_t next_drop_check, drops_seen, next_drain;
 };
 
+/*
+ * The checkpoint cursor: the smallest order position not yet done.  A
+ * position is in flight from the moment the cursor passes it until its
+ * last try's reply window plus a grace has elapsed (its ring entry), or
+ * it was answered (the answer is then already in the results); deferred
+ * probes sit in the heap.  O(ring + heap), called once per checkpoint.
+ */
 static uint64_t
 pending_min(struct sweep *s, const struct loop *l)
 {
@@ -361,68 +372,122 @@ pending_min(struct sweep *s, const struct loop *l)
 	return m;
 }
 
+/* A retry that fell due (not answered, tries left), or 0. */
 static int
 ring_due(struct sweep *s, uint64_t now, struct pending *out)
 {
 	while (s->ring.n) {
 		struct pending p = s->ring.e[s->ring.head];
 		uint64_t h, pi;
+		int ans;
 
-		if (p.due > now)
+		order_at(&s->order, p.pos, &h, &pi);
+		ans = answered(s, h * s->c->nports + pi);
+		/* at the tail (nothing left to take) an answered probe is done
+		 * at once: the sweep ends when the last reply is in */
+		if (p.due > now && !(s->tail && ans))
 			return 0;
 		s->ring.head = (s->ring.head + 1) & s->ring.mask;
 		s->ring.n--;
-		if (p.tries > s->c->retries)
-			continue;	/* tracked only while in flight */
-		order_at(&s->order, p.pos, &h, &pi);
-		if (answered(s, h * s->c->nports + pi))
+		if (ans)
 			continue;
+		if (p.tries > s->c->retries) {
+			/* done: reply window and grace are over, no answer */
+			s->last_silent = now;
+			continue;
+		}
 		*out = p;
 		return 1;
 	}
 	return 0;
 }
 
-/* 1 candidate in out, 0 nothing ready (*wait set), -1 all done. */
+static uint64_t
+host_of(const struct sweep *s, uint64_t pos)
+{
+	uint64_t h, pi;
+
+	order_at(&s->order, pos, &h, &pi);
+	return h;
+}
+
+/*
+ * Reserve the host's next slot for p: 1 when that is now (send it),
+ * else p goes into the heap, due at its slot, and 0.  One call per probe
+ * whatever the shape: a host held by its cap is never polled again.
+ */
+static int
+schedule(struct sweep *s, struct pending *p, uint64_t now)
+{
+	uint64_t t;
+
+	if (s->c->mode == SWEEP_DRYRUN)
+		return 1;
+	t = rl_hosts_reserve(&s->hosts, host_of(s, p->pos), now);
+	p->slot = t;
+	if (t <= now)
+		return 1;
+	p->due = t;
+	heap_push(&s->heap, p);
+	return 0;
+}
+
+/*
+ * The next probe to send now: 1 (in out), 0 nothing now (*wait set; 0 =
+ * look again at once), -1 all done.  Order: a retry that fell due, a
+ * reserved slot that fell due, the next index -- taken while its host's
+ * next slot is within the horizon or only a few probes (defer_cap: 4 per
+ * host in flight) wait in the heap, so a one-host sweep keeps a few
+ * milliseconds of reservations, not the whole port range.
+ */
 static int
 pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
      uint64_t *wait)
 {
 	uint64_t due = UINT64_MAX;
+	struct pending p;
 
+	*wait = 0;
+	s->tail = l->cursor >= l->end && s->heap.n == 0;
+	/* the ring first: it retires finished probes (the checkpoint cursor
+	 * waits for them) and a host's busy slots must not starve it */
+	if (s->ring.n && (s->ring.e[s->ring.head].due <= now || s->tail) &&
+	    s->heap.n < s->heap.cap && ring_due(s, now, &p)) {
+		if (!schedule(s, &p, now))
+			return 0;
+		*out = p;
+		return 1;
+	}
 	if (s->heap.n && s->heap.e[0].due <= now) {
 		heap_pop(&s->heap, out);
 		return 1;
 	}
-	if (ring_due(s, now, out))
-		return 1;
-	if (l->cursor < l->end && !ring_full(&s->ring) && s->heap.n < s->heap.cap) {
-		out->pos = l->cursor++;
-		out->due = 0;
-		out->tries = 0;
-		return 1;
+	if (l->cursor < l->end && s->ring.n + s->heap.n < s->cap) {
+		uint64_t w = s->c->mode == SWEEP_DRYRUN ? 0 :
+			rl_hosts_wait(&s->hosts, host_of(s, l->cursor), now);
+
+		/* beyond the horizon only while few probes wait: no head-of-
+		 * line blocking behind one busy host of a batch, and no queue
+		 * of a whole port range behind the only host */
+		if (w <= s->horizon || s->heap.n < s->defer_cap) {
+			p.pos = l->cursor++;
+			p.due = p.slot = 0;
+			p.tries = 0;
+			if (!schedule(s, &p, now))
+				return 0;
+			*out = p;
+			return 1;
+		}
+		due = now + w - s->horizon;
 	}
-	if (s->heap.n)
-		due = s->heap.e[0].due;
+	if (s->heap.n && s->heap.e[0].due + WAKE_SLACK_NS < due)
+		due = s->heap.e[0].due + WAKE_SLACK_NS;
 	if (s->ring.n && s->ring.e[s->ring.head].due < due)
 		due = s->ring.e[s->ring.head].due;
 	if (due == UINT64_MAX)
-		return -1;
+		return l->cursor < l->end ? 0 : -1;
 	*wait = due > now ? due - now : 0;
 	return 0;
-}
-
-/* Wait until both limiters allow host h; used when the heap is full. */
-static void
-wait_host(struct sweep *s, uint64_t h, uint64_t *now)
-{
-	uint64_t w;
-
-	while ((w = rl_hosts_wait(&s->hosts, h, *now)) ||
-	       (w = rl_wait(&s->rl, *now))) {
-		s->be->poll(s, w);
-		*now = rl_now();
-	}
 }
 
 static int
@@ -442,16 +507,17 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 		return 0;
 	}
 	if (c->mode != SWEEP_DRYRUN) {
-		uint64_t w = rl_hosts_wait(&s->hosts, h, now);
+		uint64_t w = rl_hosts_tx_hold(&s->hosts, h, p->slot, now);
 
-		if (w && s->heap.n < s->heap.cap) {
+		if (w) {
+			/* the host's real departures are behind its schedule
+			 * (a stall): this one slips by as much, held once */
 			next.due = now + w;
 			heap_push(&s->heap, &next);
 			return 0;
 		}
-		wait_host(s, h, &now);
 		rl_take(&s->rl, now);
-		rl_hosts_mark(&s->hosts, h, now);
+		rl_hosts_tx(&s->hosts, h, now);
 	}
 	s->cur_pos = p->pos;
 	if (s->be->send(s, &a, &c->ports[pi]) < 0)
@@ -462,9 +528,17 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 	s->st->last_send_ns = now;
 	if (p->tries)
 		s->st->retries++;
+	else {
+		s->st->last_first_ns = now;
+		s->retries_fp = s->st->retries;
+	}
 	if (c->mode == SWEEP_RAW) {
 		next.tries = p->tries + 1;
 		next.due = now + (uint64_t)c->retry_ms * 1000000ULL;
+		/* after the last try the entry stays until its reply window
+		 * and a grace are over: the checkpoint cursor waits for it */
+		if (next.tries > c->retries)
+			next.due += s->grace;
 		ring_push(&s->ring, &next);
 	}
 	return 0;
@@ -488,14 +562,53 @@ progress(struct sweep *s, struct loop *l, uint64_t now, int final)
 	l->next_progress = now + PROGRESS_NS;
 }
 
+/*
+ * Capture drops mean replies were lost: cut the global rate by a quarter
+ * (not below MIN_BACKOFF_PPS) and count it; the run is then reported as
+ * not complete by the caller (pcap_drop > 0).
+ */
+static void
+check_drops(struct sweep *s, struct loop *l, uint64_t now)
+{
+	unsigned np;
+
+	l->next_drop_check = now + DROP_CHECK_NS;
+	if (!s->be->counters)
+		return;
+	s->be->counters(s);
+	if (s->st->pcap_drop + s->st->pcap_ifdrop <= l->drops_seen)
+		return;
+	l->drops_seen = s->st->pcap_drop + s->st->pcap_ifdrop;
+	np = s->pps - s->pps / 4;
+	if (np < MIN_BACKOFF_PPS)
+		np = s->pps < MIN_BACKOFF_PPS ? s->pps : MIN_BACKOFF_PPS;
+	s->st->rx_backoffs++;
+	log_warn("sweep", "capture dropped %llu replies so far: rate cut "
+		 "from %u to %u pps", (unsigned long long)l->drops_seen,
+		 s->pps, np);
+	s->pps = np;
+	rl_init(&s->rl, np, np / 100 + 1);
+}
+
+/* Handle every reply already queued (bounded: the queue is finite). */
+static void
+drain(struct sweep *s)
+{
+	s->be->poll(s, 0);
+}
+
 static void
 housekeeping(struct sweep *s, struct loop *l, uint64_t now)
 {
 	if (now >= l->next_progress)
 		progress(s, l, now, 0);
+	if (now >= l->next_drop_check)
+		check_drops(s, l, now);
 	if (s->c->checkpoint && now >= l->next_ck) {
+		/* replies already captured go into the found-set first */
+		drain(s);
 		s->c->checkpoint(s->c->ck_arg, pending_min(s, l), 0);
-		l->next_ck = now + (uint64_t)s->c->checkpoint_ms * 1000000ULL;
+		l->next_ck = rl_now() + (uint64_t)s->c->checkpoint_ms * 1000000ULL;
 	}
 }
 
@@ -505,13 +618,20 @@ loop(struct sweep *s, struct loop *l)
 	const struct sweep_conf *c = s->c;
 
 	for (;;) {
-		uint64_t now = rl_now(), wait = 0;
+		uint64_t now, wait = 0;
 		struct pending p;
 		int k;
 
 		if (c->stop && *c->stop) {
 			s->st->interrupted = 1;
 			break;
+		}
+		/* the receive side first: replies are matched before their
+		 * retries fall due, whatever the send side is doing */
+		now = rl_now();
+		if (c->mode == SWEEP_RAW && now >= l->next_drain) {
+			drain(s);
+			l->next_drain = now + DRAIN_NS;
 		}
 		housekeeping(s, l, now);
 		if (c->mode != SWEEP_DRYRUN &&
@@ -527,7 +647,8 @@ loop(struct sweep *s, struct loop *l)
 		if (k < 0)
 			break;
 		if (k == 0) {
-			s->be->poll(s, wait);
+			if (wait)
+				s->be->poll(s, wait);
 			continue;
 		}
 		if (send_one(s, &p, now) < 0)
@@ -549,9 +670,17 @@ cooldown(struct sweep *s, struct loop *l)
 	}
 	if (c->mode != SWEEP_RAW)
 		return;
-	if (c->stop && *c->stop && ms > 1000)
-		ms = 1000;	/* interrupted: a short wait for late replies */
-	end = rl_now() + ms * 1000000ULL;
+	if (c->stop && *c->stop) {
+		/* interrupted: a short wait for late replies */
+		end = rl_now() + (ms > 1000 ? 1000 : ms) * 1000000ULL;
+	} else {
+		/* late replies can only answer probes that got none: wait
+		 * `cooldown` after the last of them expired; when every probe
+		 * was answered there is nothing to wait for */
+		if (!s->last_silent)
+			return;
+		end = s->last_silent + ms * 1000000ULL;
+	}
 	while ((now = rl_now()) < end) {
 		housekeeping(s, l, now);
 		s->be->poll(s, end - now);
@@ -606,12 +735,26 @@ static int
 setup_tables(struct sweep *s)
 {
 	const struct sweep_conf *c = s->c;
-	uint64_t want = (uint64_t)c->pps * (c->retry_ms + 200) / 1000 + 1024;
+	uint64_t want;
+	uint64_t t_host = c->host_pps ? RL_NS / c->host_pps : 0;
 
+	/* the cursor waits this long after a probe's last try for its reply
+	 * (the capture hands replies over in blocks of RX_BLOCK_MS) */
+	s->grace = 250ULL * 1000000ULL;
+	want = (uint64_t)c->pps * (c->retry_ms + 450) / 1000 + 1024;
+	/* reservations ahead of time: 20 ms, or two slots of a slow host */
+	s->horizon = 20ULL * 1000000ULL;
+	if (2 * t_host > s->horizon)
+		s->horizon = 2 * t_host;
+	s->pps = c->pps ? c->pps : 1;
 	s->port_idx = calloc(2 * 65536, sizeof(*s->port_idx));
-	s->heap.cap = HEAP_CAP;
-	s->heap.e = calloc(HEAP_CAP, sizeof(*s->heap.e));
-	if (!s->port_idx || !s->heap.e || ring_init(&s->ring, want) < 0 ||
+	if (!s->port_idx || ring_init(&s->ring, want) < 0)
+		return -1;
+	s->cap = s->ring.mask + 1;
+	s->heap.cap = s->cap;
+	s->heap.e = calloc(s->heap.cap, sizeof(*s->heap.e));
+	s->defer_cap = 64 + 4 * (size_t)(s->order.h < s->cap ? s->order.h : s->cap);
+	if (!s->heap.e ||
 	    rl_hosts_init(&s->hosts, c->host_pps,
 			  2 * (size_t)(s->order.h < 65536 ? s->order.h : 65536)) < 0)
 		return -1;
@@ -663,6 +806,61 @@ check_space(const struct sweep_conf *c, u128 hosts, char *err, size_t errlen)
 	return 0;
 }
 
+void
+sweep_estimate(const struct sweep_conf *c, uint64_t hosts, uint64_t probes,
+	       struct sweep_estimate *e)
+{
+	double pps = c->pps ? c->pps : 1, secs, hp;
+	uint64_t h = (c->hosts_in_flight == 0 || c->hosts_in_flight > hosts) ?
+		hosts : c->hosts_in_flight;
+	uint64_t full, rem;
+
+	e->pps = pps;
+	e->seconds = (double)probes / pps;
+	e->bound_by = "rate";
+	if (!hosts || !h || !c->nports || !c->host_pps)
+		return;
+	full = hosts / h;
+	rem = hosts % h;
+	/* a host gets its cap less 1 % (ratelimit.h), a batch of k hosts at
+	 * most k times that */
+	hp = (double)c->host_pps * (double)RL_NS / (double)(RL_NS + 2 * RL_HOST_TAU_NS);
+	secs = (double)full * (double)h * (double)c->nports /
+		fmin(pps, (double)h * hp);
+	if (rem)
+		secs += (double)rem * (double)c->nports /
+			fmin(pps, (double)rem * hp);
+	e->pps = (double)hosts * (double)c->nports / secs;
+	e->seconds = (double)probes / e->pps;
+	if (e->pps < 0.99 * pps)
+		e->bound_by = "host_rate";
+}
+
+/* Achieved rates and the overrun verdict (see sweep.h). */
+static void
+finish_stats(struct sweep *s)
+{
+	struct sweep_stats *st = s->st;
+	uint64_t firsts = st->sent - st->retries;
+	double plan;
+
+	st->final_pps = s->pps;
+	if (s->c->mode == SWEEP_DRYRUN || !st->first_send_ns)
+		return;
+	st->first_pass_s = (double)(st->last_first_ns - st->first_send_ns) / 1e9;
+	st->achieved_pps = st->first_pass_s > 0 ?
+		(double)(firsts > 1 ? firsts - 1 : 0) / st->first_pass_s : 0;
+	st->host_peak_pps = rl_hosts_peak(&s->hosts);
+	/* the plan: every packet of the first pass (retries sent during it
+	 * included) at the expected rate */
+	plan = st->expected_pps > 0 ?
+		(double)(firsts + s->retries_fp) / st->expected_pps : 0;
+	/* raw mode only: a connect() scan is paced by its timeouts */
+	if (!st->interrupted && s->c->mode == SWEEP_RAW &&
+	    st->first_pass_s > plan * (1 + SWEEP_OVERRUN_FRAC) + SWEEP_OVERRUN_S)
+		st->overrun = 1;
+}
+
 int
 sweep_run(const struct sweep_conf *c, struct results *r,
 	  struct sweep_stats *st, char *err, size_t errlen)
@@ -692,6 +890,14 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 		snprintf(err, errlen, "out of memory");
 		goto out_free;
 	}
+	{
+		struct sweep_estimate e;
+
+		sweep_estimate(c, (uint64_t)hosts, l.end - l.cursor, &e);
+		st->expected_pps = e.pps;
+		st->est_seconds = e.seconds;
+		st->bound_by = e.bound_by;
+	}
 	if (cookie_key_random(&s.key, err, errlen) < 0 || s.be->open(&s) < 0)
 		goto out_close;
 	/* discovery opens its link-layer handle itself: before any drop */
@@ -704,6 +910,7 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 	if (loop(&s, &l) < 0)
 		goto out_close;
 	cooldown(&s, &l);
+	finish_stats(&s);
 	if (c->all_states && c->mode != SWEEP_DRYRUN && !st->interrupted)
 		mark_silent(&s);
 	st->cursor = st->interrupted ? pending_min(&s, &l) : l.end;

@@ -91,8 +91,45 @@ struct sweep_stats {
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
 	uint64_t hosts_arp, hosts_ping;
 	uint64_t first_send_ns, last_send_ns;	/* monotonic, for the achieved rate */
+	uint64_t last_first_ns;		/* the last first try (not a retry) */
+	/* honest rates: what the caps allow, what was achieved */
+	double expected_pps;		/* min(pps, what the per-host cap allows) */
+	double est_seconds;		/* first tries at expected_pps */
+	const char *bound_by;		/* "rate" or "host_rate" */
+	double achieved_pps;		/* first tries / first-pass time */
+	double host_peak_pps;		/* highest rate seen by one host */
+	double first_pass_s;		/* first send to the last first try */
+	uint64_t rx_backoffs;		/* rate cuts after capture drops */
+	unsigned final_pps;		/* global rate at the end (after cuts) */
+	int overrun;			/* first pass beyond plan + margin */
 	int interrupted;
 };
+
+/*
+ * What the caps allow: hosts are swept in batches of hosts_in_flight, and
+ * a batch of h hosts cannot go faster than h x host_pps, so the expected
+ * rate is min(pps, h x host_pps) per batch.  bound_by is "host_rate" when
+ * the per-host cap keeps the scan below --rate (by more than 1 %).
+ */
+struct sweep_estimate {
+	double pps, seconds;
+	const char *bound_by;
+};
+void sweep_estimate(const struct sweep_conf *c, uint64_t hosts,
+		    uint64_t probes, struct sweep_estimate *e);
+
+/* Margin of the "overrun" verdict: the first pass took longer than
+ * estimate x (1 + SWEEP_OVERRUN_FRAC) + SWEEP_OVERRUN_S. */
+#define SWEEP_OVERRUN_FRAC 0.5
+#define SWEEP_OVERRUN_S 2.0
+
+/* 1 when dst must never be sent to: IPv4 limited broadcast, multicast
+ * (224/4), 0.0.0.0/8, 240/4, IPv6 multicast (ff00::/8) and unspecified.
+ * The raw sender's last line of defence (tx.c). */
+int sweep_dst_forbidden(const struct addr *dst);
+/* 1 when an Ethernet destination is a group address (multicast bit,
+ * broadcast included): never the destination of a probe frame. */
+int sweep_mac_is_group(const uint8_t mac[6]);
 
 /*
  * Run the sweep, recording open ports (and closed/filtered ones with

@@ -20,6 +20,7 @@ struct sweep_order {
 struct pending {
 	uint64_t pos;		/* index in the sweep order */
 	uint64_t due;		/* ns */
+	uint64_t slot;		/* the host's reserved time (rl_hosts_reserve) */
 	uint32_t tries;
 };
 
@@ -51,6 +52,8 @@ struct sweep_backend {
 	/* smallest order position still in flight, or UINT64_MAX */
 	uint64_t (*inflight_min)(struct sweep *s);
 	void (*close)(struct sweep *s);
+	/* refresh st->pcap_* (raw); NULL when there is no capture */
+	void (*counters)(struct sweep *s);
 };
 
 struct sweep {
@@ -69,6 +72,14 @@ struct sweep {
 	uint16_t *port_idx;	/* [proto 0=tcp 1=udp][port] -> index + 1 */
 	struct cookie_key key;
 	uint64_t cur_pos;	/* position of the probe being sent */
+	uint64_t horizon;	/* reserve a host's slot at most this far ahead */
+	uint64_t grace;		/* after the last try, before a probe is done */
+	size_t cap;		/* ring.n + heap.n never exceeds this */
+	size_t defer_cap;	/* cursor probes beyond the horizon: heap.n below */
+	unsigned pps;		/* current global rate (cut on capture drops) */
+	uint64_t retries_fp;	/* retries sent before the last first try */
+	uint64_t last_silent;	/* when the last unanswered probe expired */
+	int tail;		/* all taken and sent: answered probes end early */
 	char *err;
 	size_t errlen;
 };

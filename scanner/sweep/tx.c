@@ -32,6 +32,8 @@ struct pktctx {
 	libnet_ptag_t l4, ip;
 };
 
+#define MAX_BCAST 32
+
 struct raw {
 	struct pktctx tcp4, udp4, tcp6, udp6, icmp4;
 	struct rx rx;
@@ -39,7 +41,83 @@ struct raw {
 	int have4, have6;
 	char ifname[IF_NAMESIZE];
 	struct sweep *s;
+	uint32_t bcast[MAX_BCAST];	/* directed broadcasts of our subnets */
+	size_t nbcast;
+	uint64_t refused;		/* probes the last-line guard stopped */
 };
+
+/* --- the last line of defence -------------------------------------------
+ *
+ * Scope and target planning already refuse these; the sender checks once
+ * more, right before a frame is built, so that no code path can put a
+ * probe on the wire that every device on the segment receives.
+ */
+int
+sweep_dst_forbidden(const struct addr *dst)
+{
+	if (addr_is_v4(dst)) {
+		uint32_t a = addr_v4(dst);
+
+		return a == 0xffffffffu ||		/* limited broadcast */
+		       (a >> 28) == 0xe ||		/* 224/4 multicast */
+		       (a >> 28) == 0xf ||		/* 240/4 reserved */
+		       (a >> 24) == 0;			/* 0/8 "this network" */
+	}
+	/* IPv6: ff00::/8 multicast (no broadcast in IPv6), :: unspecified */
+	return (uint8_t)(dst->v >> 120) == 0xff || dst->v == 0;
+}
+
+int
+sweep_mac_is_group(const uint8_t mac[6])
+{
+	return (mac[0] & 1) != 0;	/* I/G bit: multicast, broadcast */
+}
+
+/* The directed broadcast addresses of every IPv4 subnet on this machine. */
+static void
+load_bcasts(struct raw *w)
+{
+	struct ifaddrs *ifa, *i;
+
+	w->nbcast = 0;
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i && w->nbcast < MAX_BCAST; i = i->ifa_next) {
+		uint32_t a, m;
+
+		if (!i->ifa_addr || !i->ifa_netmask ||
+		    i->ifa_addr->sa_family != AF_INET)
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		m = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+		if (m >= 0xfffffffeu)
+			continue;	/* /31, /32: no broadcast address */
+		w->bcast[w->nbcast++] = (a & m) | ~m;
+	}
+	freeifaddrs(ifa);
+}
+
+static int
+tx_refuse(struct raw *w, const struct addr *dst)
+{
+	char b[ADDR_STRLEN];
+
+	if (!sweep_dst_forbidden(dst)) {
+		size_t i;
+
+		if (!addr_is_v4(dst))
+			return 0;
+		for (i = 0; i < w->nbcast; i++)
+			if (w->bcast[i] == addr_v4(dst))
+				break;
+		if (i == w->nbcast)
+			return 0;
+	}
+	if (w->refused++ == 0)
+		log_warn("sweep", "refused to send to %s: broadcast or multicast "
+			 "destination", addr_fmt(dst, b));
+	return 1;
+}
 
 /* The kernel's choice of source address (and its interface) for dst. */
 static int
@@ -238,6 +316,7 @@ raw_open(struct sweep *s)
 {
 	struct raw *w = calloc(1, sizeof(*w));
 	char b4[ADDR_STRLEN], b6[ADDR_STRLEN];
+	int tcp = 0, udp = 0;
 
 	if (!w) {
 		snprintf(s->err, s->errlen, "out of memory");
@@ -247,14 +326,24 @@ raw_open(struct sweep *s)
 	s->be_state = w;
 	if (pick_sources(s, w) < 0)
 		return -1;
-	if ((w->have4 && (ctx_open(&w->tcp4, LIBNET_RAW4, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->udp4, LIBNET_RAW4, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->icmp4, LIBNET_RAW4, s->err, s->errlen) < 0)) ||
-	    (w->have6 && (ctx_open(&w->tcp6, LIBNET_RAW6, s->err, s->errlen) < 0 ||
-			  ctx_open(&w->udp6, LIBNET_RAW6, s->err, s->errlen) < 0)))
+	/* only the contexts this scan uses: libnet_init() probes the largest
+	 * send buffer with thousands of setsockopt() calls per context */
+	for (size_t i = 0; i < s->c->nports; i++) {
+		if (s->c->ports[i].proto == 6)
+			tcp = 1;
+		else
+			udp = 1;
+	}
+	if ((w->have4 && ((tcp && ctx_open(&w->tcp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
+			  (s->c->ping && ctx_open(&w->icmp4, LIBNET_RAW4, s->err, s->errlen) < 0))) ||
+	    (w->have6 && ((tcp && ctx_open(&w->tcp6, LIBNET_RAW6, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp6, LIBNET_RAW6, s->err, s->errlen) < 0))))
 		return -1;
+	load_bcasts(w);
 	if (rx_open(&w->rx, w->ifname, w->have4 ? &w->src4 : NULL,
-		    w->have6 ? &w->src6 : NULL, s->c->arp, s->err, s->errlen) < 0)
+		    w->have6 ? &w->src6 : NULL, s->c->arp, s->c->pps, s->err,
+		    s->errlen) < 0)
 		return -1;
 	log_info("sweep", "raw SYN scan on %s from %s%s%s", w->ifname,
 		 w->have4 ? addr_fmt(&w->src4, b4) : "",
@@ -292,6 +381,10 @@ raw_send(struct sweep *s, const struct addr *dst, const struct sweep_port *sp)
 	uint8_t pl[512];
 	size_t plen = 0;
 
+	if (tx_refuse(w, dst)) {
+		s->st->refused_recheck++;
+		return 0;
+	}
 	if (sp->proto == 6) {
 		p = v4 ? &w->tcp4 : &w->tcp6;
 		p->l4 = libnet_build_tcp(cookie_sport(tag), sp->port,
@@ -382,6 +475,16 @@ raw_inflight_min(struct sweep *s)
 }
 
 static void
+raw_counters(struct sweep *s)
+{
+	struct raw *w = s->be_state;
+
+	if (w)
+		rx_stats(&w->rx, &s->st->pcap_recv, &s->st->pcap_drop,
+			 &s->st->pcap_ifdrop);
+}
+
+static void
 raw_close(struct sweep *s)
 {
 	struct raw *w = s->be_state;
@@ -402,7 +505,7 @@ raw_close(struct sweep *s)
 
 const struct sweep_backend sweep_raw_backend = {
 	"raw", raw_open, raw_can_send, raw_send, raw_poll, raw_busy,
-	raw_inflight_min, raw_close,
+	raw_inflight_min, raw_close, raw_counters,
 };
 
 /* --- host discovery ------------------------------------------------------ */
@@ -477,6 +580,9 @@ send_arp(struct raw *w, struct disc *d, const struct addr *a)
 	d->arp = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST,
 				  d->mac, (uint8_t *)&spa, zero, (uint8_t *)&tpa,
 				  NULL, 0, d->link, d->arp);
+	/* an ARP request is the one frame heiiki sends to the broadcast MAC
+	 * (that is how ARP asks; --no-arp turns it off); probes go through
+	 * raw IP sockets whose destinations tx_refuse() has checked */
 	d->eth = libnet_build_ethernet(bcast, d->mac, ETHERTYPE_ARP, NULL, 0,
 				       d->link, d->eth);
 	if (d->arp < 0 || d->eth < 0 || libnet_write(d->link) < 0)
@@ -489,6 +595,8 @@ send_echo(struct raw *w, const struct addr *a)
 	struct pktctx *p = &w->icmp4;
 	uint16_t id, seq;
 
+	if (tx_refuse(w, a))
+		return;
 	sweep_echo_ids(&w->s->key, &w->src4, a, &id, &seq);
 	p->l4 = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, id, seq, NULL, 0,
 					 p->l, p->l4);

@@ -634,3 +634,84 @@ Test(sweep_checkpoint, round_trip_and_hash)
 	cr_assert_str_eq(h1, h2);
 	tset_free(&t);
 }
+
+/* --- honest rates ----------------------------------------------------------- */
+
+Test(sweep_estimate, per_host_cap_bounds_the_rate)
+{
+	struct sweep_conf c;
+	struct sweep_estimate e;
+
+	memset(&c, 0, sizeof(c));
+	c.nports = 65535;
+	c.pps = 10000;
+	c.host_pps = 40;
+	/* one host: 40 pps less 1 % (ratelimit.h), whatever --rate says */
+	sweep_estimate(&c, 1, 65535, &e);
+	cr_assert_float_eq(e.pps, 40.0 / 1.01, 1e-9);
+	cr_assert_float_eq(e.seconds, 65535 / (40.0 / 1.01), 1e-6);
+	cr_assert_str_eq(e.bound_by, "host_rate");
+	/* 65 hosts in flight x 40 = 2600 pps (the issue's -r 10000 run) */
+	c.nports = 100;
+	c.hosts_in_flight = 65;
+	sweep_estimate(&c, 65 * 10, 65 * 10 * 100, &e);
+	cr_assert_float_eq(e.pps, 2600.0 / 1.01, 1e-6);
+	cr_assert_str_eq(e.bound_by, "host_rate");
+	/* a last, smaller batch is slower: 650 + 13 hosts */
+	sweep_estimate(&c, 663, 663 * 100, &e);
+	cr_assert_float_eq(e.seconds, 1.01 * (650 * 100 / 2600.0 + 13 * 100 / 520.0), 1e-6);
+	/* enough hosts in flight: --rate binds */
+	c.hosts_in_flight = 256;
+	sweep_estimate(&c, 256, 25600, &e);
+	cr_assert_float_eq(e.pps, 10000.0, 1e-9);
+	cr_assert_str_eq(e.bound_by, "rate");
+	/* no per-host cap */
+	c.host_pps = 0;
+	sweep_estimate(&c, 1, 65535, &e);
+	cr_assert_float_eq(e.pps, 10000.0, 1e-9);
+	cr_assert_str_eq(e.bound_by, "rate");
+}
+
+/* --- the sender's last line of defence -------------------------------------- */
+
+static int
+forbidden(const char *s)
+{
+	struct addr a;
+
+	cr_assert_eq(addr_parse(s, &a), 0, "%s", s);
+	return sweep_dst_forbidden(&a);
+}
+
+Test(sweep_tx_guard, broadcast_and_multicast_destinations)
+{
+	static const char *const bad[] = {
+		"255.255.255.255", "224.0.0.1", "239.255.255.250", "232.1.2.3",
+		"240.0.0.1", "0.0.0.0", "0.1.2.3", "ff02::1", "ff05::1:3",
+		"ff0e::101", "::",
+	};
+	static const char *const good[] = {
+		"198.18.10.10", "198.18.0.255", "223.255.255.255", "1.0.0.0",
+		"2001:db8::1", "fe80::1", "fd00::ff", "2001:db8::ff00:0",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert(forbidden(bad[i]), "%s must be refused", bad[i]);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_assert(!forbidden(good[i]), "%s must pass the tx guard", good[i]);
+}
+
+Test(sweep_tx_guard, group_mac)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mc4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t mc6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+	static const uint8_t uni[6] = { 0x00, 0x00, 0x85, 0x12, 0x34, 0x56 };
+	static const uint8_t local[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
+
+	cr_assert(sweep_mac_is_group(bcast));
+	cr_assert(sweep_mac_is_group(mc4));
+	cr_assert(sweep_mac_is_group(mc6));
+	cr_assert(!sweep_mac_is_group(uni));
+	cr_assert(!sweep_mac_is_group(local));
+}
