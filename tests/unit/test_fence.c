@@ -263,6 +263,8 @@ Test(fence_udp, udp_targets_payloads_and_sources)
 	cr_assert_eq(fence_to_results(&pl, r), 0);
 	cr_assert_not_null(results_service(r, &a, "udp", pl.t[pl.pr[0].target].port, 0));
 	results_free(r);
+	fence_plan_free(&pl);
+	policy_free(&p);
 }
 
 /* --- safe sources: catch-all zone, gateway in the outside range, nothing
