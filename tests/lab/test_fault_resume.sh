@@ -26,6 +26,7 @@
 #
 # Set FAULT_RUNS_PER_RATE to change the 6 runs per rate; FAULT_SEED fixes
 # the random kill moments (printed, so a failure can be replayed).
+# lab: serial (it bounds wall time or redone work: another lab's CPU load would perturb it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

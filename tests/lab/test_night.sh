@@ -17,6 +17,7 @@
 #    coverage in the summary); the next night resumes, completes the
 #    scope, finds every open port, and the SYNs of both nights together
 #    exceed an uninterrupted run's by less than one second of sweep.
+# lab: serial (it bounds wall time or redone work: another lab's CPU load would perturb it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

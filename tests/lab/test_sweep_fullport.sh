@@ -10,6 +10,7 @@
 # means a reply was matched too late), and a first pass (first probe to
 # the last first try) within 5 % of 65,535 / R.  User CPU per probe is
 # printed.  Rates can be overridden: FULLPORT_RATES="5000".
+# lab: serial (it bounds wall time or redone work: another lab's CPU load would perturb it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

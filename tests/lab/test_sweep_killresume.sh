@@ -16,6 +16,7 @@
 # bounded by the checkpoint interval plus the reply window (1 s + 1.25 s
 # of sending, plus 1.75 s of slack for a busy machine: at most 4 s).
 # KILL_SEED fixes the random moments (default: random, printed).
+# lab: serial (it bounds wall time or redone work: another lab's CPU load would perturb it)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
