@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "probes/product_db.h"
+#include "scanner/core/datafile.h"
 
 #define PDB_MAX_FILE (2u * 1024 * 1024)
 #define PDB_MAX_RULES 2048
@@ -257,34 +258,11 @@ product_db_load(const char *path, struct product_db **out, char *err, size_t err
 int
 product_db_load_default(struct product_db **out, char *err, size_t errlen)
 {
-	static const char rel[] = "probes/data/product-rules.json";
-	char path[PATH_MAX + 64], exe[PATH_MAX];
-	const char *env = getenv("HEIIKI_PRODUCT_RULES"), *src = getenv("HEIIKI_SRCDIR");
-	ssize_t n;
+	char path[PATH_MAX + 64];
 
-	if (env && *env)
-		return product_db_load(env, out, err, errlen);
-	if (src && *src) {
-		snprintf(path, sizeof(path), "%s/%s", src, rel);
-		if (access(path, R_OK) == 0)
-			return product_db_load(path, out, err, errlen);
-	}
-	if (access(rel, R_OK) == 0)
-		return product_db_load(rel, out, err, errlen);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = 0;
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		snprintf(path, sizeof(path), "%s/%s", exe, rel);
-		if (access(path, R_OK) == 0)
-			return product_db_load(path, out, err, errlen);
-	}
-	snprintf(path, sizeof(path), "%s/data/product-rules.json", HEIIKI_DATADIR);
-	return product_db_load(path, out, err, errlen);
+	return product_db_load(data_file_path("HEIIKI_PRODUCT_RULES",
+					      "probes/data/product-rules.json", path,
+					      sizeof(path)), out, err, errlen);
 }
 
 /* out's string at a dotted path ("ssh.banner"), or NULL. */

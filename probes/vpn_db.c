@@ -17,6 +17,7 @@
 #include "probes/vpn_db.h"
 #include "scanner/core/fsutil.h"
 #include "scanner/core/rd.h"
+#include "scanner/core/datafile.h"
 
 #define VPN_DB_MAX_FILE (4u * 1024 * 1024)
 
@@ -204,34 +205,10 @@ vpn_db_load(const char *path, struct vpn_db **out, char *err, size_t errlen)
 int
 vpn_db_load_default(struct vpn_db **out, char *err, size_t errlen)
 {
-	static const char rel[] = "probes/data/vpn-fingerprints.json";
-	char path[PATH_MAX + 64], exe[PATH_MAX];
-	const char *env = getenv("HEIIKI_VPN_DB"), *src = getenv("HEIIKI_SRCDIR");
-	ssize_t n;
+	char path[PATH_MAX + 64];
 
-	if (env && *env)
-		return vpn_db_load(env, out, err, errlen);
-	if (src && *src) {
-		snprintf(path, sizeof(path), "%s/%s", src, rel);
-		if (access(path, R_OK) == 0)
-			return vpn_db_load(path, out, err, errlen);
-	}
-	if (access(rel, R_OK) == 0)
-		return vpn_db_load(rel, out, err, errlen);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = 0;
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		snprintf(path, sizeof(path), "%s/%s", exe, rel);
-		if (access(path, R_OK) == 0)
-			return vpn_db_load(path, out, err, errlen);
-	}
-	snprintf(path, sizeof(path), "%s/data/vpn-fingerprints.json", HEIIKI_DATADIR);
-	return vpn_db_load(path, out, err, errlen);
+	return vpn_db_load(data_file_path("HEIIKI_VPN_DB", "probes/data/vpn-fingerprints.json",
+					  path, sizeof(path)), out, err, errlen);
 }
 
 void

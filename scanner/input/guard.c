@@ -111,7 +111,8 @@ guard_may(void *arg, const struct addr *a)
 	if (g->pol) {
 		const struct zone *z = policy_zone_of(g->pol, a);
 
-		if ((z && z->role == ZONE_EXTERNAL) || zone_edge(g->pol, a))
+		if ((z && z->role == ZONE_EXTERNAL) ||
+		    (!g->allow_zone_edges && zone_edge(g->pol, a)))
 			return 0;
 	}
 	return 1;

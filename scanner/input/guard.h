@@ -30,6 +30,8 @@ struct guard {
 	struct tset own_scope;		/* --scope CIDR ... */
 	const struct tset *scope, *deny;
 	unsigned allow;			/* ADDR_SP_ classes explicitly allowed */
+	int allow_zone_edges;		/* network/broadcast of a zone asked for (scan
+					 * --include-net-bcast, skip_net_bcast: false) */
 	int ready;
 };
 

@@ -15,6 +15,7 @@
 #include "eos.h"
 #include "inventory.h"
 #include "scanner/core/fsutil.h"
+#include "scanner/core/datafile.h"
 
 #define EOS_MAX_FILE (4UL * 1024 * 1024)
 
@@ -249,19 +250,8 @@ eos_age_days(const struct eos_table *t, time_t today)
 const char *
 eos_default_path(void)
 {
-	static const char rel[] = "scanner/inventory/data/support-end.yaml";
 	static char path[PATH_MAX + 64];
-	const char *env = getenv("HEIIKI_EOS_DB"), *src = getenv("HEIIKI_SRCDIR");
 
-	if (env && *env)
-		return env;
-	if (src && *src) {
-		snprintf(path, sizeof(path), "%s/%s", src, rel);
-		if (access(path, R_OK) == 0)
-			return path;
-	}
-	if (access(rel, R_OK) == 0)
-		return rel;
-	snprintf(path, sizeof(path), "%s/data/support-end.yaml", HEIIKI_DATADIR);
-	return path;
+	return data_file_path("HEIIKI_EOS_DB", "scanner/inventory/data/support-end.yaml", path,
+			      sizeof(path));
 }

@@ -28,6 +28,7 @@
 #include "scanner/core/oui.h"
 #include "scanner/findings/findings.h"
 #include "scanner/findings/vantage.h"
+#include "scanner/input/guard.h"
 #include "scanner/input/policy.h"
 #include "scanner/sweep/checkpoint.h"
 #include "scanner/sweep/plan.h"
@@ -67,6 +68,7 @@ struct scan {
 	int probe_phase;
 	size_t probed;
 	int skip_sweep;			/* resumed in the probe phase */
+	struct guard guard;		/* asked before every probe the sweep sends */
 	struct geo_db *own_geo;		/* opened here when the caller gave none */
 };
 
@@ -207,6 +209,8 @@ fill_conf(struct scan *s)
 	c->targets = &s->targets;
 	c->scope = &s->pol.scope;
 	c->deny = &s->pol.dns_set;
+	c->may_send = guard_may;	/* the one send guard: scope, do_not_scan, special */
+	c->may_arg = &s->guard;		/* addresses, external zones, zone edges */
 	c->ports = s->ports;
 	c->nports = s->nports;
 	c->seed = s->seed;
@@ -516,8 +520,10 @@ after_sweep(struct scan *s)
 static void
 scan_free(struct scan *s)
 {
-	if (s->have_pol)
+	if (s->have_pol) {
+		guard_free(&s->guard);
 		policy_free(&s->pol);
+	}
 	tset_free(&s->targets);
 	free(s->ports);
 	results_free(s->res);
@@ -655,6 +661,8 @@ prepare(struct scan *s, char *err, size_t errlen)
 		return -1;
 	s->have_pol = 1;
 	udp_policy = &s->pol;
+	guard_init_policy(&s->guard, &s->pol);
+	s->guard.allow_zone_edges = s->o.include_nb || !s->pol.scan.skip_net_bcast;
 	/* the policy's own files exist (never a silent fallback), and the
 	 * country rules judge reachability from this vantage */
 	if (policy_check_paths(&s->pol, err, errlen) < 0)

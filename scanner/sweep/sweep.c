@@ -502,7 +502,8 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 	if (tset_nth(c->targets, h, &a) < 0)
 		return 0;
 	/* the last word on safety: scope and do_not_scan, right before tx */
-	if (!tset_contains(c->scope, &a) || tset_contains(c->deny, &a)) {
+	if (c->may_send ? !c->may_send(c->may_arg, &a) :
+	    (!tset_contains(c->scope, &a) || tset_contains(c->deny, &a))) {
 		s->st->refused_recheck++;
 		return 0;
 	}

@@ -48,6 +48,10 @@ struct sweep_conf {
 	const struct tset *targets;	/* frozen effective set */
 	const struct tset *scope;	/* re-checked before each packet */
 	const struct tset *deny;	/* do_not_scan, re-checked */
+	/* the shared send guard (scanner/input/guard.h), asked right before
+	 * each probe instead of scope/deny alone; NULL = scope and deny */
+	int (*may_send)(void *arg, const struct addr *a);
+	void *may_arg;
 	const struct sweep_port *ports;
 	size_t nports;
 	enum sweep_mode mode;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "scanner/core/oui.h"
+#include "scanner/input/guard.h"
 #include "scanner/input/policy.h"
 #include "scanner/sweep/checkpoint.h"
 #include "scanner/sweep/plan.h"
@@ -283,6 +284,59 @@ Test(sweep_dryrun, recheck_refuses_what_the_set_lets_through)
 	tset_free(&t);
 	tset_free(&scope);
 	tset_free(&deny);
+}
+
+/* The sweep asks the shared send guard (scanner/input/guard.h) before
+ * every probe: a zone's network and broadcast address, a do_not_scan pump
+ * and multicast stay silent even when a wrongly built target set holds
+ * them; --include-net-bcast (allow_zone_edges) lets only the zone edges by. */
+Test(sweep_dryrun, shared_guard_asked_before_each_probe)
+{
+	static const char pol_text[] =
+		"version: 1\nsite: t\n"
+		"zones:\n  - { name: servers, role: server, nets: [198.18.10.0/29] }\n"
+		"scope: [198.18.10.0/29]\n"
+		"do_not_scan:\n  - { addr: 198.18.10.3, reason: infusion pump }\n";
+	struct policy p;
+	struct guard g;
+	struct tset t;
+	struct sweep_conf c;
+	struct sweep_stats st;
+	char err[POLICY_ERR_MAX], *out;
+
+	cr_assert_eq(policy_load_buf("p.yaml", pol_text, strlen(pol_text), &p, err,
+				     sizeof(err)), 0, "%s", err);
+	guard_init_policy(&g, &p);
+	tset_init(&t);
+	cr_assert_eq(tset_add_str(&t, "198.18.10.0/29", err, sizeof(err)), 0);
+	cr_assert_eq(tset_add_str(&t, "224.0.0.1", err, sizeof(err)), 0);
+	cr_assert_eq(tset_freeze(&t), 0);
+	memset(&c, 0, sizeof(c));
+	c.targets = &t;
+	c.scope = &p.scope;
+	c.deny = &p.dns_set;
+	c.may_send = guard_may;
+	c.may_arg = &g;
+	c.ports = test_ports;
+	c.nports = 1;
+	out = dry(&c, 0, 0, &st);
+	cr_assert_null(strstr(out, "198.18.10.0\t"), "network address: %s", out);
+	cr_assert_null(strstr(out, "198.18.10.7\t"), "broadcast address: %s", out);
+	cr_assert_null(strstr(out, "198.18.10.3\t"), "the pump: %s", out);
+	cr_assert_null(strstr(out, "224.0.0.1\t"), "multicast: %s", out);
+	cr_assert_not_null(strstr(out, "198.18.10.5\t"));
+	cr_assert_eq(st.refused_recheck, 4);
+	free(out);
+	g.allow_zone_edges = 1;
+	out = dry(&c, 0, 0, &st);
+	cr_assert_not_null(strstr(out, "198.18.10.7\t"), "edges when asked for: %s", out);
+	cr_assert_null(strstr(out, "224.0.0.1\t"), "never multicast: %s", out);
+	cr_assert_null(strstr(out, "198.18.10.3\t"), "never the pump: %s", out);
+	cr_assert_eq(st.refused_recheck, 2);
+	free(out);
+	tset_free(&t);
+	guard_free(&g);
+	policy_free(&p);
 }
 
 /* --- plan ---------------------------------------------------------------- */
