@@ -158,7 +158,7 @@ guard_check_range(const struct guard *g, const struct range *r, const char *what
 				 what, z->name);
 			return -1;
 		}
-		if ((z = zone_edge(g->pol, &a))) {
+		if (!g->allow_zone_edges && (z = zone_edge(g->pol, &a))) {
 			snprintf(err, errlen,
 				 "%s is the network or broadcast address of zone '%s': refusing to send to it",
 				 what, z->name);

@@ -675,6 +675,16 @@ prepare(struct scan *s, char *err, size_t errlen)
 		return -1;
 	if (drop_wide_v6(s, err, errlen) < 0)
 		return -1;
+	/* what the guard would refuse at send time is refused here, by name
+	 * (a zone's network or broadcast address named as a target without
+	 * --include-net-bcast, a special address) */
+	for (size_t i = 0; i < s->targets.n; i++) {
+		char what[96];
+
+		range_fmt(&s->targets.r[i], what, sizeof(what));
+		if (guard_check_range(&s->guard, &s->targets.r[i], what, err, errlen) < 0)
+			return -1;
+	}
 	if (build_ports(s, err, errlen) < 0)
 		return -1;
 	if (!s->ckpt_path[0])
