@@ -48,14 +48,6 @@ void capture_packet(struct capture *c, int dlt, int64_t ts_us,
 		    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 
 /*
- * Read a pcap or pcapng file ("-" = stdin) to its end or until *stop.
- * Returns 0; 1 when the file ended early (truncated/damaged: counted and
- * warned, packets before the damage are kept); -1 when it cannot be read
- * at all (err filled).
- */
-int capture_file(struct capture *c, const char *path,
-		 volatile sig_atomic_t *stop, char *err, size_t errlen);
-/*
  * Read several pcap/pcapng files as one capture: their packets are merged
  * by timestamp (on a tie the earlier file first, as mergecap does), so the
  * result is the same as reading one file merged from them.  A file that

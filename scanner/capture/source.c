@@ -141,68 +141,6 @@ file_open_buf(const char *path, char *ebuf, char **vbuf, size_t bufsize)
 	return p;
 }
 
-static pcap_t *
-file_open(const char *path, char *ebuf, char **vbuf)
-{
-	return file_open_buf(path, ebuf, vbuf, FILE_BUF);
-}
-
-int
-capture_file(struct capture *c, const char *path, volatile sig_atomic_t *stop,
-	     char *err, size_t errlen)
-{
-	char ebuf[PCAP_ERRBUF_SIZE] = "", *vbuf;
-	uint64_t before = c->st.packets;
-	pcap_t *p;
-	int rc, nano = 1;
-
-	p = file_open(path, ebuf, &vbuf);
-	if (!p) {
-		size_t pl = strlen(path);
-
-		c->st.files_unreadable++;
-		/* libpcap's messages do not always name the file */
-		if (!strncmp(ebuf, path, pl) && ebuf[pl] == ':')
-			snprintf(err, errlen, "%s", ebuf);
-		else
-			snprintf(err, errlen, "%s: %s", strcmp(path, "-") ? path : "stdin", ebuf);
-		return -1;
-	}
-	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	c->st.files++;
-	if (!decode_supported(pcap_datalink(p)))
-		capture_warn(c, "%s: link type %d (%s) is not decoded; frames "
-			     "counted only", path, pcap_datalink(p),
-			     pcap_datalink_val_to_name(pcap_datalink(p)) ?
-			     pcap_datalink_val_to_name(pcap_datalink(p)) : "?");
-	rc = pcap_drain(c, p, nano, stop, 0);
-	if (rc == 3) {
-		c->st.files_unreadable++;
-		snprintf(err, errlen, "%s: records of all zeros from the start: not a capture "
-			 "(zero-filled or damaged file)", path);
-		pcap_close(p);
-		free(vbuf);
-		return -1;
-	}
-	if (rc == 4) {
-		c->st.files_damaged++;
-		capture_warn(c, "%s: stopped after %llu packets: the rest is records of all "
-			     "zeros (zero-filled or damaged)", path,
-			     (unsigned long long)(c->st.packets - before));
-		rc = 1;
-	} else if (rc == 1) {
-		c->st.files_damaged++;
-		capture_warn(c, "%s: stopped after %llu packets: %s", path,
-			     (unsigned long long)(c->st.packets - before),
-			     pcap_geterr(p));
-	} else if (rc == 2) {
-		c->st.interrupted = 1;
-	}
-	pcap_close(p);
-	free(vbuf);
-	return rc == 1 ? 1 : 0;
-}
-
 /* One input of a merged read: its handle and its next packet. */
 struct src_file {
 	pcap_t *p;
