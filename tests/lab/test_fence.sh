@@ -140,7 +140,7 @@ if ike["allowed"]["through"] != ["198.51.100.10"]:
     fail.append("vendor IKE on udp/500 not answered: %r" % ike["allowed"])
 if ike["not_allowed"]["open"] != 0 or ike["geo"]["open"] != 0 or ike["not_allowed"]["sent"] < 1:
     fail.append("udp/500 is enforced, yet: %r" % ike)
-if nat["not_allowed"]["open"] < 1 or "203.0.113.192" not in nat["geo"]["through"]:
+if nat["not_allowed"]["open"] < 1 or "203.0.113.205" not in nat["geo"]["through"]:
     fail.append("udp/4500 hole not confirmed: %r" % nat)
 got = sorted((f["rule"], f["addr"], f["proto"], f["port"]) for f in d["findings"])
 want = [("FENCE_GEO_NOT_ENFORCED", "198.18.11.6", "tcp", 443),

@@ -80,7 +80,7 @@ heiiki_pass() {
 	[ -x "$HEIIKI" ] || { skip heiiki-probe "$HEIIKI not built"; return; }
 	for t in "${TARGET[@]}"; do list+=("$t"); done
 	[ ${#list[@]} -gt 0 ] || return
-	lab_exec cli timeout 120 "$HEIIKI" probe --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
+	lab_exec cli timeout 120 "$HEIIKI" probe --scope 198.18.0.0/15 --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
 		"${list[@]}" > "$LAB_DIR/runner.err" 2>&1
 	[ -s "$LAB_DIR/runner.json" ] || { echo "FAIL heiiki probe wrote nothing"; \
 		tail -5 "$LAB_DIR/runner.err"; FAIL=$((FAIL + 1)); return; }
