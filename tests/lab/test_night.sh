@@ -39,7 +39,7 @@ done
 syns() { ip netns exec "$(lab_nsname "${1:-scanner}")" nft list counter inet nt syns | awk '/packets/ {print $2}'; }
 syns_reset() { ip netns exec "$(lab_nsname "${1:-scanner}")" nft reset counter inet nt syns >/dev/null; }
 
-POL=$HEIIKI_SRCDIR/tests/lab/demo-policy.yaml
+POL=${HEIIKI_SRCDIR:-$(cd "$here/../.." && pwd)}/tests/lab/demo-policy.yaml
 HOSTS=(198.18.10.10 198.18.10.20 198.18.20.10 198.18.30.10 198.18.30.11 198.18.40.2)
 PORTS="21-23,80,104,139,443,445,1723,2575,3389,5900-5902,8443,11112"
 SCAN=(-- -p "$PORTS" --no-arp --rate 2000 --host-rate 500 --cooldown 500 "${HOSTS[@]}")
@@ -76,6 +76,8 @@ echo "night 1: exit $RC: $(cat "$D/out.txt")"
 [ "$(grep -c . "$D/out.txt")" -eq 1 ] || fail "night 1: not one summary line"
 grep -q "未確認" "$D/out.txt" || fail "night 1: GeoIP missing but the summary does not say 未確認"
 N1=$(readlink "$ST/runs/latest")
+st1=$(jq -r '.run.status' "$ST/runs/$N1/results.json" 2>/dev/null)
+[ "$st1" = complete ] || fail "night 1: status $st1, not complete: $(cat "$D/err.txt")"
 for f in results.json report-ja.html report-en.html findings.csv network.dot; do
 	[ -s "$ST/runs/$N1/$f" ] || fail "night 1: $f missing in runs/$N1"
 done
