@@ -84,8 +84,9 @@ struct probe_ctx {
 	/*
 	 * ftp_anonymous: the ftp probe may try a read-only anonymous login
 	 * (USER anonymous, PASS, QUIT; never LIST or a data connection).  0 =
-	 * greeting only.  The scan turns it on outside fragile zones unless the
-	 * policy turns it off (probe_opts -> probe_ctx_fill, not yet wired).
+	 * greeting only.  The runner turns it on for hosts outside clinical
+	 * zones without a fragile port, unless the policy's scan.ftp_anonymous
+	 * is false (probe_opts.ftp_anonymous / careful -> probe_ctx_fill).
 	 */
 	int ftp_anonymous;
 };

@@ -63,6 +63,7 @@ struct host {
 	unsigned slots;			/* connections at once (zone role, fragile: 1) */
 	unsigned gap;			/* ms between connection starts */
 	int fragile;			/* a printer/OT/DICOM port is open */
+	int ftp_anonymous;		/* the ftp probe may try anonymous */
 	int64_t greet_ms;		/* slowest greeting seen on this host (0: none yet) */
 };
 
@@ -355,6 +356,14 @@ probe_policy_host_slots(void *policy, const struct addr *a)
 	}
 }
 
+int
+probe_policy_careful(void *policy, const struct addr *a)
+{
+	const struct zone *z = policy ? policy_zone_of(policy, a) : NULL;
+
+	return !z || z->role == ZONE_CLINICAL;
+}
+
 /* Slots, gap and fragility of one host. */
 static void
 host_plan(struct run *run, struct host *h)
@@ -377,6 +386,8 @@ host_plan(struct run *run, struct host *h)
 		h->slots = 8;
 	if (h->fragile)
 		h->slots = 1;
+	h->ftp_anonymous = o->ftp_anonymous && !h->fragile &&
+			   !(o->careful && o->careful(o->careful_arg, &j0->addr));
 	/* one connection at a time keeps the full gap; several share it */
 	h->gap = h->slots > 1 ? run->gap / h->slots : run->gap;
 	if (h->gap < 50)
@@ -437,6 +448,7 @@ probe_ctx_fill(struct run *run, struct job *j, int tls, struct probe_ctx *c)
 	c->out = j->out;
 	c->vpn = run->vpn;
 	c->now = (int64_t)time(NULL);
+	c->ftp_anonymous = run->hosts[j->hidx].ftp_anonymous;
 }
 
 static void

@@ -64,7 +64,18 @@ struct probe_opts {
 	unsigned (*host_slots)(void *arg, const struct addr *a);
 	void *host_arg;
 	const struct product_db *products;	/* product rules; NULL: load the default file */
+	/*
+	 * Let the ftp probe try a read-only anonymous login (USER anonymous,
+	 * PASS, QUIT).  Never on a fragile host (a printer/OT/DICOM port open)
+	 * nor where careful() says so; careful NULL = every host allowed.
+	 */
+	int ftp_anonymous;
+	int (*careful)(void *arg, const struct addr *a);
+	void *careful_arg;
 };
+
+/* careful for a struct policy *: 1 for a clinical zone or outside every zone. */
+int probe_policy_careful(void *policy, const struct addr *a);
 
 /* host_slots for a struct policy *: clinical 1, management 2, others 4. */
 unsigned probe_policy_host_slots(void *policy, const struct addr *a);

@@ -37,7 +37,9 @@ usage(void)
 {
 	printf("usage: heiiki probe [options] ADDR:PORT[/udp] ...\n"
 	       "       heiiki probe [options] --results IN.json\n"
-	       "Identify services with read-only probes (never logs in).\n\n"
+	       "Identify services with read-only probes.  Nothing logs in, except that with\n"
+	       "--policy (scan.ftp_anonymous, default true) the FTP probe tries a read-only\n"
+	       "anonymous login on hosts outside clinical zones and without a fragile port.\n\n"
 	       "  --policy FILE        scope, do_not_scan, scanner id, fragile-device and SNMP settings\n"
 	       "  --scope CIDR         without --policy: the whole scope (repeatable); one of the two\n"
 	       "                       is required, and every target is checked against it\n"
@@ -234,6 +236,9 @@ run_probe(struct probe_args *pa, struct policy *pol, struct results *r, struct v
 	if (pa->policy) {
 		o.host_slots = probe_policy_host_slots;	/* by zone role */
 		o.host_arg = pol;
+		o.ftp_anonymous = pol->scan.ftp_anonymous;
+		o.careful = probe_policy_careful;
+		o.careful_arg = pol;
 	}
 	o.stop = &probe_stop;
 	signal(SIGINT, on_signal);

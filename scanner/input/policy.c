@@ -51,6 +51,7 @@ policy_defaults(struct policy *p)
 	s->max_hosts_in_flight = 64;
 	s->skip_net_bcast = 1;
 	s->snmp_public = 1;
+	s->ftp_anonymous = 1;
 	snprintf(s->scanner_id, sizeof(s->scanner_id), "heiiki");
 }
 

@@ -379,10 +379,10 @@ parse_scan(struct pctx *pc, yaml_node_t *map)
 	static const char *const keys[] = {
 		"tcp_ports", "udp_ports", "pps", "host_pps", "retries", "timeout_ms",
 		"cooldown_ms", "max_hosts_in_flight", "skip_net_bcast",
-		"probe_printers", "probe_ot", "snmp_public", "scanner_id", NULL
+		"probe_printers", "probe_ot", "snmp_public", "scanner_id", "ftp_anonymous", NULL
 	};
 	struct scan_settings *s = &pc->p->scan;
-	yaml_node_t *v[13];
+	yaml_node_t *v[14];
 
 	if (pc_map(pc, map, "scan", keys, v) < 0)
 		return -1;
@@ -394,7 +394,8 @@ parse_scan(struct pctx *pc, yaml_node_t *map)
 	    (v[10] && pc_bool(pc, v[10], "scan: probe_ot", &s->probe_ot) < 0) ||
 	    (v[11] && pc_bool(pc, v[11], "scan: snmp_public", &s->snmp_public) < 0) ||
 	    (v[12] && pc_name(pc, v[12], "scan: scanner_id", s->scanner_id,
-			      sizeof(s->scanner_id)) < 0))
+			      sizeof(s->scanner_id)) < 0) ||
+	    (v[13] && pc_bool(pc, v[13], "scan: ftp_anonymous", &s->ftp_anonymous) < 0))
 		return -1;
 	return 0;
 }

@@ -476,6 +476,10 @@ probe_phase(struct scan *s)
 	/* ports of one host in parallel by zone role (clinical: one at a time) */
 	po.host_slots = probe_policy_host_slots;
 	po.host_arg = &s->pol;
+	/* read-only anonymous FTP: outside clinical zones, never fragile hosts */
+	po.ftp_anonymous = s->pol.scan.ftp_anonymous;
+	po.careful = probe_policy_careful;
+	po.careful_arg = &s->pol;
 	if (s->probed > n)
 		s->probed = n;
 	while (s->probed < n && !stop_flag) {

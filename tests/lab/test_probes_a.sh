@@ -28,12 +28,14 @@ chmod 755 "$LAB_DIR/certs"; chmod 644 "$LAB_DIR/certs/"*
 pa_xrdp srv
 lab_sshd srv
 pa_vsftpd srv
+pa_vsftpd_anon srv
+lab_exec srv ip addr add 198.18.50.140/24 dev "$(lab_exec srv ip -o -4 addr show | awk '/198.18.50.10\// {print $2}')"
 pa_telnetd srv
 pa_nginx srv "$src/tests/probes/data/http/www"
 lab_bg srv socat TCP-LISTEN:7001,reuseaddr,fork SYSTEM:'echo "+OK lab pop3 ready"; sleep 1'
 lab_bg srv socat TCP-LISTEN:7777,reuseaddr,fork SYSTEM:'sleep 2'
 lab_listen srv 500 udp		# swallows datagrams: UDP retry path
-for p in 3389 22 21 23 80 443 10443 8443 7001 7777; do lab_wait_port srv $p; done
+for p in 3389 22 21 2121 23 80 443 10443 8443 7001 7777; do lab_wait_port srv $p; done
 
 T=198.18.50.10
 out=$LAB_DIR/probe.json
@@ -105,5 +107,56 @@ if command -v python3 >/dev/null; then
 	expect 22 "--results: open service probed" '"product": "OpenSSH"'
 	if svc 21 | grep -q '"probe"'; then echo "FAIL: closed service was probed"; fails=$((fails + 1)); fi
 fi
+# The read-only anonymous FTP check: on by default under a policy, on a
+# server-zone host; never on a clinical-zone host; off with
+# scan.ftp_anonymous: false.  What the servers received is read from their
+# own side (a capture on srv): the clinical address never gets a USER line.
+cat > "$LAB_DIR/ftp-policy.yaml" <<-'EOY'
+version: 1
+site: lab-a
+zones:
+  - name: servers
+    role: server
+    nets: [198.18.50.0/25]
+  - name: clinical
+    role: clinical
+    nets: [198.18.50.128/25]
+EOY
+sed 's/^site: lab-a$/site: lab-a\nscan:\n  ftp_anonymous: false/' "$LAB_DIR/ftp-policy.yaml" > "$LAB_DIR/ftp-policy-off.yaml"
+srvif=$(lab_exec srv ip -o -4 addr show | awk '/198.18.50.10\// {print $2}')
+lab_bg srv tcpdump -i "$srvif" -U -w "$LAB_DIR/ftp.pcap" tcp port 2121
+sleep 1
+lab_exec scan "$HEIIKI" probe --policy "$LAB_DIR/ftp-policy.yaml" -o "$LAB_DIR/ftp.json" \
+	$T:2121 198.18.50.140:2121 || { echo "FAIL: heiiki probe --policy (ftp)"; fails=$((fails + 1)); }
+lab_exec scan "$HEIIKI" probe --policy "$LAB_DIR/ftp-policy-off.yaml" -o "$LAB_DIR/ftp-off.json" \
+	$T:2121 || { echo "FAIL: heiiki probe --policy (ftp off)"; fails=$((fails + 1)); }
+sleep 1
+lab_exec srv pkill -INT -f "tcpdump -i $srvif -U -w $LAB_DIR/ftp.pcap"
+sleep 1
+ftp_res=$(python3 - "$LAB_DIR/ftp.json" "$LAB_DIR/ftp-off.json" <<-'EOP'
+	import json, sys
+	on = {s["addr"]: s for s in json.load(open(sys.argv[1]))["services"]}
+	off = json.load(open(sys.argv[2]))["services"][0]
+	a, c = on["198.18.50.10"], on["198.18.50.140"]
+	bad = []
+	if a.get("ftp", {}).get("anonymous") != "accepted" or "ftp-anonymous" not in a.get("risks", []):
+	    bad.append("server zone: %s" % a.get("ftp"))
+	if "anonymous" in c.get("ftp", {}) or "ftp-anonymous" in c.get("risks", []):
+	    bad.append("clinical zone was tried: %s" % c.get("ftp"))
+	if c.get("service") != "ftp":
+	    bad.append("clinical zone: not named ftp: %s" % c.get("service"))
+	if "anonymous" in off.get("ftp", {}) or "ftp-anonymous" in off.get("risks", []):
+	    bad.append("ftp_anonymous: false was tried: %s" % off.get("ftp"))
+	print("; ".join(bad))
+	EOP
+)
+if [ -n "$ftp_res" ]; then echo "FAIL: anonymous FTP check: $ftp_res"; fails=$((fails + 1))
+else echo "ok: 2121 anonymous FTP: accepted in the server zone, not tried in the clinical zone nor with ftp_anonymous: false"; fi
+# on the wire (server side): USER reached .10 once (the off run sends none), never .140
+users_10=$(tcpdump -r "$LAB_DIR/ftp.pcap" -A 'dst host 198.18.50.10' 2>/dev/null | grep -c 'USER anonymous')
+users_140=$(tcpdump -r "$LAB_DIR/ftp.pcap" -A 'dst host 198.18.50.140' 2>/dev/null | grep -c 'USER')
+if [ "$users_10" != 1 ] || [ "$users_140" != 0 ]; then
+	echo "FAIL: capture on srv: USER anonymous to .10 x$users_10 (want 1), USER to .140 x$users_140 (want 0)"; fails=$((fails + 1))
+else echo "ok: capture on srv: one USER anonymous to the server-zone host, none to the clinical one"; fi
 [ $fails = 0 ] || { echo "test_probes_a: $fails failure(s)"; exit 1; }
 echo "test_probes_a: all checks passed"

@@ -43,6 +43,27 @@ pa_vsftpd() {
 	lab_bg "$ns" /usr/sbin/vsftpd "$dir/vsftpd.conf"
 }
 
+# A second vsftpd on 2121 that lets anonymous in (read-only, empty root).
+pa_vsftpd_anon() {
+	local ns=$1 dir=$LAB_DIR/vsftpd-anon-$1
+	mkdir -p "$dir/empty" "$dir/pub"
+	chmod 555 "$dir/pub"
+	cat > "$dir/vsftpd.conf" <<-EOC
+	listen=YES
+	listen_ipv6=NO
+	listen_port=2121
+	background=NO
+	anonymous_enable=YES
+	no_anon_password=NO
+	anon_root=$dir/pub
+	local_enable=NO
+	write_enable=NO
+	secure_chroot_dir=$dir/empty
+	xferlog_enable=NO
+	EOC
+	lab_bg "$ns" /usr/sbin/vsftpd "$dir/vsftpd.conf"
+}
+
 pa_telnetd() {
 	lab_bg "$1" socat TCP-LISTEN:23,reuseaddr,fork EXEC:/usr/sbin/telnetd,nofork
 }

@@ -311,6 +311,7 @@ Test(policy, defaults)
 	cr_assert_eq(p.scan.max_hosts_in_flight, 64);
 	cr_assert_eq(p.scan.skip_net_bcast, 1);
 	cr_assert_eq(p.scan.snmp_public, 1);
+	cr_assert_eq(p.scan.ftp_anonymous, 1);
 	cr_assert_eq(p.scan.probe_printers, 0);
 	cr_assert_str_eq(p.scan.scanner_id, "heiiki");
 	for (unsigned port = 5900; port <= 5910; port++)

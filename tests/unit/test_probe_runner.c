@@ -11,6 +11,7 @@
  */
 #include "probe_a_util.h"
 #include "scanner/core/addr.h"
+#include "scanner/input/policy.h"
 
 Test(probe_runner, merge_rules)
 {
@@ -202,4 +203,32 @@ Test(probe_runner, cascade_names_a_silent_http_port_on_loopback)
 	cr_expect_geq(ms, 1400, "the greeting wait (1.5 s before any greeting) was skipped: %ld ms", ms);
 	cr_expect_lt(ms, 4500, "a silent port took %ld ms (the old banner read alone was 5 s)", ms);
 	results_free(r);
+}
+
+/* The anonymous FTP check is "careful" (never tried) in a clinical zone and
+ * outside every zone, allowed in the other roles. */
+Test(probe_runner, careful_hosts_by_zone_role)
+{
+	static const char pol[] =
+		"site: x\n"
+		"zones:\n"
+		"  - {name: servers, role: server, nets: [198.18.10.0/24]}\n"
+		"  - {name: clinical, role: clinical, nets: [198.18.20.0/24]}\n"
+		"  - {name: office, role: office, nets: [198.18.30.0/24]}\n";
+	struct policy p;
+	struct addr a;
+	char err[256];
+
+	cr_assert_eq(policy_load_buf("t.yaml", pol, sizeof(pol) - 1, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(p.scan.ftp_anonymous, 1, "on by default");
+	cr_assert_eq(addr_parse("198.18.10.5", &a), 0);
+	cr_assert_eq(probe_policy_careful(&p, &a), 0);
+	cr_assert_eq(addr_parse("198.18.30.5", &a), 0);
+	cr_assert_eq(probe_policy_careful(&p, &a), 0);
+	cr_assert_eq(addr_parse("198.18.20.5", &a), 0);
+	cr_assert_eq(probe_policy_careful(&p, &a), 1, "clinical zone");
+	cr_assert_eq(addr_parse("198.18.99.5", &a), 0);
+	cr_assert_eq(probe_policy_careful(&p, &a), 1, "outside every zone");
+	cr_assert_eq(probe_policy_careful(NULL, &a), 1);
+	policy_free(&p);
 }
