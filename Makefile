@@ -42,7 +42,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
 BASEFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -I. -DHEIIKI_VERSION='"$(VERSION)"' \
 	     -DHEIIKI_DATADIR='"$(PREFIX)/share/heiiki"'
-LDLIBS    := $(PKG_LIBS) -lcsv -lm -lpthread
+LDLIBS    := $(PKG_LIBS) -lcsv -lresolv -lm -lpthread
 
 LIB_SRC   := $(sort $(shell find scanner probes geoip -name '*.c' ! -path scanner/main.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
@@ -163,7 +163,7 @@ DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-de
 	dpkg-dev libcairo2-dev libpango1.0-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
-	systemd libreoffice-calc-nogui poppler-utils chromium
+	systemd libreoffice-calc-nogui poppler-utils chromium strace
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl \

@@ -63,6 +63,8 @@ struct scan_settings {
 	int probe_printers;		/* send payloads to 9100-9107/515/631 */
 	int probe_ot;			/* send payloads to OT ports */
 	int snmp_public;		/* SNMP GET with "public" (default 1) */
+	struct addr dns_resolver;	/* site resolver for PTR names */
+	int have_dns_resolver;		/* scan.dns_resolver given */
 	int ftp_anonymous;		/* read-only anonymous FTP login outside
 					 * clinical zones and fragile hosts (default 1) */
 	char scanner_id[64];		/* shown in RDP cookie, HTTP UA, AE title */

@@ -373,16 +373,39 @@ parse_scan_numbers(struct pctx *pc, yaml_node_t *v[])
 	return 0;
 }
 
+/* scan.dns_resolver: one IPv4 unicast address (loopback allowed: a
+ * resolver on this box); PTR lookups go to it and nowhere else. */
+static int
+parse_resolver(struct pctx *pc, yaml_node_t *n, struct scan_settings *s)
+{
+	char text[64];
+	const char *what;
+	unsigned cls = 0;
+
+	if (pc_str(pc, n, "scan: dns_resolver", text, sizeof(text)) < 0)
+		return -1;
+	if (addr_parse(text, &s->dns_resolver) < 0 || !addr_is_v4(&s->dns_resolver))
+		return pc_error(pc, n->start_mark,
+				"scan: dns_resolver: '%s' is not an IPv4 address", text);
+	what = addr_special(&s->dns_resolver, &cls);
+	if (what && cls != ADDR_SP_LOOPBACK)
+		return pc_error(pc, n->start_mark,
+				"scan: dns_resolver: '%s' is %s; a resolver must be a unicast address",
+				text, what);
+	s->have_dns_resolver = 1;
+	return 0;
+}
+
 static int
 parse_scan(struct pctx *pc, yaml_node_t *map)
 {
 	static const char *const keys[] = {
 		"tcp_ports", "udp_ports", "pps", "host_pps", "retries", "timeout_ms",
 		"cooldown_ms", "max_hosts_in_flight", "skip_net_bcast",
-		"probe_printers", "probe_ot", "snmp_public", "scanner_id", "ftp_anonymous", NULL
+		"probe_printers", "probe_ot", "snmp_public", "scanner_id", "ftp_anonymous", "dns_resolver", NULL
 	};
 	struct scan_settings *s = &pc->p->scan;
-	yaml_node_t *v[14];
+	yaml_node_t *v[15];
 
 	if (pc_map(pc, map, "scan", keys, v) < 0)
 		return -1;
@@ -395,7 +418,8 @@ parse_scan(struct pctx *pc, yaml_node_t *map)
 	    (v[11] && pc_bool(pc, v[11], "scan: snmp_public", &s->snmp_public) < 0) ||
 	    (v[12] && pc_name(pc, v[12], "scan: scanner_id", s->scanner_id,
 			      sizeof(s->scanner_id)) < 0) ||
-	    (v[13] && pc_bool(pc, v[13], "scan: ftp_anonymous", &s->ftp_anonymous) < 0))
+	    (v[13] && pc_bool(pc, v[13], "scan: ftp_anonymous", &s->ftp_anonymous) < 0) ||
+	    (v[14] && parse_resolver(pc, v[14], s) < 0))
 		return -1;
 	return 0;
 }

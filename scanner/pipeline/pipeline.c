@@ -33,6 +33,7 @@
 #include "scanner/sweep/checkpoint.h"
 #include "scanner/sweep/plan.h"
 #include "scanner/sweep/sweep.h"
+#include "scanner/names/rdns.h"
 
 static volatile sig_atomic_t stop_flag, deadline_flag;
 
@@ -501,12 +502,46 @@ probe_phase(struct scan *s)
 	json_decref(list);
 }
 
+/* PTR names of the live hosts from the site resolver (policy
+ * scan.dns_resolver); a resolver that does not answer is a run warning. */
+static void
+name_hosts(struct scan *s)
+{
+	struct rdns_stats st;
+	char err[256];
+
+	if (!s->pol.scan.have_dns_resolver || stop_flag)
+		return;
+	if (rdns_names(s->res, &s->pol.scan.dns_resolver, 1000, (volatile int *)&stop_flag,
+		       &st, err, sizeof(err)) < 0) {
+		log_warn("scan", "host names: %s", err);
+		return;
+	}
+	results_count(s->res, "ptr_asked", st.asked);
+	results_count(s->res, "ptr_named", st.named);
+	if (st.timeouts) {
+		char res[ADDR_STRLEN], w[256];
+		json_t *run = results_run(s->res), *ws = json_object_get(run, "warnings");
+
+		snprintf(w, sizeof(w), "the DNS resolver %s did not answer %u of %u PTR queries%s; "
+			 "host names are incomplete", addr_fmt(&s->pol.scan.dns_resolver, res),
+			 st.timeouts, st.asked, st.gave_up ? " (lookups stopped)" : "");
+		log_warn("scan", "%s", w);
+		if (!json_is_array(ws)) {
+			ws = json_array();
+			json_object_set_new(run, "warnings", ws);
+		}
+		json_array_append_new(ws, json_string(w));
+	}
+}
+
 static void
 after_sweep(struct scan *s)
 {
 	char err[512];
 
 	label_hosts(s);
+	name_hosts(s);
 	if (deadline_flag && !s->o.no_probes) {
 		/* the window closed: the sweep stopped cleanly; probe what was
 		 * found (a SIGINT from now on still stops) */
@@ -798,6 +833,17 @@ preflight(struct scan *s, char *err, size_t errlen)
 	pid_t pid;
 	ssize_t n;
 
+	if (s->pol.scan.have_dns_resolver) {
+		const struct dns_entry *d = policy_dns_of(&s->pol, &s->pol.scan.dns_resolver);
+		char a[ADDR_STRLEN];
+
+		if (d) {
+			snprintf(err, errlen, "%s:%d: scan.dns_resolver %s is on do_not_scan (%s)",
+				 s->pol.path, d->line, addr_fmt(&s->pol.scan.dns_resolver, a),
+				 d->reason);
+			return EXIT_USAGE;
+		}
+	}
 	if (s->o.dry_run)
 		return 0;
 	if (!s->o.user || geteuid() != 0)
