@@ -187,6 +187,43 @@ static const struct vrule finding_rules[] = {
 	{ NULL, V_STR, 0, 0, 0, NULL },
 };
 
+/* inventory.support[] and inventory.remote_paths[] (rules_inventory.c) */
+static const struct vrule support_rules[] = {
+	{ "device", V_STR, 0, 0, 0, NULL },
+	{ "addr", V_ADDR, 0, 0, 0, NULL },
+	{ "evidence", V_STR, 0, 0, 0, NULL },
+	{ "entry", V_STR, 0, 0, 0, NULL },
+	{ "name", V_STR, 0, 0, 0, NULL },
+	{ "kind", V_STR, 0, 0, 0, NULL },
+	{ "support_end", V_STR, 0, 0, 0, NULL },
+	{ "status", V_STR, 0, 0, 0, NULL },
+	{ "days_out", V_INT, 0, 0, INT32_MAX, NULL },
+	{ "source", V_STR, 0, 0, 0, NULL },
+	{ "note", V_STR, 0, 0, 0, NULL },
+	{ NULL, V_STR, 0, 0, 0, NULL },
+};
+
+static const struct vrule remote_rules[] = {
+	{ "device", V_STR, 0, 0, 0, NULL },
+	{ "addr", V_ADDR, 0, 0, 0, NULL },
+	{ "path", V_STR, 0, 0, 0, NULL },
+	{ "kind", V_STR, 0, 0, 0, NULL },
+	{ "via", V_STR, 0, 0, 0, NULL },
+	{ "evidence", V_STR, 0, 0, 0, NULL },
+	{ "declared", V_BOOL, 0, 0, 0, NULL },
+	{ "vendor", V_STR, 0, 0, 0, NULL },
+	{ "last_seen", V_STR, 0, 0, 0, NULL },
+	{ "until", V_STR, 0, 0, 0, NULL },
+	{ "policy_rule", V_STR, 0, 0, 0, NULL },
+	{ "window", V_STR, 0, 0, 0, NULL },
+	{ NULL, V_STR, 0, 0, 0, NULL },
+};
+
+static const struct {
+	const char *name;
+	const struct vrule *rules;
+} inv_arrays[] = { { "support", support_rules }, { "remote_paths", remote_rules } };
+
 static const struct {
 	const char *name;
 	const struct vrule *rules;
@@ -489,5 +526,26 @@ results_validate(json_t *root, char *err, size_t errlen)
 				return -1;
 		}
 	}
+	v = json_object_get(root, "inventory");
+	if (v && !json_is_object(v))
+		return fail(err, errlen, "inventory", "expected an object, got %s%s", jtype(v), "");
+	for (size_t a = 0; v && a < sizeof(inv_arrays) / sizeof(inv_arrays[0]); a++) {
+		json_t *arr = json_object_get(v, inv_arrays[a].name);
+		char path[80];
+		size_t i;
+
+		snprintf(path, sizeof(path), "inventory.%s", inv_arrays[a].name);
+		if (arr && !json_is_array(arr))
+			return fail(err, errlen, path, "expected an array, got %s%s", jtype(arr), "");
+		json_array_foreach(arr, i, it) {
+			snprintf(path, sizeof(path), "inventory.%s[%zu]", inv_arrays[a].name, i);
+			if (check_object(inv_arrays[a].rules, it, path, err, errlen) < 0)
+				return -1;
+		}
+	}
+	if (v && json_object_get(v, "support_table_reviewed") &&
+	    !json_is_string(json_object_get(v, "support_table_reviewed")))
+		return fail(err, errlen, "inventory.support_table_reviewed", "expected a string%s%s",
+			    "", "");
 	return 0;
 }

@@ -248,6 +248,7 @@ out:
 	json_decref(c.out);
 	json_decref(c.keys);
 	json_decref(c.flagged);
+	json_decref(c.inv_devices);
 	return rc;
 }
 

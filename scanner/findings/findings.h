@@ -38,6 +38,7 @@ struct fctx {
 	json_t *out;			/* findings emitted so far */
 	json_t *keys;			/* key -> true, drops duplicates */
 	json_t *flagged;		/* "addr|proto|port" with any finding */
+	json_t *inv_devices;		/* inventory devices (rules_inventory.c), lazily */
 	int oom;
 };
 

@@ -54,5 +54,7 @@ void rule_blocked_attempt(const struct rule *self, struct fctx *c);
 void rule_source_not_allowed(const struct rule *self, struct fctx *c);
 void rule_country_not_allowed(const struct rule *self, struct fctx *c);
 void rule_allowed_path_unreachable(const struct rule *self, struct fctx *c);
+void rule_out_of_support(const struct rule *self, struct fctx *c);
+void rule_undeclared_remote_relay(const struct rule *self, struct fctx *c);
 
 #endif

@@ -370,6 +370,7 @@ html_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	table_exits(f, r, &html_table);
 	table_peers(f, r, &html_table);
 	table_flows(f, r, &html_table);
+	table_inventory(f, r, &html_table);
 	table_evidence(f, r, &html_table);
 	table_run(f, r, &html_table);
 	fputs("<footer>", f);

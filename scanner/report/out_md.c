@@ -246,6 +246,7 @@ md_write(FILE *f, const struct report *r, char *err, size_t errlen)
 	table_exits(f, r, &md_table);
 	table_peers(f, r, &md_table);
 	table_flows(f, r, &md_table);
+	table_inventory(f, r, &md_table);
 	table_evidence(f, r, &md_table);
 	table_run(f, r, &md_table);
 	fputs("\n---\n\n_", f);

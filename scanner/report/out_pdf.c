@@ -189,6 +189,7 @@ pdf_markup(const struct report *r)
 	table_exits(f, r, &pdf_table);
 	table_peers(f, r, &pdf_table);
 	table_flows(f, r, &pdf_table);
+	table_inventory(f, r, &pdf_table);
 	table_evidence(f, r, &pdf_table);
 	table_run(f, r, &pdf_table);
 	fputs("\n<span size=\"small\" foreground=\"#666\">", f);

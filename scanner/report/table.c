@@ -6,6 +6,7 @@
  * reports cannot drift apart in columns or order.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "table.h"
 
@@ -334,5 +335,79 @@ table_flows(FILE *f, const struct report *r, const struct table_syntax *sx)
 		fputs(sx->table_end, f);
 	else
 		table_none(f, r, sx, MSG_NO_RA);
+	fputs(sx->section_end, f);
+}
+
+/* --- inventory (rules_inventory.c: document member "inventory") ------------------ */
+
+static json_t *
+inventory_rows(const struct report *r, const char *name)
+{
+	json_t *a = json_object_get(json_object_get(r->root, "inventory"), name);
+
+	return json_is_array(a) ? a : NULL;
+}
+
+void
+table_inventory(FILE *f, const struct report *r, const struct table_syntax *sx)
+{
+	static const enum msg scols[] = { MSG_DEVICE, MSG_SOFTWARE, MSG_SUPPORT_END,
+					  MSG_STATUS, MSG_EVIDENCE };
+	static const enum msg rcols[] = { MSG_DEVICE, MSG_PATH, MSG_VIA, MSG_DECLARED,
+					  MSG_VENDOR, MSG_UNTIL, MSG_EVIDENCE };
+	json_t *rows, *x;
+	size_t i;
+	char addr[256];
+
+	if (!r->measured_hosts && !r->measured_traffic)
+		return;
+	if (!json_is_object(json_object_get(r->root, "inventory"))) {
+		/* never a silent "none": an older or unjudged document */
+		sx->section(f, r, "support", MSG_SUPPORT);
+		table_none(f, r, sx, MSG_INV_NOT_ASSESSED);
+		fputs(sx->section_end, f);
+		sx->section(f, r, "remote", MSG_REMOTE_PATHS);
+		table_none(f, r, sx, MSG_INV_NOT_ASSESSED);
+		fputs(sx->section_end, f);
+		return;
+	}
+	rows = inventory_rows(r, "support");
+	if (r->measured_hosts &&
+	    table_section(f, r, sx, "support", MSG_SUPPORT, rows, MSG_NO_SUPPORT)) {
+		sx->header(f, r, scols, 5);
+		json_array_foreach(rows, i, x) {
+			int out = !strcmp(report_str(x, "status"), "out-of-support");
+
+			fputs(sx->row, f);
+			table_cell(f, sx, report_addr_label(r, report_str(x, "addr"), addr, sizeof(addr)));
+			table_cell(f, sx, report_str(x, "name"));
+			table_cell(f, sx, report_str(x, "support_end"));
+			wrap(f, sx, out ? sx->td_risk : sx->td,
+			     i18n(r->lang, out ? MSG_OUT_OF_SUPPORT : MSG_SUPPORTED), sx->td_end);
+			table_cell(f, sx, report_str(x, "evidence"));
+			fputs(sx->row_end, f);
+		}
+		fputs(sx->table_end, f);
+		fputs(sx->section_end, f);
+	}
+	rows = inventory_rows(r, "remote_paths");
+	if (!table_section(f, r, sx, "remote", MSG_REMOTE_PATHS, rows, MSG_NO_REMOTE_PATHS))
+		return;
+	sx->header(f, r, rcols, 7);
+	json_array_foreach(rows, i, x) {
+		int declared = json_is_true(json_object_get(x, "declared"));
+
+		fputs(sx->row, f);
+		table_cell(f, sx, report_addr_label(r, report_str(x, "addr"), addr, sizeof(addr)));
+		table_cell(f, sx, report_str(x, "path"));
+		table_cell(f, sx, report_str(x, "via"));
+		wrap(f, sx, declared ? sx->td : sx->td_risk,
+		     i18n(r->lang, declared ? MSG_YES : MSG_NO), sx->td_end);
+		table_cell(f, sx, report_str(x, "vendor"));
+		table_cell(f, sx, report_str(x, "until"));
+		table_cell(f, sx, report_str(x, "evidence"));
+		fputs(sx->row_end, f);
+	}
+	fputs(sx->table_end, f);
 	fputs(sx->section_end, f);
 }

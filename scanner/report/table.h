@@ -61,6 +61,8 @@ void table_flows(FILE *f, const struct report *r, const struct table_syntax *sx)
  * comparison with the previous run) and the inspection evidence section. */
 void table_page1(FILE *f, const struct report *r, const struct table_syntax *sx);
 void table_evidence(FILE *f, const struct report *r, const struct table_syntax *sx);
+/* The document's inventory tables: support status, remote-maintenance paths. */
+void table_inventory(FILE *f, const struct report *r, const struct table_syntax *sx);
 /* Label/value row, left out when the value is empty. */
 void table_kv(FILE *f, const struct table_syntax *sx, const char *label, const char *value);
 

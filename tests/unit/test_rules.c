@@ -130,7 +130,7 @@ static const char *const tested[] = {
 	/* probes B rows: positive/negative tests in test_rules_b.c */
 	"MQTT_ANONYMOUS", "TFTP_OPEN", "AJP_OPEN", "ZABBIX_AGENT_OPEN", "IPMI_ANONYMOUS",
 	"IPMI_CIPHER_ZERO", "PACS_API_OPEN", "REMOTE_SUPPORT_TOOL",
-	"CUPS_ADMIN_OPEN", NULL
+	"CUPS_ADMIN_OPEN", "OUT_OF_SUPPORT", "UNDECLARED_REMOTE_PATH", NULL
 };
 
 static int
@@ -625,4 +625,47 @@ Test(rules, ldap_anonymous_read)
 Test(rules, mail_cleartext_auth)
 {
 	risk_pair("mail-cleartext-auth", "MAIL_CLEARTEXT_AUTH", "tcp", 25);
+}
+
+/* The support-end table judges what services reveal: an SSH banner of
+ * Debian 9 is out of support (high in the first year, critical after), one
+ * of Debian 12 is not; the table's rows land in inventory.support. */
+Test(rules, out_of_support)
+{
+	json_t *s = svc("198.18.10.7", "tcp", 22, "open", "ssh"), *f, *rows;
+
+	json_object_set_new(s, "ssh", json_pack("{s:s}", "banner",
+						"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"));
+	cr_assert_eq(run_rule("OUT_OF_SUPPORT", NOV22, 0, NULL), 0, "Debian 12 is supported");
+	rows = json_object_get(json_object_get(results_root(rres), "inventory"), "support");
+	cr_assert_eq(json_array_size(rows), 1, "the supported row is still listed");
+	cr_assert_str_eq(fstr(json_array_get(rows, 0), "status"), "supported");
+	json_object_set_new(s, "ssh", json_pack("{s:s}", "banner",
+						"SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7"));
+	cr_assert_eq(run_rule("OUT_OF_SUPPORT", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "critical", "Debian 9 ended 2022-06-30: years ago");
+	cr_assert_str_eq(fstr(f, "addr"), "198.18.10.7");
+	cr_assert(strstr(fstr(f, "key"), "debian-9"), "%s", fstr(f, "key"));
+}
+
+/* An outbound session to a remote-support relay nobody declared is the
+ * Osaka pattern (critical); an inbound VNC is left to the service rules
+ * (one finding per fact), but both are rows of inventory.remote_paths. */
+Test(rules, undeclared_remote_path)
+{
+	json_t *f, *rows;
+
+	svc("198.18.20.7", "tcp", 5900, "open", "vnc");
+	cr_assert_eq(run_rule("UNDECLARED_REMOTE_PATH", NOV22, 0, NULL), 0,
+		     "inbound VNC: SERVICE_NOT_EXPECTED's fact, not this rule's");
+	results_append(rres, "flows", json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s}",
+						"src", "198.18.30.44", "dst", "203.0.113.80",
+						"proto", "tcp", "sport", 40000, "dport", 443,
+						"direction", "outbound",
+						"peer_name", "router7.teamviewer.com"));
+	cr_assert_eq(run_rule("UNDECLARED_REMOTE_PATH", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "severity"), "critical");
+	cr_assert_str_eq(fstr(f, "addr"), "198.18.30.44");
+	rows = json_object_get(json_object_get(results_root(rres), "inventory"), "remote_paths");
+	cr_assert_eq(json_array_size(rows), 2, "the VNC and the relay");
 }
