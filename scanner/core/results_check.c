@@ -200,6 +200,7 @@ static const struct vrule support_rules[] = {
 	{ "days_out", V_INT, 0, 0, INT32_MAX, NULL },
 	{ "source", V_STR, 0, 0, 0, NULL },
 	{ "note", V_STR, 0, 0, 0, NULL },
+	{ "shared_until", V_STR, 0, 0, 0, NULL },
 	{ NULL, V_STR, 0, 0, 0, NULL },
 };
 

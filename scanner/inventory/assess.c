@@ -79,7 +79,7 @@ inv_eos(json_t *devices, const struct eos_table *t, time_t today, json_t *findin
 			char ev[1200];
 			json_t *row;
 			size_t j;
-			int dup = 0;
+			int dup = 0, shared;
 
 			if (!e)
 				continue;
@@ -90,22 +90,35 @@ inv_eos(json_t *devices, const struct eos_table *t, time_t today, json_t *findin
 				continue;
 			json_array_append_new(seen, json_string(e->id));
 			days_out = (long)((today - e->end) / 86400);
+			/* past the client's date, but the same build is a server or
+			 * LTSC edition still supported: the edition decides */
+			shared = days_out > 0 && e->shared_until && today <= e->shared_until;
 			row = json_pack("{s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
 					"device", k, "addr", addr, "evidence", soft, "entry", e->id,
 					"name", e->name, "kind", e->kind, "support_end", e->end_str,
-					"status", days_out > 0 ? "out-of-support" : "supported",
+					"status", shared ? "edition-dependent" :
+						  days_out > 0 ? "out-of-support" : "supported",
 					"days_out", (json_int_t)(days_out > 0 ? days_out : 0),
 					"source", e->source);
+			if (shared)
+				json_object_set_new(row, "shared_until",
+						    json_string(e->shared_until_str));
 			if (e->note[0])
 				json_object_set_new(row, "note", json_string(e->note));
 			json_array_append_new(rows, row);
 			if (days_out <= 0)
 				continue;
-			snprintf(ev, sizeof(ev), "%s: %s, support ended %s (%ld days ago; %s)%s%s",
-				 soft, e->name, e->end_str, days_out, e->source, e->note[0] ? "; " : "",
-				 e->note);
+			if (shared)
+				snprintf(ev, sizeof(ev), "%s: %s, support of the client edition ended "
+					 "%s (%ld days ago; %s); %s - confirm the edition (supported "
+					 "until %s only as that edition)", soft, e->name, e->end_str,
+					 days_out, e->source, e->note, e->shared_until_str);
+			else
+				snprintf(ev, sizeof(ev), "%s: %s, support ended %s (%ld days ago; %s)%s%s",
+					 soft, e->name, e->end_str, days_out, e->source,
+					 e->note[0] ? "; " : "", e->note);
 			json_array_append_new(findings, finding(
-				"OUT_OF_SUPPORT", eos_severity(e, days_out),
+				"OUT_OF_SUPPORT", shared ? "low" : eos_severity(e, days_out),
 				"Software or OS past the end of vendor support",
 				"サポートが終了したOS・ソフトウェアが稼働している",
 				"Update to a supported release, or isolate the device and agree a "

@@ -95,9 +95,16 @@ entry_parse(yaml_document_t *doc, yaml_node_t *m, const char *name,
 				at(err, errlen, name, v, "end is not a date YYYY-MM-DD:", scalar(v));
 				rc = -1;
 			}
+		} else if (!strcmp(key, "shared_until")) {
+			rc = copy_str(e->shared_until_str, sizeof(e->shared_until_str), v, name, key,
+				      err, errlen);
+			if (!rc && (e->shared_until = inv_parse_day(e->shared_until_str)) == (time_t)-1) {
+				at(err, errlen, name, v, "shared_until is not a date YYYY-MM-DD:", scalar(v));
+				rc = -1;
+			}
 		} else {
 			at(err, errlen, name, k,
-			   "unknown key (id, name, kind, match, end, source, note):", key);
+			   "unknown key (id, name, kind, match, end, source, note, shared_until):", key);
 			rc = -1;
 		}
 		if (rc)

@@ -38,6 +38,10 @@ struct eos_entry {
 	char note[256];
 	char end_str[11];
 	time_t end;		/* midday UTC of the last supported day */
+	/* The same evidence (a Windows build) is also an edition supported
+	 * until this day (Windows Server, LTSC); 0 = no such edition. */
+	char shared_until_str[11];
+	time_t shared_until;
 	regex_t re;
 	int line;
 };

@@ -183,6 +183,7 @@ static const char *const msgs[MSG_COUNT_][LANG_COUNT] = {
 	[MSG_VIA] = { "Via", "方向" },
 	[MSG_UNTIL] = { "Until", "期限" },
 	[MSG_DEVICE] = { "Device", "機器" },
+	[MSG_EDITION_DEPENDENT] = { "depends on the edition (confirm)", "エディションにより異なる（要確認）" },
 	[MSG_INV_NOT_ASSESSED] = { "Not assessed: this document was judged without the inventory step (run heiiki check on it).",
 				   "未評価: この結果はインベントリ評価なしで判定されています（heiiki check で再判定してください）。" },
 	[MSG_EV_INTRO] = {

@@ -377,13 +377,15 @@ table_inventory(FILE *f, const struct report *r, const struct table_syntax *sx)
 		sx->header(f, r, scols, 5);
 		json_array_foreach(rows, i, x) {
 			int out = !strcmp(report_str(x, "status"), "out-of-support");
+			int ed = !strcmp(report_str(x, "status"), "edition-dependent");
 
 			fputs(sx->row, f);
 			table_cell(f, sx, report_addr_label(r, report_str(x, "addr"), addr, sizeof(addr)));
 			table_cell(f, sx, report_str(x, "name"));
 			table_cell(f, sx, report_str(x, "support_end"));
-			wrap(f, sx, out ? sx->td_risk : sx->td,
-			     i18n(r->lang, out ? MSG_OUT_OF_SUPPORT : MSG_SUPPORTED), sx->td_end);
+			wrap(f, sx, out || ed ? sx->td_risk : sx->td,
+			     i18n(r->lang, out ? MSG_OUT_OF_SUPPORT : ed ? MSG_EDITION_DEPENDENT :
+				  MSG_SUPPORTED), sx->td_end);
 			table_cell(f, sx, report_str(x, "evidence"));
 			fputs(sx->row_end, f);
 		}

@@ -436,8 +436,10 @@ Test(eos, findings_rise_with_time_out_of_support)
 		cr_assert_str_eq(json_string_value(json_object_get(f, "rule")), "OUT_OF_SUPPORT");
 		if (strstr(ev, "17763")) {
 			win = 1;
-			cr_assert_str_eq(sev, "critical", "ended 2021-05-11: over 5 years");
+			cr_assert_str_eq(sev, "low", "client ended 2021-05-11, but build 17763 is also "
+					 "Windows Server 2019 (until 2029-01-09): the edition decides");
 			cr_assert(strstr(ev, "Windows Server 2019"), "the note names the server edition");
+			cr_assert(strstr(ev, "confirm the edition"), "%s", ev);
 		}
 		if (strstr(ev, "deb9u7")) {
 			deb = 1;
@@ -445,6 +447,22 @@ Test(eos, findings_rise_with_time_out_of_support)
 		}
 	}
 	cr_assert(win && deb);
+	json_array_foreach(rows, i, f)
+		if (strstr(json_string_value(json_object_get(f, "evidence")), "17763"))
+			cr_assert_str_eq(json_string_value(json_object_get(f, "status")),
+					 "edition-dependent");
+	json_decref(rows);
+	json_decref(findings);
+	/* once every edition of the build is out of support: critical again */
+	findings = json_array();
+	rows = inv_eos(devs, &t, inv_parse_day("2029-03-01"), findings);
+	win = 0;
+	json_array_foreach(findings, i, f)
+		if (strstr(json_string_value(json_object_get(f, "evidence")), "17763")) {
+			win = 1;
+			cr_assert_str_eq(json_string_value(json_object_get(f, "severity")), "critical");
+		}
+	cr_assert(win);
 	json_decref(rows);
 	json_decref(findings);
 	json_decref(devs);
