@@ -69,6 +69,9 @@ struct scan {
 	int probe_phase;
 	size_t probed;
 	int skip_sweep;			/* resumed in the probe phase */
+	uint64_t *holes;		/* the sweep's unfinished positions below the
+					 * checkpoint cursor (write_checkpoint) */
+	size_t nholes;
 	struct guard guard;		/* asked before every probe the sweep sends */
 	struct geo_db *own_geo;		/* opened here when the caller gave none */
 };
@@ -152,8 +155,8 @@ store_checkpoint(struct scan *s, uint64_t cursor)
 			    s->probe_phase ? "probe" : "sweep", "probed",
 			    (json_int_t)s->probed));
 	rc = ckpt_write(s->ckpt_path, s->argc, s->argv, s->seed, cursor,
-			s->st.total ? s->st.total : cursor, s->hash, s->res,
-			err, sizeof(err));
+			s->st.total ? s->st.total : cursor, s->hash, s->holes, s->nholes,
+			s->res, err, sizeof(err));
 	json_object_del(run, "checkpoint");
 	if (rc < 0)
 		log_warn("scan", "checkpoint: %s", err);
@@ -161,12 +164,22 @@ store_checkpoint(struct scan *s, uint64_t cursor)
 }
 
 static void
-write_checkpoint(void *arg, uint64_t cursor, int final)
+write_checkpoint(void *arg, uint64_t cursor, const uint64_t *holes, size_t nholes, int final)
 {
 	struct scan *s = arg;
+	uint64_t *nh = nholes ? realloc(s->holes, nholes * sizeof(*nh)) : s->holes;
 
 	if (final && !s->st.interrupted)
 		s->probe_phase = 1;	/* swept: the probe phase starts */
+	if (nholes && !nh) {
+		/* no memory for the list: the first hole is a safe cursor */
+		cursor = holes[0];
+		nholes = 0;
+	} else if (nholes) {
+		memcpy(nh, holes, nholes * sizeof(*nh));
+		s->holes = nh;
+	}
+	s->nholes = nholes;
 	store_checkpoint(s, cursor);
 }
 
@@ -567,6 +580,7 @@ scan_free(struct scan *s)
 	free(s->ports);
 	results_free(s->res);
 	ckpt_free(&s->resume);
+	free(s->holes);
 	if (s->own_geo)
 		geo_close(s->own_geo);
 }
@@ -744,6 +758,20 @@ prepare(struct scan *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->sc.start = s->resume.argv ? s->resume.cursor : 0;
+	/* the resumed checkpoint's unfinished probes go first */
+	s->sc.redo = s->resume.argv ? s->resume.holes : NULL;
+	s->sc.nredo = s->resume.argv ? s->resume.nholes : 0;
+	/* and stay holes in every checkpoint until the sweep says otherwise
+	 * (the one written before the first packet included) */
+	if (s->sc.nredo) {
+		s->holes = malloc(s->sc.nredo * sizeof(*s->holes));
+		if (!s->holes) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		memcpy(s->holes, s->sc.redo, s->sc.nredo * sizeof(*s->holes));
+		s->nholes = s->sc.nredo;
+	}
 	return 0;
 }
 
@@ -1086,7 +1114,8 @@ pipeline_scan(struct scan_opts *o, int argc, char **argv, scan_reparse_fn repars
 	out->interrupted = s->st.interrupted;
 	out->deadline_hit = deadline_flag;
 	out->resumed = s->resume.argv != NULL;
-	out->cursor = s->st.cursor;
+	/* coverage: what is finished (the holes below the cursor are not) */
+	out->cursor = s->st.cursor > s->st.holes ? s->st.cursor - s->st.holes : 0;
 	out->total = s->st.total;
 	snprintf(out->ckpt_path, sizeof(out->ckpt_path), "%s", s->ckpt_path);
 	if (rc == 0 && s->o.fail_on < 5 && !s->o.dry_run &&

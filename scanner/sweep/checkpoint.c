@@ -12,9 +12,10 @@
 int
 ckpt_write(const char *path, int argc, char *const *argv, uint64_t seed,
 	   uint64_t cursor, uint64_t total, const char *config_hash,
-	   struct results *r, char *err, size_t errlen)
+	   const uint64_t *holes, size_t nholes, struct results *r,
+	   char *err, size_t errlen)
 {
-	json_t *root, *av;
+	json_t *root, *av, *hs = NULL;
 	char *text;
 	int rc;
 
@@ -26,6 +27,18 @@ ckpt_write(const char *path, int argc, char *const *argv, uint64_t seed,
 			 "seed", (json_int_t)seed, "cursor", (json_int_t)cursor,
 			 "total", (json_int_t)total, "config_hash", config_hash,
 			 "results", results_root(r));
+	if (root && nholes) {
+		hs = json_array();
+		for (size_t i = 0; hs && i < nholes; i++)
+			if (json_array_append_new(hs, json_integer((json_int_t)holes[i])) < 0) {
+				json_decref(hs);
+				hs = NULL;
+			}
+		if (!hs || json_object_set_new(root, "holes", hs) < 0) {
+			json_decref(root);
+			root = NULL;
+		}
+	}
 	if (!root) {
 		snprintf(err, errlen, "checkpoint: out of memory");
 		return -1;
@@ -44,7 +57,7 @@ ckpt_write(const char *path, int argc, char *const *argv, uint64_t seed,
 static int
 ckpt_parse(json_t *root, struct ckpt *c, char *err, size_t errlen)
 {
-	json_t *av, *res;
+	json_t *av, *res, *hs;
 	json_int_t seed, cursor, total;
 	const char *fmt, *hash;
 	size_t i;
@@ -72,6 +85,29 @@ ckpt_parse(json_t *root, struct ckpt *c, char *err, size_t errlen)
 			goto out_nomem;
 		c->argc++;
 	}
+	hs = json_object_get(root, "holes");
+	if (hs) {
+		json_t *v;
+
+		if (!json_is_array(hs) || json_array_size(hs) > SWEEP_HOLES_MAX) {
+			snprintf(err, errlen, "checkpoint: bad holes");
+			return -1;
+		}
+		c->holes = calloc(json_array_size(hs) + 1, sizeof(*c->holes));
+		if (!c->holes)
+			goto out_nomem;
+		json_array_foreach(hs, i, v) {
+			json_int_t h = json_is_integer(v) ? json_integer_value(v) : -1;
+
+			/* sorted, unique, below the cursor: else not ours */
+			if (h < 0 || h >= cursor ||
+			    (c->nholes && (uint64_t)h <= c->holes[c->nholes - 1])) {
+				snprintf(err, errlen, "checkpoint: bad holes");
+				return -1;
+			}
+			c->holes[c->nholes++] = (uint64_t)h;
+		}
+	}
 	c->seed = (uint64_t)seed;
 	c->cursor = (uint64_t)cursor;
 	c->total = (uint64_t)total;
@@ -84,29 +120,41 @@ out_nomem:
 }
 
 int
-ckpt_read(const char *path, struct ckpt *c, char *err, size_t errlen)
+ckpt_read_buf(const char *name, const char *buf, size_t len, struct ckpt *c, char *err,
+	      size_t errlen)
 {
-	char *text, perr[256];
-	size_t len;
+	char perr[256];
 	json_error_t je;
 	json_t *root;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (fs_read_all(path, CKPT_MAX_FILE, &text, &len, err, errlen) < 0)
-		return -1;
-	root = json_loadb(text, len, 0, &je);
-	free(text);
+	root = json_loadb(buf, len, 0, &je);
 	if (!root) {
-		snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+		snprintf(err, errlen, "%s: line %d: %s", name, je.line, je.text);
 		return -1;
 	}
 	rc = ckpt_parse(root, c, perr, sizeof(perr));
 	json_decref(root);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		snprintf(err, errlen, "%s: %s", name, perr);
 		ckpt_free(c);
 	}
+	return rc;
+}
+
+int
+ckpt_read(const char *path, struct ckpt *c, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (fs_read_all(path, CKPT_MAX_FILE, &text, &len, err, errlen) < 0)
+		return -1;
+	rc = ckpt_read_buf(path, text, len, c, err, errlen);
+	free(text);
 	return rc;
 }
 
@@ -116,6 +164,7 @@ ckpt_free(struct ckpt *c)
 	for (int i = 0; c->argv && i < c->argc; i++)
 		free(c->argv[i]);
 	free(c->argv);
+	free(c->holes);
 	json_decref(c->results);
 	memset(c, 0, sizeof(*c));
 }

@@ -14,7 +14,13 @@
  *
  * File (JSON, mode 0600): {"format":"heiiki-checkpoint","version":1,
  *   "argv":[...], "seed":N, "cursor":N, "total":N, "config_hash":"hex",
- *   "results":{ the results document so far }}
+ *   "holes":[N,...], "results":{ the results document so far }}
+ *
+ * "holes" (optional, sorted, each below cursor, at most SWEEP_HOLES_MAX)
+ * are the positions below cursor that were not finished (in flight,
+ * waiting for a retry or for their host's slot): a resume probes them
+ * first, then goes on at cursor, so an interruption redoes the unfinished
+ * probes only, not everything sent after the oldest of them.
  */
 #ifndef HEIIKI_SWEEP_CHECKPOINT_H
 #define HEIIKI_SWEEP_CHECKPOINT_H
@@ -35,13 +41,19 @@ struct ckpt {
 	int argc;
 	uint64_t seed, cursor, total;
 	char config_hash[65];
+	uint64_t *holes;	/* owned, sorted, each < cursor */
+	size_t nholes;
 	json_t *results;	/* owned reference */
 };
 
 int ckpt_write(const char *path, int argc, char *const *argv, uint64_t seed,
 	       uint64_t cursor, uint64_t total, const char *config_hash,
-	       struct results *r, char *err, size_t errlen);
+	       const uint64_t *holes, size_t nholes, struct results *r,
+	       char *err, size_t errlen);
 int ckpt_read(const char *path, struct ckpt *c, char *err, size_t errlen);
+/* The same from a buffer (name for messages); the fuzz target's entry. */
+int ckpt_read_buf(const char *name, const char *buf, size_t len, struct ckpt *c, char *err,
+		  size_t errlen);
 void ckpt_free(struct ckpt *c);
 
 /* SHA-256 (hex) of what fixes the probe order. */

@@ -372,6 +372,69 @@ pending_min(struct sweep *s, const struct loop *l)
 	return m;
 }
 
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The checkpoint: a cursor below which every position is finished except
+ * the holes (s->hbuf, sorted, unique, returned count).  Holes are the
+ * unanswered probes of the ring (in flight or waiting for a retry), the
+ * deferred ones of the heap and the redo positions not yet taken; the
+ * backend's in-flight probes (connect mode) keep the cursor at the first
+ * of them.  So a resume redoes only what was unfinished, not every
+ * position after the oldest unfinished one.  O(ring + heap + redo).
+ */
+static size_t
+pending_holes(struct sweep *s, const struct loop *l, uint64_t *cursor)
+{
+	uint64_t m = l->cursor, im = s->be->inflight_min(s);
+	size_t n = 0, k = 0, need = s->cap + s->c->nredo;
+
+	if (im < m)
+		m = im;
+	if (s->hcap < need) {
+		uint64_t *nb = realloc(s->hbuf, need * sizeof(*nb));
+
+		if (!nb) {
+			*cursor = pending_min(s, l);	/* no memory: the old, safe way */
+			return 0;
+		}
+		s->hbuf = nb;
+		s->hcap = need;
+	}
+	for (size_t i = s->redo_i; i < s->c->nredo; i++)
+		if (s->c->redo[i] < m)
+			s->hbuf[n++] = s->c->redo[i];
+	for (size_t i = 0; i < s->ring.n && n < s->hcap; i++) {
+		const struct pending *p = &s->ring.e[(s->ring.head + i) & s->ring.mask];
+		uint64_t h, pi;
+
+		if (p->pos >= m)
+			continue;
+		order_at(&s->order, p->pos, &h, &pi);
+		if (!answered(s, h * s->c->nports + pi))
+			s->hbuf[n++] = p->pos;
+	}
+	for (size_t i = 0; i < s->heap.n && n < s->hcap; i++)
+		if (s->heap.e[i].pos < m)
+			s->hbuf[n++] = s->heap.e[i].pos;
+	qsort(s->hbuf, n, sizeof(*s->hbuf), u64_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || s->hbuf[k - 1] != s->hbuf[i])
+			s->hbuf[k++] = s->hbuf[i];
+	if (k > SWEEP_HOLES_MAX) {
+		m = s->hbuf[SWEEP_HOLES_MAX];
+		k = SWEEP_HOLES_MAX;
+	}
+	*cursor = m;
+	return k;
+}
+
 /* A retry that fell due (not answered, tries left), or 0. */
 static int
 ring_due(struct sweep *s, uint64_t now, struct pending *out)
@@ -448,7 +511,7 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 	struct pending p;
 
 	*wait = 0;
-	s->tail = l->cursor >= l->end && s->heap.n == 0;
+	s->tail = l->cursor >= l->end && s->heap.n == 0 && s->redo_i >= s->c->nredo;
 	/* the ring first: it retires finished probes (the checkpoint cursor
 	 * waits for them) and a host's busy slots must not starve it */
 	if (s->ring.n && (s->ring.e[s->ring.head].due <= now || s->tail) &&
@@ -460,6 +523,16 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 	}
 	if (s->heap.n && s->heap.e[0].due <= now) {
 		heap_pop(&s->heap, out);
+		return 1;
+	}
+	/* a resumed checkpoint's holes before anything new */
+	if (s->redo_i < s->c->nredo && s->ring.n + s->heap.n < s->cap) {
+		p.pos = s->c->redo[s->redo_i++];
+		p.due = p.slot = 0;
+		p.tries = 0;
+		if (!schedule(s, &p, now))
+			return 0;
+		*out = p;
 		return 1;
 	}
 	if (l->cursor < l->end && s->ring.n + s->heap.n < s->cap) {
@@ -485,7 +558,7 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 	if (s->ring.n && s->ring.e[s->ring.head].due < due)
 		due = s->ring.e[s->ring.head].due;
 	if (due == UINT64_MAX)
-		return l->cursor < l->end ? 0 : -1;
+		return l->cursor < l->end || s->redo_i < s->c->nredo ? 0 : -1;
 	*wait = due > now ? due - now : 0;
 	return 0;
 }
@@ -607,8 +680,12 @@ housekeeping(struct sweep *s, struct loop *l, uint64_t now)
 		check_drops(s, l, now);
 	if (s->c->checkpoint && now >= l->next_ck) {
 		/* replies already captured go into the found-set first */
+		uint64_t cur;
+		size_t nh;
+
 		drain(s);
-		s->c->checkpoint(s->c->ck_arg, pending_min(s, l), 0);
+		nh = pending_holes(s, l, &cur);
+		s->c->checkpoint(s->c->ck_arg, cur, s->hbuf, nh, 0);
 		l->next_ck = rl_now() + (uint64_t)s->c->checkpoint_ms * 1000000ULL;
 	}
 }
@@ -782,6 +859,7 @@ static void
 teardown(struct sweep *s)
 {
 	free(s->port_idx);
+	free(s->hbuf);
 	free(s->heap.e);
 	free(s->ring.e);
 	free(s->answered);
@@ -869,6 +947,7 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 	struct sweep s;
 	struct loop l;
 	u128 hosts = tset_count(c->targets);
+	size_t nholes = 0;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -914,13 +993,18 @@ sweep_run(const struct sweep_conf *c, struct results *r,
 	finish_stats(&s);
 	if (c->all_states && c->mode != SWEEP_DRYRUN && !st->interrupted)
 		mark_silent(&s);
-	st->cursor = st->interrupted ? pending_min(&s, &l) : l.end;
+	nholes = 0;
+	if (st->interrupted)
+		nholes = pending_holes(&s, &l, &st->cursor);
+	else
+		st->cursor = l.end;
+	st->holes = nholes;
 	progress(&s, &l, rl_now(), 1);
 	rc = 0;
 out_close:
 	s.be->close(&s);
 	if (rc == 0 && c->checkpoint)
-		c->checkpoint(c->ck_arg, st->cursor, 1);
+		c->checkpoint(c->ck_arg, st->cursor, s.hbuf, nholes, 1);
 out_free:
 	teardown(&s);
 	return rc;

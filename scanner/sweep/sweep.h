@@ -65,6 +65,10 @@ struct sweep_conf {
 	unsigned connect_ms;		/* connect mode: per attempt */
 	unsigned connect_parallel;	/* connect mode: sockets in flight */
 	uint64_t start;			/* first index (resume) */
+	/* Positions below start a resumed checkpoint left undone (its holes,
+	 * sorted, unique, at most SWEEP_HOLES_MAX): probed first.  May be NULL. */
+	const uint64_t *redo;
+	size_t nredo;
 	uint64_t max_probes;		/* stop after this many indices; 0 = all */
 	FILE *dry_out;
 	int all_states;			/* record closed/filtered services too */
@@ -74,8 +78,15 @@ struct sweep_conf {
 	const char *iface;		/* NULL: from the route to the targets */
 	const struct addr *src4, *src6;	/* NULL: from the route */
 	unsigned probe_ttl;		/* 0 = 64 */
-	/* called every checkpoint_ms and once at the end (final = 1) */
-	void (*checkpoint)(void *arg, uint64_t cursor, int final);
+	/*
+	 * Called every checkpoint_ms and once at the end (final = 1): every
+	 * position below cursor is finished (answered, or silent after its
+	 * last try's reply window) except holes[0..nholes), sorted - the
+	 * probes in flight, waiting for a retry or for their host's slot.
+	 * holes is valid during the call only.
+	 */
+	void (*checkpoint)(void *arg, uint64_t cursor, const uint64_t *holes, size_t nholes,
+			   int final);
 	void *ck_arg;
 	unsigned checkpoint_ms;
 	/* called once the capture and injection handles are open (drop
@@ -87,9 +98,14 @@ struct sweep_conf {
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 };
 
+/* A checkpoint lists at most this many unfinished positions below its
+ * cursor; beyond that the cursor stays at the first one not listed. */
+#define SWEEP_HOLES_MAX 65536
+
 struct sweep_stats {
 	uint64_t total;			/* index space: hosts x ports */
 	uint64_t cursor;		/* first index not yet finished */
+	uint64_t holes;			/* unfinished positions below cursor */
 	uint64_t sent, retries, received, valid;
 	uint64_t open, closed, unreachable, refused_recheck;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;

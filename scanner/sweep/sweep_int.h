@@ -80,6 +80,9 @@ struct sweep {
 	uint64_t retries_fp;	/* retries sent before the last first try */
 	uint64_t last_silent;	/* when the last unanswered probe expired */
 	int tail;		/* all taken and sent: answered probes end early */
+	size_t redo_i;		/* next of c->redo to take */
+	uint64_t *hbuf;		/* checkpoint holes (ring + heap + redo left) */
+	size_t hcap;
 	char *err;
 	size_t errlen;
 };

@@ -663,10 +663,17 @@ Test(sweep_checkpoint, round_trip_and_hash)
 	close(fd);
 	cr_assert_eq(addr_parse("198.18.10.10", &a), 0);
 	results_service(r, &a, "tcp", 22, 1);
-	cr_assert_eq(ckpt_write(path, 4, argv, 42, 1000, 5000, "ab" "cd" "ef"
-				"0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
-				r, err, sizeof(err)), 0, "%s", err);
+	{
+		static const uint64_t holes[] = { 7, 512, 999 };
+
+		cr_assert_eq(ckpt_write(path, 4, argv, 42, 1000, 5000, "ab" "cd" "ef"
+					"0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+					holes, 3, r, err, sizeof(err)), 0, "%s", err);
+	}
 	cr_assert_eq(ckpt_read(path, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.nholes, 3);
+	cr_assert_eq(c.holes[0], 7);
+	cr_assert_eq(c.holes[2], 999);
 	cr_assert_eq(c.argc, 4);
 	cr_assert_str_eq(c.argv[3], "servers");
 	cr_assert_eq(c.seed, 42);
@@ -768,4 +775,32 @@ Test(sweep_tx_guard, group_mac)
 	cr_assert(sweep_mac_is_group(mc6));
 	cr_assert(!sweep_mac_is_group(uni));
 	cr_assert(!sweep_mac_is_group(local));
+}
+
+/* A checkpoint's holes must be sorted, unique and below its cursor: any
+ * other list is not one heiiki wrote, and is refused (a hole at or beyond
+ * the cursor would be probed twice, one beyond the total would index past
+ * the order). */
+Test(checkpoint, bad_holes_are_refused)
+{
+	static const char *const bad[] = { "[5, 3]", "[3, 3]", "[1000]", "[-1]", "[\"7\"]", "{}" };
+	char path[] = "/tmp/heiiki-ckh-XXXXXX", err[512], text[512];
+	struct ckpt c;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILE *f = fopen(path, "w");
+
+		snprintf(text, sizeof(text), "{\"format\":\"heiiki-checkpoint\",\"version\":1,"
+			 "\"argv\":[\"scan\"],\"seed\":1,\"cursor\":1000,\"total\":5000,"
+			 "\"config_hash\":\"%064d\",\"holes\":%s,\"results\":{}}", 0, bad[i]);
+		cr_assert_not_null(f);
+		fputs(text, f);
+		fclose(f);
+		cr_assert_eq(ckpt_read(path, &c, err, sizeof(err)), -1, "holes %s accepted", bad[i]);
+		cr_assert(strstr(err, "holes"), "%s", err);
+	}
+	unlink(path);
 }
