@@ -30,6 +30,11 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# test_install and test_install_night both build in this tree (make install,
+# make deb) and install system-wide: never at the same time (run.sh runs two
+# labs at once).  The lock is held until this test exits.
+exec 9>/tmp/heiiki-lab-install.lock
+flock -w 900 9 || { echo "another install test holds the lock for 15 min; skipping"; exit 77; }
 SRC=${HEIIKI_SRCDIR:-$(cd "$here/../.." && pwd)}
 for c in make dpkg dpkg-deb setpriv python3; do
 	command -v $c >/dev/null || { echo "$c missing; skipping"; exit 77; }
