@@ -28,7 +28,7 @@ chmod 755 "$LAB_DIR/certs"; chmod 644 "$LAB_DIR/certs/"*
 pa_xrdp srv
 lab_sshd srv
 pa_vsftpd srv
-pa_vsftpd_anon srv
+pa_vsftpd srv 2121 anon
 lab_exec srv ip addr add 198.18.50.140/24 dev "$(lab_exec srv ip -o -4 addr show | awk '/198.18.50.10\// {print $2}')"
 pa_telnetd srv
 pa_nginx srv "$src/tests/probes/data/http/www"

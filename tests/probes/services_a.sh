@@ -5,7 +5,7 @@
 #
 #   pa_certs DIR            self-signed RSA-2048 cert + key for nginx
 #   pa_xrdp NS              xrdp on 3389 (TLS or standard RDP security, no NLA)
-#   pa_vsftpd NS            vsftpd on 21 (no anonymous login)
+#   pa_vsftpd NS [PORT anon] vsftpd on 21 (no anonymous login), or on PORT with anonymous
 #   pa_telnetd NS           inetutils telnetd on 23 (socat as inetd)
 #   pa_nginx NS WWW         nginx: 80 admin page, 443 GlobalProtect-like portal,
 #                           10443 FortiGate-like portal, 8443 default page (TLS)
@@ -26,37 +26,23 @@ pa_xrdp() {
 	lab_bg "$ns" /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini"
 }
 
+# pa_vsftpd NS [PORT [anon]]: vsftpd, local users only (21), or on PORT
+# letting anonymous in (read-only, empty root) when the third word is anon.
 pa_vsftpd() {
-	local ns=$1 dir=$LAB_DIR/vsftpd-$1
-	mkdir -p "$dir/empty"
-	cat > "$dir/vsftpd.conf" <<-EOC
-	listen=YES
-	listen_ipv6=NO
-	background=NO
-	anonymous_enable=NO
-	local_enable=YES
-	pam_service_name=vsftpd
-	write_enable=NO
-	secure_chroot_dir=$dir/empty
-	xferlog_enable=NO
-	EOC
-	lab_bg "$ns" /usr/sbin/vsftpd "$dir/vsftpd.conf"
-}
-
-# A second vsftpd on 2121 that lets anonymous in (read-only, empty root).
-pa_vsftpd_anon() {
-	local ns=$1 dir=$LAB_DIR/vsftpd-anon-$1
+	local ns=$1 port=${2:-21} anon=${3:-} dir
+	dir=$LAB_DIR/vsftpd-$1-$port
 	mkdir -p "$dir/empty" "$dir/pub"
 	chmod 555 "$dir/pub"
 	cat > "$dir/vsftpd.conf" <<-EOC
 	listen=YES
 	listen_ipv6=NO
-	listen_port=2121
+	listen_port=$port
 	background=NO
-	anonymous_enable=YES
+	anonymous_enable=$([ "$anon" = anon ] && echo YES || echo NO)
 	no_anon_password=NO
 	anon_root=$dir/pub
-	local_enable=NO
+	local_enable=$([ "$anon" = anon ] && echo NO || echo YES)
+	pam_service_name=vsftpd
 	write_enable=NO
 	secure_chroot_dir=$dir/empty
 	xferlog_enable=NO
