@@ -29,6 +29,9 @@ usage(FILE *f)
 "      --state-dir DIR      state directory (default " NIGHT_STATE_DIR ")\n"
 "      --history FILE       history database (default STATE/history.sqlite)\n"
 "      --events FILE        JSON-lines events (default STATE/events.jsonl)\n"
+"      --capture-dir DIR    capture --rotate period documents to merge: those\n"
+"                           started since the last night, each exactly once\n"
+"                           (DIR and its subdirectories; default STATE/capture)\n"
 "      --fail-on SEV        exit 1 when a NEW finding is at or above SEV:\n"
 "                           critical, high (default), medium, low, info, none\n"
 "      --fail-on-open       judge every open finding, not only new ones\n"
@@ -101,6 +104,7 @@ cmd_night(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "history", required_argument, NULL, 'H' },
 		{ "events", required_argument, NULL, 'E' },
+		{ "capture-dir", required_argument, NULL, 'C' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "fail-on-open", no_argument, NULL, 'A' },
 		{ "stop-at", required_argument, NULL, 'T' },
@@ -131,6 +135,7 @@ cmd_night(int argc, char **argv)
 		case 'S': o.state_dir = optarg; break;
 		case 'H': o.history = optarg; break;
 		case 'E': o.events = optarg; break;
+		case 'C': o.capture_dir = optarg; break;
 		case 'G': o.geoip = optarg; break;
 		case 't': o.syslog_tag = optarg; break;
 		case 's': o.syslog_file = optarg; break;

@@ -1,6 +1,7 @@
 /*
  * night.c - 'heiiki night' (night.h): one scheduled run, start to alerts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "geoip/geo.h"
 #include "night.h"
 #include "scanner/cli/cli.h"
+#include "scanner/capture/rotate.h"
 #include "scanner/core/fsutil.h"
 #include "scanner/findings/findings.h"
 #include "scanner/input/policy.h"
@@ -36,6 +38,9 @@ struct night {
 	struct geo_db *geo;
 	char geo_note[256];		/* why country rules were not checked */
 	int geo_stale;
+	char capdir[NIGHT_PATH], capsince[NIGHT_PATH];
+	int cap_docs, cap_failed;	/* period documents merged, unreadable */
+	time_t cap_to;			/* the window merged ends here */
 };
 
 static int
@@ -385,10 +390,16 @@ summary_line(struct night *n, const int newc[5], const int openc[5], int fixed,
 	if (!n->geo && e < sizeof(extra))
 		e += (size_t)snprintf(extra + e, sizeof(extra) - e, lang == LANG_JA ?
 				      " / 国別ルール: 未確認" : " / country rules: not checked");
-	if (e < sizeof(extra))
+	if (e < sizeof(extra) && !n->cap_docs)
 		e += (size_t)snprintf(extra + e, sizeof(extra) - e, lang == LANG_JA ?
 				      " / 通信 (キャプチャ): 未確認" :
 				      " / traffic (capture): not checked");
+	else if (e < sizeof(extra))
+		e += (size_t)snprintf(extra + e, sizeof(extra) - e, lang == LANG_JA ?
+				      " / 通信 (キャプチャ): %d 期間%s" :
+				      " / traffic (capture): %d period(s)%s", n->cap_docs,
+				      n->cap_failed ? (lang == LANG_JA ? " (読めない期間あり)" :
+						       " (some unreadable)") : "");
 	if (!have_baseline)
 		snprintf(buf, len, lang == LANG_JA ?
 			 "新規: 比較対象なし (初回) / 未解決: %s / 解消: 未確認%s" :
@@ -489,6 +500,108 @@ night_scan(struct night *n, struct scan_outcome *so)
 	return rc;
 }
 
+/* --- capture periods ---------------------------------------------------------- */
+
+/* The start of the window not merged yet (STATE/capture.since), or a day
+ * ago on the first night. */
+static time_t
+capture_since(struct night *n, time_t now)
+{
+	char buf[32];
+	FILE *f = fopen(n->capsince, "r");
+	long long v = 0;
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			v = strtoll(buf, NULL, 10);
+		fclose(f);
+	}
+	return v > 0 && v <= now ? (time_t)v : now - 86400;
+}
+
+static void
+merge_dir(struct night *n, json_t *root, const char *dir, time_t from, time_t to)
+{
+	struct capture_doc *docs = NULL;
+	size_t nd = 0;
+	char err[512];
+
+	if (capture_docs_list(dir, from, to, &docs, &nd, err, sizeof(err)) < 0)
+		return;		/* no such directory: no capture here */
+	for (size_t i = 0; i < nd; i++) {
+		struct results *d;
+
+		if (results_load(docs[i].path, &d, err, sizeof(err)) < 0) {
+			nfail(0, "capture period %s: %s (not merged)", docs[i].path, err);
+			n->cap_failed++;
+			continue;
+		}
+		if (strcmp(json_string_value(json_object_get(results_run(d), "kind")) ?
+			   json_string_value(json_object_get(results_run(d), "kind")) : "",
+			   "capture") || report_merge(root, results_root(d), err, sizeof(err)) < 0) {
+			nfail(0, "capture period %s: not a capture document (not merged)",
+			      docs[i].path);
+			n->cap_failed++;
+		} else {
+			n->cap_docs++;
+		}
+		results_free(d);
+	}
+	free(docs);
+}
+
+/*
+ * Merge the capture period documents started in [since, now) into
+ * tonight's document and judge the whole again, so one run (and one
+ * report) holds the scan and the traffic; kind stays "scan" (the history
+ * of nights), run.sources lists the periods.  STATE/capture.since moves on
+ * only after the history holds the run (commit_capture_window).
+ */
+static void
+merge_captures(struct night *n, struct results *res)
+{
+	json_t *root = results_root(res), *run;
+	time_t now = time(NULL), from = capture_since(n, now);
+	char err[512], sub[NIGHT_PATH + 256];
+	struct dirent *de;
+	DIR *d;
+
+	n->cap_to = now;
+	merge_dir(n, root, n->capdir, from, now);
+	d = opendir(n->capdir);
+	while (d && (de = readdir(d))) {
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", n->capdir, de->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			merge_dir(n, root, sub, from, now);
+	}
+	if (d)
+		closedir(d);
+	if (!n->cap_docs)
+		return;
+	run = json_object_get(root, "run");
+	json_object_set_new(run, "kind", json_string("scan"));
+	if (findings_apply(res, &n->pol, n->geo, now, err, sizeof(err)) < 0)
+		nfail(0, "findings after the capture merge: %s", err);
+	if (results_write(res, n->results, err, sizeof(err)) < 0)
+		nfail(0, "%s", err);
+}
+
+static void
+commit_capture_window(struct night *n)
+{
+	char buf[32], err[512];
+
+	if (!n->cap_to)
+		return;
+	snprintf(buf, sizeof(buf), "%lld\n", (long long)n->cap_to);
+	if (fs_write_atomic(n->capsince, buf, strlen(buf), 0600, err, sizeof(err)) < 0)
+		nfail(0, "%s", err);
+}
+
 static json_t *
 baseline_doc(struct night *n, struct history *h, long long id)
 {
@@ -516,6 +629,8 @@ after_scan(struct night *n, struct scan_outcome *so)
 	long long id = 0;
 	size_t i;
 
+	/* the traffic of the periods since the last night, judged with the scan */
+	merge_captures(n, so->res);
 	/* history: the best record of the run (a completed resume replaces
 	 * last night's partial record) */
 	if (history_open(n->history, HISTORY_CREATE, &h, err, sizeof(err)) < 0 ||
@@ -524,6 +639,11 @@ after_scan(struct night *n, struct scan_outcome *so)
 		if (h)
 			history_abandon(h);
 		h = NULL;
+	} else if (!so->interrupted) {
+		/* merged exactly once: a partial night's record is replaced by
+		 * the completing night's (resumed from the checkpoint, which
+		 * holds no traffic), so that night merges the window again */
+		commit_capture_window(n);
 	}
 	if (h)
 		base = baseline_doc(n, h, id);
@@ -588,6 +708,11 @@ pipeline_night(const struct night_opts *o)
 	n.lock_fd = n.events_fd = -1;
 	emsg(n.state, sizeof(n.state), "%s", o->state_dir ? o->state_dir : NIGHT_STATE_DIR);
 	path_join(n.ckpt, n.state, "night.ckpt");
+	path_join(n.capsince, n.state, "capture.since");
+	if (o->capture_dir)
+		emsg(n.capdir, sizeof(n.capdir), "%s", o->capture_dir);
+	else
+		path_join(n.capdir, n.state, "capture");
 	if (o->history)
 		emsg(n.history, sizeof(n.history), "%s", o->history);
 	else

@@ -39,6 +39,9 @@ struct night_opts {
 	char **scan_args;		/* extra 'scan' options and targets */
 	int nscan_args;
 	scan_reparse_fn reparse;	/* the 'scan' option parser */
+	/* Period documents of 'capture --rotate' (the directory and its
+	 * subdirectories, one per interface); NULL = STATE/capture. */
+	const char *capture_dir;
 };
 
 int pipeline_night(const struct night_opts *o);

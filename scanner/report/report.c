@@ -289,6 +289,8 @@ report_init_extra(struct report *r)
 {
 	const char *kind = report_str(r->run, "kind");
 	long long t = report_epoch(report_str(r->run, "end"));
+	json_t *src;
+	size_t i;
 
 	r->edition = CL_DEFAULT;
 	snprintf(r->tz, sizeof(r->tz), "%s", r->policy && *r->policy->timezone ?
@@ -299,6 +301,9 @@ report_init_extra(struct report *r)
 	r->measured_traffic = !strcmp(kind, "capture") || !strcmp(kind, "merge") ||
 			      json_array_size(r->flows) || json_array_size(r->exits) ||
 			      json_array_size(r->peers);
+	/* a night's scan with capture periods merged in: measured, even quiet */
+	json_array_foreach(json_object_get(r->run, "sources"), i, src)
+		r->measured_traffic |= !strcmp(report_str(src, "kind"), "capture");
 }
 
 int

@@ -157,6 +157,39 @@ grep -q lock "$D/err.txt" || fail "second night: message does not name the lock:
 [ $ms -lt 3000 ] || fail "second night took $ms ms to give up"
 echo "ok: lock: the second night exits 3 in $ms ms, 0 SYNs"
 
+# --- capture periods: merged into the night, each exactly once -------------
+C=$D/cstate
+CSCAN=(-- -p 22 --no-arp --no-probes --rate 500 198.18.10.10)
+mkdir -p "$C/capture/eth9"
+capdoc() {	# EPOCH: a period document named after that start, from a real pcap
+	local name; name=flows-$(date -u -d "@$1" +%Y%m%dT%H%M%SZ).json
+	"$HEIIKI" capture -r "$here/../pcap/three-exits.pcap" --no-geoip -o "$C/capture/eth9/$name" \
+		2>/dev/null || fail "capture -r for $name: exit $?"
+}
+capdoc $(( $(date +%s) - 3600 ))		# in the first night's window (a day back)
+capdoc $(( $(date +%s) - 3 * 86400 ))	# older: never merged
+night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
+echo "capture night 1: exit $RC: $(cat "$D/out.txt")"
+grep -q "通信 (キャプチャ): 1 期間" "$D/out.txt" || fail "capture night 1: summary does not count 1 period: $(cat "$D/err.txt")"
+python3 - "$C/runs/$(readlink "$C/runs/latest")/results.json" <<'EOF2' || fail "capture night 1: merged document wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+src = [s for s in d["run"].get("sources", []) if s.get("kind") == "capture"]
+assert d["run"]["kind"] == "scan", d["run"]["kind"]
+assert len(src) == 1, src
+assert len(d.get("exits", [])) == 3, len(d.get("exits", []))
+assert any(s["port"] == 22 for s in d["services"]), "the scan's own services are gone"
+assert any(f["rule"] == "UNDECLARED_EXIT" for f in d["findings"]), "the merged traffic was not judged"
+EOF2
+grep -q 'id="exits"' "$C/runs/$(readlink "$C/runs/latest")/report-ja.html" || fail "capture night 1: no exits section in the report"
+night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
+grep -q "通信 (キャプチャ): 未確認" "$D/out.txt" || fail "capture night 2 merged a period again: $(cat "$D/out.txt")"
+capdoc $(date +%s)
+sleep 1
+night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
+grep -q "通信 (キャプチャ): 1 期間" "$D/out.txt" || fail "capture night 3: the new period was not merged: $(cat "$D/out.txt")"
+echo "ok: capture periods: merged into the night's document and report, judged, each exactly once, older ones left out"
+
 # --- window: partial, then the next night completes ------------------------
 W=$D/wstate
 WSCAN=(-- -p 1-2000 --no-arp --rate 1000 --host-rate 1000 --cooldown 500 --no-probes
