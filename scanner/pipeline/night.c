@@ -560,13 +560,16 @@ merge_dir(struct night *n, json_t *root, const char *dir, time_t from, time_t to
 static void
 merge_captures(struct night *n, struct results *res)
 {
-	json_t *root = results_root(res), *run;
+	json_t *root = results_root(res), *run = json_object_get(root, "run"), *status;
 	time_t now = time(NULL), from = capture_since(n, now);
 	char err[512], sub[NIGHT_PATH + 256];
 	struct dirent *de;
 	DIR *d;
 
 	n->cap_to = now;
+	/* the run's status is the scan's: a partial period (the first one of
+	 * a capture, the one a restart cut) does not make the night partial */
+	status = json_incref(json_object_get(run, "status"));
 	merge_dir(n, root, n->capdir, from, now);
 	d = opendir(n->capdir);
 	while (d && (de = readdir(d))) {
@@ -580,9 +583,10 @@ merge_captures(struct night *n, struct results *res)
 	}
 	if (d)
 		closedir(d);
+	if (status)
+		json_object_set_new(run, "status", status);
 	if (!n->cap_docs)
 		return;
-	run = json_object_get(root, "run");
 	json_object_set_new(run, "kind", json_string("scan"));
 	if (findings_apply(res, &n->pol, n->geo, now, err, sizeof(err)) < 0)
 		nfail(0, "findings after the capture merge: %s", err);

@@ -167,6 +167,10 @@ capdoc() {	# EPOCH: a period document named after that start, from a real pcap
 		2>/dev/null || fail "capture -r for $name: exit $?"
 }
 capdoc $(( $(date +%s) - 3600 ))		# in the first night's window (a day back)
+# ... and partial, as a capture's first period is: the night stays complete
+for f in "$C"/capture/eth9/flows-*.json; do
+	python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));d["run"]["status"]="partial";json.dump(d,open(sys.argv[1],"w"))' "$f"
+done
 capdoc $(( $(date +%s) - 3 * 86400 ))	# older: never merged
 night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
 echo "capture night 1: exit $RC: $(cat "$D/out.txt")"
@@ -178,12 +182,14 @@ src = [s for s in d["run"].get("sources", []) if s.get("kind") == "capture"]
 assert d["run"]["kind"] == "scan", d["run"]["kind"]
 assert len(src) == 1, src
 assert len(d.get("exits", [])) == 3, len(d.get("exits", []))
+assert d["run"]["status"] == "complete", "a partial capture period made the night partial"
 assert any(s["port"] == 22 for s in d["services"]), "the scan's own services are gone"
 assert any(f["rule"] == "UNDECLARED_EXIT" for f in d["findings"]), "the merged traffic was not judged"
 EOF2
 grep -q 'id="exits"' "$C/runs/$(readlink "$C/runs/latest")/report-ja.html" || fail "capture night 1: no exits section in the report"
 night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
 grep -q "通信 (キャプチャ): 未確認" "$D/out.txt" || fail "capture night 2 merged a period again: $(cat "$D/out.txt")"
+grep -q "比較対象なし" "$D/out.txt" && fail "capture night 2 has no baseline: $(cat "$D/out.txt")"
 capdoc $(date +%s)
 sleep 1
 night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none "${CSCAN[@]}"
