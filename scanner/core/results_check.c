@@ -71,6 +71,7 @@ static const struct vrule run_rules[] = {
 	{ "status", V_ENUM, 0, 0, 0, statuses },
 	{ "policy_hash", V_STR, 0, 0, 0, NULL },
 	{ "site", V_STR, 0, 0, 0, NULL },
+	{ "id", V_STR, 0, 0, 0, NULL },
 	{ "vantage", V_STR_OR_OBJ, NULLOK, 0, 0, NULL },
 	{ "counters", V_OBJ, 0, 0, 0, NULL },
 	{ "warnings", V_STRS, 0, 0, 0, NULL },

@@ -52,6 +52,8 @@ policy_defaults(struct policy *p)
 	s->skip_net_bcast = 1;
 	s->snmp_public = 1;
 	s->ftp_anonymous = 1;
+	snprintf(p->notify.sendmail, sizeof(p->notify.sendmail), "/usr/sbin/sendmail");
+	p->notify.min_rank = 3;		/* high */
 	snprintf(s->scanner_id, sizeof(s->scanner_id), "heiiki");
 }
 

@@ -146,6 +146,18 @@ struct accept_entry {
 	int line;
 };
 
+#define POLICY_MAIL_MAX 8
+
+/* notify: mail through the local sendmail after a night */
+struct notify_settings {
+	char to[POLICY_MAIL_MAX][128];
+	size_t nto;			/* 0 = no mail */
+	char from[128];			/* "" = sendmail's default */
+	char sendmail[256];		/* default /usr/sbin/sendmail */
+	int always;			/* mail every night, not only with new findings */
+	int min_rank;			/* 0 info .. 4 critical: new findings that mail */
+};
+
 struct policy {
 	char path[256];
 	char site[128];
@@ -175,6 +187,7 @@ struct policy {
 	size_t nassets;
 	struct accept_entry *accepts;
 	size_t naccepts;
+	struct notify_settings notify;
 };
 
 /*

@@ -23,7 +23,7 @@
 
 const char *const policy_top_keys[] = {
 	"version", "site", "zones", "scope", "do_not_scan", "scan", "services",
-	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", NULL
+	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", "notify", NULL
 };
 
 
@@ -643,6 +643,87 @@ policy_check_paths(const struct policy *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* A mail address heiiki will put in a header: local@domain, printable
+ * ASCII without space, quotes, angle brackets, commas or a leading '-'. */
+static int
+mail_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || s[0] == '-')
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f || strchr("\"<>(),;:\\[]", *s))
+			return 0;
+	return 1;
+}
+
+/* notify: {mail_to: [...], mail_from: ..., sendmail: PATH, mail_on: new|always,
+ *          min_severity: SEV} */
+static int
+parse_notify(struct pctx *pc, yaml_node_t *map)
+{
+	static const char *const keys[] = { "mail_to", "mail_from", "sendmail", "mail_on",
+					     "min_severity", NULL };
+	static const char *const sevs[] = { "info", "low", "medium", "high", "critical", NULL };
+	struct notify_settings *nt = &pc->p->notify;
+	yaml_node_t *v[5];
+	char buf[32];
+	size_t n;
+
+	if (pc_map(pc, map, "notify", keys, v) < 0)
+		return -1;
+	if (v[0]) {
+		if (pc_seq(pc, v[0], "notify: mail_to", &n) < 0)
+			return -1;
+		if (n == 0 || n > POLICY_MAIL_MAX)
+			return pc_error(pc, v[0]->start_mark, "notify: mail_to: 1 to %d addresses",
+					POLICY_MAIL_MAX);
+		for (size_t i = 0; i < n; i++) {
+			yaml_node_t *it = pc_item(pc, v[0], i);
+
+			if (!it || pc_str(pc, it, "notify: mail_to", nt->to[i], sizeof(nt->to[i])) < 0)
+				return -1;
+			if (!mail_ok(nt->to[i]))
+				return pc_error(pc, it->start_mark, "notify: mail_to: '%s' is not "
+						"a mail address heiiki can use (local@domain)", nt->to[i]);
+		}
+		nt->nto = n;
+	}
+	if (v[1] && (pc_str(pc, v[1], "notify: mail_from", nt->from, sizeof(nt->from)) < 0 ||
+		     (!mail_ok(nt->from) &&
+		      pc_error(pc, v[1]->start_mark, "notify: mail_from: '%s' is not a mail "
+			       "address heiiki can use (local@domain)", nt->from) < 0)))
+		return -1;
+	if (v[2] && pc_str(pc, v[2], "notify: sendmail", nt->sendmail, sizeof(nt->sendmail)) < 0)
+		return -1;
+	if (v[2] && nt->sendmail[0] != '/')
+		return pc_error(pc, v[2]->start_mark, "notify: sendmail: '%s' is not an "
+				"absolute path", nt->sendmail);
+	if (v[3]) {
+		if (pc_str(pc, v[3], "notify: mail_on", buf, sizeof(buf)) < 0)
+			return -1;
+		if (strcmp(buf, "new") && strcmp(buf, "always"))
+			return pc_error(pc, v[3]->start_mark, "notify: mail_on: '%s' is not "
+					"new or always", buf);
+		nt->always = !strcmp(buf, "always");
+	}
+	if (v[4]) {
+		int k = -1;
+
+		if (pc_str(pc, v[4], "notify: min_severity", buf, sizeof(buf)) < 0)
+			return -1;
+		for (int i = 0; sevs[i]; i++)
+			if (!strcmp(buf, sevs[i]))
+				k = i;
+		if (k < 0)
+			return pc_error(pc, v[4]->start_mark, "notify: min_severity: '%s' is "
+					"not critical, high, medium, low or info", buf);
+		nt->min_rank = k;
+	}
+	return 0;
+}
+
 static int
 parse_version(struct pctx *pc, yaml_node_t *n)
 {
@@ -678,7 +759,8 @@ policy_parse_doc(struct pctx *pc)
 	    policy_check_rules(pc) < 0 ||
 	    parse_paths(pc) < 0 ||
 	    (t[TK_ASSETS] && policy_parse_assets(pc, t[TK_ASSETS]) < 0) ||
-	    (t[TK_ACCEPT] && policy_parse_accepts(pc, t[TK_ACCEPT]) < 0))
+	    (t[TK_ACCEPT] && policy_parse_accepts(pc, t[TK_ACCEPT]) < 0) ||
+	    (t[TK_NOTIFY] && parse_notify(pc, t[TK_NOTIFY]) < 0))
 		return -1;
 	return 0;
 }

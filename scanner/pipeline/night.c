@@ -17,6 +17,7 @@
 #include "geoip/geo.h"
 #include "night.h"
 #include "scanner/cli/cli.h"
+#include "notify.h"
 #include "scanner/capture/rotate.h"
 #include "scanner/core/fsutil.h"
 #include "scanner/findings/findings.h"
@@ -606,6 +607,61 @@ commit_capture_window(struct night *n)
 		nfail(0, "%s", err);
 }
 
+/* --- mail (policy notify:) --------------------------------------------------- */
+
+/* One line per new finding (title in the site's language), the summary, and
+ * where the reports are: to the policy's addresses through sendmail. */
+static void
+mail_summary(struct night *n, json_t *newf, const int newc[5], const char *summary)
+{
+	const struct notify_settings *nt = &n->pol.notify;
+	char subject[1200], line[1400], err[512], *msg, *body = NULL;
+	size_t blen = 0, i;
+	FILE *bf;
+	json_t *f;
+	int due = nt->always;
+
+	if (!nt->nto)
+		return;
+	for (int k = 0; k < 5; k++)
+		if (newc[k] && 4 - k >= nt->min_rank)
+			due = 1;
+	if (!due)
+		return;
+	bf = open_memstream(&body, &blen);
+	if (!bf)
+		return;
+	fprintf(bf, "%s\n%s\n\n", n->pol.site, summary);
+	json_array_foreach(newf, i, f) {
+		json_t *title = json_object_get(f, "title");
+		const char *t = json_is_object(title) ?
+			report_str(title, n->o->lang == LANG_JA ? "ja" : "en") : report_str(f, "rule");
+
+		if (!nt->always && report_sev_rank(report_str(f, "severity")) < nt->min_rank)
+			continue;
+		snprintf(line, sizeof(line), "[%s] %s — %s\n",
+			 i18n_severity(n->o->lang, report_str(f, "severity")), report_str(f, "addr"), t);
+		if (report_has_port(f))
+			snprintf(line, sizeof(line), "[%s] %s %s/%lld — %s\n",
+				 i18n_severity(n->o->lang, report_str(f, "severity")),
+				 report_str(f, "addr"), report_str(f, "proto"),
+				 report_int(f, "port", 0), t);
+		fputs(line, bf);
+	}
+	fprintf(bf, "\n%s: %s\n", n->o->lang == LANG_JA ? "報告書" : "reports", n->rundir);
+	fclose(bf);
+	snprintf(subject, sizeof(subject), "[heiiki] %s: %s", n->pol.site, summary);
+	msg = body ? notify_message(nt, subject, body) : NULL;
+	if (!msg || notify_send(nt, msg, err, sizeof(err)) < 0) {
+		nfail(0, "mail: %s", msg ? err : "out of memory");
+		event(n, "mail-failed", json_pack("{s:s}", "error", msg ? err : "out of memory"));
+	} else {
+		event(n, "mail-sent", json_pack("{s:i}", "to", (int)nt->nto));
+	}
+	free(msg);
+	free(body);
+}
+
 static json_t *
 baseline_doc(struct night *n, struct history *h, long long id)
 {
@@ -681,6 +737,8 @@ after_scan(struct night *n, struct scan_outcome *so)
 	printf("%s\n", line);
 	fflush(stdout);
 	alert(n, LOG_NOTICE, line);
+	mail_summary(n, d ? json_object_get(d, "new_findings") : json_object_get(root, "findings"),
+		     newc, line);
 	worst = -1;
 	for (int k = 0; k < 5; k++)
 		if ((n->o->fail_on_open ? openc[k] : newc[k]) && worst < 0)

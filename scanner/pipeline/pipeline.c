@@ -958,8 +958,24 @@ run_scan(struct scan *s)
 		sigaction(SIGALRM, &sa, NULL);
 		alarm((unsigned)(s->o.deadline - now));
 	}
-	if (!s->res)
+	if (!s->res) {
+		/* a new run (a resumed one keeps its id from the checkpoint):
+		 * history tells two runs of the same second apart by it */
+		unsigned char rnd[16];
+		char id[33];
+
 		s->res = results_new("scan");
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+			uint64_t a = random_seed(), b = random_seed() ^ (uint64_t)clock();
+
+			memcpy(rnd, &a, 8);
+			memcpy(rnd + 8, &b, 8);
+		}
+		for (int i = 0; i < 16; i++)
+			snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+		if (s->res)
+			json_object_set_new(results_run(s->res), "id", json_string(id));
+	}
 	if (!s->res)
 		return cli_fail(s->o.cmd ? s->o.cmd : "scan", "out of memory");
 	if (s->o.deadline && !s->skip_sweep) {

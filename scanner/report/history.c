@@ -296,14 +296,18 @@ find_run(struct history *h, json_t *run, int *stored_better)
 	long long id = 0;
 
 	*stored_better = 1;
+	/* run.id (scans since it exists) tells apart two runs that started in
+	 * the same second; a document without one matches as before */
 	if (sqlite3_prepare_v2(h->db, "SELECT id, status, end FROM runs WHERE kind = ?1 AND "
-			       "site = ?2 AND start = ?3 AND policy_hash = ?4", -1, &st,
+			       "site = ?2 AND start = ?3 AND policy_hash = ?4 AND "
+			       "coalesce(json_extract(document, '$.run.id'), '') = ?5", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	bind_text(st, 1, report_str(run, "kind"));
 	bind_text(st, 2, report_str(run, "site"));
 	bind_text(st, 3, report_str(run, "start"));
 	bind_text(st, 4, report_str(run, "policy_hash"));
+	bind_text(st, 5, report_str(run, "id"));
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *old_status = (const char *)sqlite3_column_text(st, 1);
 		const char *old_end = (const char *)sqlite3_column_text(st, 2);

@@ -196,6 +196,41 @@ night scanner "$C" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none
 grep -q "通信 (キャプチャ): 1 期間" "$D/out.txt" || fail "capture night 3: the new period was not merged: $(cat "$D/out.txt")"
 echo "ok: capture periods: merged into the night's document and report, judged, each exactly once, older ones left out"
 
+# --- mail through the local sendmail (policy notify:) ----------------------
+M=$D/mstate
+cat > "$D/fake-sendmail" <<'EOS'
+#!/bin/sh
+# records its arguments and the message, as a local MTA would take it
+{ echo "ARGS: $*"; cat; echo "--END--"; } >> "${0%/*}/mail.out"
+EOS
+chmod 755 "$D/fake-sendmail"
+{ cat "$POL"; printf 'notify:\n  mail_to: [it-team@hospital.example]\n  mail_from: heiiki@hospital.example\n  sendmail: %s\n  min_severity: high\n' "$D/fake-sendmail"; } > "$D/mpol.yaml"
+MSCAN=(-- -p 22,3389 --no-arp --rate 500 198.18.10.10)
+ip netns exec "$(lab_nsname scanner)" "$HEIIKI" night --policy "$D/mpol.yaml" --state-dir "$M" \
+	--syslog-file "$M.syslog" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none \
+	"${MSCAN[@]}" > "$D/out.txt" 2> "$D/err.txt" || fail "mail night 1: exit $?: $(cat "$D/err.txt")"
+[ -s "$D/mail.out" ] || fail "mail night 1: no mail although there are new high findings: $(cat "$D/out.txt") $(cat "$D/err.txt")"
+python3 - "$D/mail.out" "$(cat "$D/out.txt")" <<'EOF2' || fail "mail night 1: message wrong: $(cat "$D/mail.out")"
+import sys, email, email.header
+raw = open(sys.argv[1], encoding="utf-8").read()
+assert raw.startswith("ARGS: -t -oi\n"), raw[:40]
+msg = email.message_from_string(raw.split("\n", 1)[1].rsplit("--END--", 1)[0])
+subj = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+assert msg["To"] == "it-team@hospital.example", msg["To"]
+assert msg["From"] == "heiiki@hospital.example", msg["From"]
+assert sys.argv[2].strip() in subj, (subj, sys.argv[2])
+body = raw.split("\n\n", 1)[1]	# 8bit UTF-8 text, read as written
+assert "198.18.10.10 tcp/3389" in body, body
+assert "報告書:" in body, body
+EOF2
+grep -q '"event":"mail-sent"' "$M/events.jsonl" || fail "mail night 1: no mail-sent event"
+: > "$D/mail.out"
+ip netns exec "$(lab_nsname scanner)" "$HEIIKI" night --policy "$D/mpol.yaml" --state-dir "$M" \
+	--syslog-file "$M.syslog" --geoip "$D/nonexistent.mmdb" --allow-no-geoip --fail-on none \
+	"${MSCAN[@]}" > "$D/out.txt" 2> "$D/err.txt" || fail "mail night 2: exit $?"
+[ -s "$D/mail.out" ] && fail "mail night 2: mailed although nothing is new: $(cat "$D/out.txt")"
+echo "ok: notify: night 1 mailed the summary (RFC 2047 subject, the new findings, the reports' place) through sendmail -t -oi; night 2, nothing new, no mail"
+
 # --- window: partial, then the next night completes ------------------------
 W=$D/wstate
 WSCAN=(-- -p 1-2000 --no-arp --rate 1000 --host-rate 1000 --cooldown 500 --no-probes

@@ -24,6 +24,7 @@ static const char *const not_here[] = {
 	"run.policy_hash",	/* capture run without a policy, check adds findings only */
 	"run.site", "run.vantage", "run.warnings", "run.sources",
 	"run.period",		/* only a rotated capture's period documents */
+	"run.id",		/* a scan's */
 	"run.sweep",		/* a scan's, not a capture's */
 	"exits.addr", "exits.gateway", "exits.name", "exits.purpose", "exits.zone",
 	/* accepted alternatives and policy-only members */
