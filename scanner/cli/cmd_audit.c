@@ -3,7 +3,7 @@
  * audit; the audit itself is scanner/pipeline/audit.c.
  *
  *   heiiki audit --policy FILE --vendor NAME [-o DIR] [--lang ja|en]
- *                [-- SCAN-OPTIONS]
+ *                [--evidence FILE]... [-- SCAN-OPTIONS]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: heiiki audit --policy FILE --vendor NAME [-o DIR] [--lang ja|en]\n"
-"                    [-- SCAN-OPTIONS]\n"
+"                    [--evidence FILE]... [-- SCAN-OPTIONS]\n"
 "Before a vendor connection is opened: what the policy grants the vendor\n"
 "(sources, window, each grant's until: date), a sweep of the zones the grants\n"
 "reach plus the vendor boundary, what the vendor would land on (RDP without\n"
@@ -27,6 +27,10 @@ usage(FILE *f)
 "  -V, --vendor NAME   the vendor (policy vendors:)\n"
 "  -o, --out-dir DIR   reports and the sweep's results (default .)\n"
 "      --lang ja|en    language of the checklist on stdout (default ja)\n"
+"      --evidence FILE a results document from elsewhere (repeatable): a\n"
+"                      'heiiki fence' run from outside proves or breaks the\n"
+"                      source restriction; a capture or night document adds\n"
+"                      exits and remote-support sessions of the vendor's zones\n"
 "  -h, --help          this text\n"
 "Exit: 0 go, 1 no-go, 2 bad input, 3 runtime failure.\n"
 "Options after '--' are 'heiiki scan' options (rates, ports).\n");
@@ -40,9 +44,11 @@ cmd_audit(int argc, char **argv)
 		{ "vendor", required_argument, NULL, 'V' },
 		{ "out-dir", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'L' },
+		{ "evidence", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *ev[32];
 	struct audit_opts o;
 	int ch;
 
@@ -56,6 +62,13 @@ cmd_audit(int argc, char **argv)
 		case 'P': o.policy = optarg; break;
 		case 'V': o.vendor = optarg; break;
 		case 'o': o.out_dir = optarg; break;
+		case 'e':
+			if (o.nevidence >= (int)(sizeof(ev) / sizeof(ev[0])))
+				return cli_usage("audit", "at most %d --evidence documents",
+						 (int)(sizeof(ev) / sizeof(ev[0])));
+			ev[o.nevidence++] = optarg;
+			o.evidence = ev;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'L':
 			if (i18n_lang_parse(optarg, &o.lang) < 0)

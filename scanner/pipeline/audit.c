@@ -16,7 +16,13 @@
  *
  * What an audit from inside cannot prove (that only the vendor's sources
  * get through the firewall) is listed as not checked, with the fence
- * command that checks it, never as passed.
+ * command that checks it, never as passed - unless --evidence gives the
+ * documents of 'heiiki fence' runs from outside: a not-allowed source that
+ * got through to a service the vendor reaches is no-go, the vendor's own
+ * sources answered and every other blocked is go.  Capture and night
+ * documents given as evidence add the traffic: an undeclared exit or an
+ * undeclared remote-support session of a host in the vendor's zones is
+ * no-go (the Osaka pattern).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +33,8 @@
 #include "audit.h"
 #include "scanner/cli/cli.h"
 #include "scanner/core/fsutil.h"
+#include "scanner/core/addr.h"
+#include "scanner/core/results.h"
 #include "scanner/input/policy.h"
 #include "scanner/report/report.h"
 
@@ -167,6 +175,98 @@ landing(struct audit *a, json_t *root)
 	}
 }
 
+/* 1 when addr lies in one of the zones the audit sweeps. */
+static int
+in_targets(const struct audit *a, const char *addr)
+{
+	const struct zone *z;
+	struct addr ad;
+
+	if (!addr || addr_parse(addr, &ad) < 0 || !(z = policy_zone_of(&a->pol, &ad)))
+		return 0;
+	for (int i = 0; i < a->ntargets; i++)
+		if (!strcmp(a->targets[i], z->name))
+			return 1;
+	return 0;
+}
+
+/*
+ * --evidence: fence documents prove (or break) the source restriction of
+ * the services the vendor reaches; capture/night documents show exits and
+ * remote-support sessions of the vendor's equipment.  Returns 1 when a
+ * fence document covered the vendor's zones (the "not checked" line goes).
+ */
+static int
+evidence(struct audit *a)
+{
+	int fenced = 0;
+
+	for (int e = 0; e < a->o->nevidence; e++) {
+		const char *path = a->o->evidence[e];
+		struct results *r;
+		char err[512];
+		json_t *root, *x;
+		size_t i;
+
+		if (results_load(path, &r, err, sizeof(err)) < 0) {
+			add_line(a, UNCHECKED, "evidence %s could not be read: %s",
+				 "根拠 %s を読めない: %s", path, err);
+			continue;
+		}
+		root = results_root(r);
+		if (!strcmp(report_str(results_run(r), "kind"), "fence")) {
+			json_array_foreach(json_object_get(root, "services"), i, x) {
+				json_t *fc = json_object_get(x, "fence");
+				long long ok = report_int(json_object_get(fc, "allowed"), "open", 0);
+				long long bad = report_int(json_object_get(fc, "not_allowed"), "open", 0);
+				long long tried = report_int(json_object_get(fc, "not_allowed"), "sent", 0);
+
+				if (!json_is_object(fc) || !in_targets(a, report_str(x, "addr")))
+					continue;
+				fenced = 1;
+				if (bad > 0)
+					add_line(a, NOGO, "reachable from a non-vendor source: %s %s/%lld "
+						 "(fence %s)", "ベンダー以外の送信元から到達可能: %s %s/%lld "
+						 "(fence %s)", report_str(x, "addr"), report_str(x, "proto"),
+						 report_int(x, "port", 0), path);
+				else if (ok > 0 && tried > 0)
+					add_line(a, GO, "only allowed sources get through to %s %s/%lld "
+						 "(fence %s)", "許可された送信元だけが %s %s/%lld に到達 "
+						 "(fence %s)", report_str(x, "addr"), report_str(x, "proto"),
+						 report_int(x, "port", 0), path);
+				else
+					add_line(a, UNCHECKED, "fence of %s %s/%lld proves nothing: the "
+						 "allowed sources got no answer (%s)", "%s %s/%lld の fence "
+						 "は判定不能: 許可された送信元にも応答がない (%s)",
+						 report_str(x, "addr"), report_str(x, "proto"),
+						 report_int(x, "port", 0), path);
+			}
+		}
+		json_array_foreach(json_object_get(root, "findings"), i, x) {
+			const char *rule = report_str(x, "rule");
+
+			if (!strcmp(rule, "UNDECLARED_EXIT") || !strcmp(rule, "UNDECLARED_REMOTE_PATH")) {
+				json_t *ex, *h;
+				size_t k, m;
+				int ours = in_targets(a, report_str(x, "addr"));
+
+				/* an exit: the vendor's equipment among the hosts using it */
+				json_array_foreach(json_object_get(root, "exits"), k, ex)
+					json_array_foreach(json_object_get(ex, "hosts"), m, h)
+						if (strstr(report_str(x, "key"), report_str(ex, "mac")) &&
+						    *report_str(ex, "mac") && in_targets(a, json_string_value(h)))
+							ours = 1;
+				if (ours)
+					add_line(a, NOGO, "%s seen in the traffic: %s (%s)",
+						 "通信に %s を観測: %s (%s)", rule, report_str(x, "evidence"),
+						 path);
+			}
+		}
+		results_free(r);
+	}
+	return fenced;
+}
+
 static int
 nogo(const struct audit *a)
 {
@@ -270,10 +370,12 @@ pipeline_audit(const struct audit_opts *o)
 		goto out;
 	}
 	grants(a);
-	add_line(a, UNCHECKED, "only the vendor's sources get through the firewall: run "
-		 "'heiiki fence' from outside with the vendor's and a non-vendor source",
-		 "ベンダーの接続元だけが通ること: 外部から 'heiiki fence' をベンダーと"
-		 "ベンダー以外の送信元で実行して確認する");
+	if (!evidence(a))
+		add_line(a, UNCHECKED, "only the vendor's sources get through the firewall: run "
+			 "'heiiki fence' from outside with the vendor's and a non-vendor source, "
+			 "and give its document with --evidence",
+			 "ベンダーの接続元だけが通ること: 外部から 'heiiki fence' をベンダーと"
+			 "ベンダー以外の送信元で実行し、その結果を --evidence で渡して確認する");
 	/* 2. the sweep of what the vendor may reach */
 	snprintf(results, sizeof(results), "%s/audit-results.json", o->out_dir);
 	argv[argc++] = "scan";

@@ -15,6 +15,11 @@ struct audit_opts {
 	char **scan_args;		/* extra 'scan' options (rates, ports) */
 	int nscan_args;
 	scan_reparse_fn reparse;
+	/* Results documents made elsewhere: 'heiiki fence' runs from outside
+	 * (proof of the source restriction) and capture or night documents
+	 * (exits and remote-support sessions of the vendor's equipment). */
+	const char **evidence;
+	int nevidence;
 };
 
 int pipeline_audit(const struct audit_opts *o);

@@ -12,7 +12,10 @@
 #            "RDP without NLA" line naming 198.18.10.10 tcp/3389
 # Each run writes audit-{ja,en}.{md,html} ending in the verdict; the
 # fence line (only the vendor's sources get through) is "not checked",
-# never a pass.
+# never a pass - unless --evidence gives fence documents: one where only the
+# vendor's source got through -> go, one where a non-vendor source did ->
+# no-go; a capture document with an undeclared exit used by the vendor's
+# equipment -> no-go.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -87,6 +90,61 @@ grep -q "^NO-GO  *RDP without NLA: 198.18.10.10 tcp/3389" "$D/rdp.out" \
 	|| fail "rdp vendor: no 'RDP without NLA' line for the EHR"
 grep -q "NLA なしの RDP: 198.18.10.10 tcp/3389" "$D/rdp/audit-ja.md" \
 	|| fail "rdp vendor: ja report lacks the RDP line"
+
+# --- --evidence: fence runs from outside and the traffic ----------------------
+# Documents in the shape 'heiiki fence' and 'heiiki capture' write
+# (docs/fence.md, docs/results.md), for the PACS the vendor "good" reaches.
+python3 - "$D" <<'EOP'
+import json, sys
+d = sys.argv[1]
+def doc(kind, services=(), exits=(), findings=()):
+    return {"format": "heiiki-results", "version": 1,
+            "run": {"kind": kind, "start": "2026-12-01T01:00:00Z", "end": "2026-12-01T01:05:00Z",
+                    "status": "complete", "site": "audit lab"},
+            "hosts": [{"addr": "198.18.10.20", "family": "ipv4"}],
+            "services": list(services), "exits": list(exits), "findings": list(findings)}
+def fence(allowed_open, not_allowed_open):
+    return {"addr": "198.18.10.20", "port": 22, "proto": "tcp", "state": "open",
+            "fence": {"rules": "ssh-pacs-good",
+                      "allowed": {"sent": 1, "open": allowed_open, "sources": ["198.51.100.10"]},
+                      "not_allowed": {"sent": 2, "open": not_allowed_open, "sources": ["203.0.113.9"]}}}
+json.dump(doc("fence", [fence(1, 0)]), open(d + "/fence-ok.json", "w"))
+json.dump(doc("fence", [fence(1, 1)], findings=[{"rule": "FENCE_SOURCE_NOT_ENFORCED",
+          "severity": "critical", "addr": "198.18.10.20", "proto": "tcp", "port": 22,
+          "evidence": "1 of 2 SYNs from sources the policy does not allow were answered",
+          "key": "FENCE_SOURCE_NOT_ENFORCED|198.18.10.20|tcp|22|"}]), open(d + "/fence-hole.json", "w"))
+json.dump(doc("capture", exits=[{"mac": "02:00:00:00:4g:01".replace("g", "0"), "addrs": ["198.18.10.254"],
+          "declared": None, "hosts": ["198.18.10.20"]}],
+          findings=[{"rule": "UNDECLARED_EXIT", "severity": "critical", "addr": "198.18.10.254",
+                     "proto": "", "port": 0, "evidence": "traffic leaves through gateway 198.18.10.254 that no 'exits:' entry declares",
+                     "key": "UNDECLARED_EXIT|198.18.10.254||0|02:00:00:00:40:01"}]), open(d + "/capture-4g.json", "w"))
+EOP
+audit_ev() {	# NAME EVIDENCE... -> RC, stdout in $D/NAME.out (vendor good)
+	local name=$1; shift
+	local ev=()
+	for f in "$@"; do ev+=(--evidence "$D/$f"); done
+	mkdir -p "$D/$name"
+	ip netns exec "$(lab_nsname scanner)" "$HEIIKI" audit --policy "$D/policy.yaml" \
+		--vendor good -o "$D/$name" --lang en "${ev[@]}" -- --no-arp --rate 500 \
+		> "$D/$name.out" 2> "$D/$name.err"
+	RC=$?
+	echo "--- audit good with $*: exit $RC"; cat "$D/$name.out"
+}
+audit_ev ev-ok fence-ok.json
+[ $RC -eq 0 ] || fail "fence proves the restriction: exit $RC, expected 0"
+grep -q "^GO  *only allowed sources get through to 198.18.10.20 tcp/22" "$D/ev-ok.out" ||
+	fail "fence evidence: no 'only allowed sources' line"
+grep -q "not checked.*only the vendor's sources" "$D/ev-ok.out" &&
+	fail "fence evidence given, but the fence line still says not checked"
+audit_ev ev-hole fence-hole.json
+[ $RC -eq 1 ] || fail "fence shows a hole: exit $RC, expected 1 (no-go)"
+grep -q "^NO-GO  *reachable from a non-vendor source: 198.18.10.20 tcp/22" "$D/ev-hole.out" ||
+	fail "fence hole: no 'reachable from a non-vendor source' line"
+audit_ev ev-4g capture-4g.json
+[ $RC -eq 1 ] || fail "undeclared exit of the vendor's equipment: exit $RC, expected 1"
+grep -q "^NO-GO  *UNDECLARED_EXIT seen in the traffic" "$D/ev-4g.out" ||
+	fail "capture evidence: no undeclared-exit line"
+echo "ok: --evidence: a fence run proves (go) or breaks (no-go) the source restriction; an undeclared exit of the vendor's equipment is no-go"
 
 "$HEIIKI" audit --policy "$D/policy.yaml" --vendor nosuch -o "$D" > /dev/null 2>&1
 [ $? -eq 2 ] || fail "unknown vendor: not exit 2"
