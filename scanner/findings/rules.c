@@ -295,6 +295,7 @@ fence_rule(const struct rule *self, struct fctx *c, const json_t *s)
 #define CL_AUTH "アクセス利用権限の設定"
 #define CL_PATCH "セキュリティパッチの適用"
 #define CL_VENDOR "委託事業者の接続管理"
+#define CL_LEDGER "台帳管理"
 
 /* Row tails for the service functions that several rules share. */
 #define RISK(flag, text) \
@@ -528,6 +529,12 @@ const struct rule rules[] = {
 	  "Update to a supported release, or isolate the device and agree a replacement date with its vendor; record it in the ledger.",
 	  "サポート中の版へ更新するか、機器を隔離し保守事業者と更新時期を合意して台帳に記録してください。",
 	  CL_PATCH, .match = rule_out_of_support },
+	{ "DEVICE_NOT_IN_LEDGER", SEV_MEDIUM,
+	  "Device on the network that the ledger does not list",
+	  "台帳にない機器がネットワーク上にある",
+	  "Identify the device (MAC vendor, services, location by switch port) and add it to the ledger with its owner and maintenance vendor, or remove it from the network.",
+	  "機器を特定し（MAC のベンダー、サービス、スイッチのポートから設置場所）、管理者と保守事業者とともに台帳に記載するか、ネットワークから外してください。",
+	  CL_LEDGER, .match = rule_not_in_ledger },
 	{ "UNDECLARED_REMOTE_PATH", SEV_CRITICAL,
 	  "Remote-maintenance path the policy does not declare",
 	  "届け出のないリモートメンテナンス経路",

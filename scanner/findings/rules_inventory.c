@@ -6,6 +6,9 @@
  *                           banners, NTLM OS builds, Server headers,
  *                           sysDescr...) is past its support end in the
  *                           support-end table (scanner/inventory/eos.h);
+ *   DEVICE_NOT_IN_LEDGER    with the policy's ledger: a device seen on the
+ *                           network (scan or capture) that no ledger row
+ *                           matches by MAC or address (R7 2-①);
  *   UNDECLARED_REMOTE_PATH  a device holds an outbound session to a
  *                           remote-support relay (capture evidence: the
  *                           Osaka pattern) that no vendor or service rule
@@ -114,4 +117,58 @@ rule_undeclared_remote_relay(const struct rule *self, struct fctx *c)
 	}
 	json_decref(rows);
 	json_decref(found);
+}
+
+/* The policy's ledger against the devices of this document. */
+void
+rule_not_in_ledger(const struct rule *self, struct fctx *c)
+{
+	struct ledger l;
+	json_t *recon, *k, *inv, *devs;
+	char err[512];
+	size_t i;
+
+	if (!c->p || !c->p->ledger[0])
+		return;
+	memset(&l, 0, sizeof(l));
+	if (ledger_load(c->p->ledger, c->p->ledger_map[0] ? c->p->ledger_map : NULL, &l, err,
+			sizeof(err)) < 0) {
+		log_warn("findings", "ledger: %s (DEVICE_NOT_IN_LEDGER not judged)", err);
+		return;
+	}
+	devs = devices(c);
+	recon = inv_reconcile(&l, devs, c->today, c->p->ledger_missing_days);
+	if ((inv = inventory_obj(c)) && recon)
+		json_object_set_new(inv, "ledger", json_pack(
+			"{s:s, s:O, s:I, s:I, s:I, s:I}", "file", c->p->ledger,
+			"matched", json_object_get(recon, "matched"),
+			"rows", (json_int_t)l.nrows,
+			"unknown", (json_int_t)json_array_size(json_object_get(recon, "unknown")),
+			"missing", (json_int_t)json_array_size(json_object_get(recon, "missing")),
+			"mismatches", (json_int_t)json_array_size(json_object_get(recon, "mismatches"))));
+	json_array_foreach(json_object_get(recon, "unknown"), i, k) {
+		json_t *d = json_object_get(devs, json_string_value(k)), *s;
+		const char *addr = json_string_value(json_array_get(json_object_get(d, "addrs"), 0));
+		const char *mac = rj_str(d, "mac");
+		char svcs[256] = "";
+		size_t j, o = 0;
+
+		if (!d || !addr)
+			continue;
+		json_array_foreach(json_object_get(d, "services"), j, s) {
+			int w = snprintf(svcs + o, sizeof(svcs) - o, "%s%s/%lld", o ? ", " : "",
+					 rj_str(s, "proto"), rj_int(s, "port"));
+
+			if (w < 0 || (size_t)w >= sizeof(svcs) - o)
+				break;
+			o += (size_t)w;
+		}
+		finding_emit(c, self, addr, "", 0, finding_zone_of(c, addr), *mac ? mac : addr,
+			     "%s%s%s%s%s%s not in the ledger %s (%zu rows)%s%s", addr,
+			     *mac ? " (" : "", mac, *rj_str(d, "vendor") ? ", " : "",
+			     rj_str(d, "vendor"), *mac ? ")" : "", c->p->ledger, l.nrows,
+			     *svcs ? "; services " : "", svcs);
+	}
+	json_decref(recon);
+	ledger_free(&l);
 }

@@ -56,5 +56,6 @@ void rule_country_not_allowed(const struct rule *self, struct fctx *c);
 void rule_allowed_path_unreachable(const struct rule *self, struct fctx *c);
 void rule_out_of_support(const struct rule *self, struct fctx *c);
 void rule_undeclared_remote_relay(const struct rule *self, struct fctx *c);
+void rule_not_in_ledger(const struct rule *self, struct fctx *c);
 
 #endif

@@ -54,6 +54,7 @@ policy_defaults(struct policy *p)
 	s->ftp_anonymous = 1;
 	snprintf(p->notify.sendmail, sizeof(p->notify.sendmail), "/usr/sbin/sendmail");
 	p->notify.min_rank = 3;		/* high */
+	p->ledger_missing_days = 30;
 	snprintf(s->scanner_id, sizeof(s->scanner_id), "heiiki");
 }
 

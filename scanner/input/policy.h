@@ -181,6 +181,11 @@ struct policy {
 	char asn_db[256];		/* is resolved against the policy's folder */
 	char geoip_db_at[300];		/* "file:line:column" of each, for errors */
 	char asn_db_at[300];
+	/* ledger: {file, map, missing_days}: the hospital's device ledger (CSV,
+	 * UTF-8 or Shift_JIS) every run is reconciled with */
+	char ledger[256], ledger_map[256];
+	char ledger_at[300], ledger_map_at[300];
+	unsigned ledger_missing_days;	/* default 30 */
 	/* Additions for reports (policy_assets.c). */
 	char timezone[64];		/* site: {timezone: ...}; "" = not set */
 	struct asset *assets;

@@ -23,7 +23,7 @@
 
 const char *const policy_top_keys[] = {
 	"version", "site", "zones", "scope", "do_not_scan", "scan", "services",
-	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", "notify", NULL
+	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", "notify", "ledger", NULL
 };
 
 
@@ -611,6 +611,21 @@ parse_paths(struct pctx *pc)
 	    parse_path(pc, pc->top[TK_ASN_DB], "asn_db", p->asn_db, sizeof(p->asn_db),
 		       p->asn_db_at, sizeof(p->asn_db_at)) < 0)
 		return -1;
+	if (pc->top[TK_LEDGER]) {
+		static const char *const keys[] = { "file", "map", "missing_days", NULL };
+		yaml_node_t *v[3];
+
+		if (pc_map(pc, pc->top[TK_LEDGER], "ledger", keys, v) < 0 ||
+		    pc_require(pc, pc->top[TK_LEDGER], v[0], "ledger", "file") < 0 ||
+		    parse_path(pc, v[0], "ledger: file", p->ledger, sizeof(p->ledger),
+			       p->ledger_at, sizeof(p->ledger_at)) < 0 ||
+		    (v[1] && parse_path(pc, v[1], "ledger: map", p->ledger_map,
+					sizeof(p->ledger_map), p->ledger_map_at,
+					sizeof(p->ledger_map_at)) < 0) ||
+		    (v[2] && pc_uint(pc, v[2], "ledger: missing_days", 1, 3650,
+				     &p->ledger_missing_days) < 0))
+			return -1;
+	}
 	return 0;
 }
 
@@ -622,6 +637,8 @@ policy_check_paths(const struct policy *p, char *err, size_t errlen)
 	} f[] = {
 		{ "geoip_db", p->geoip_db, p->geoip_db_at },
 		{ "asn_db", p->asn_db, p->asn_db_at },
+		{ "ledger: file", p->ledger, p->ledger_at },
+		{ "ledger: map", p->ledger_map, p->ledger_map_at },
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {

@@ -113,6 +113,7 @@ static const struct cl_item items[CL_ED_COUNT][CLT_COUNT] = {
 		[CLT_AUTH] = { NULL, NULL },
 		[CLT_REMOTE] = { "2-②", "リモートメンテナンス（保守）を利用している機器の有無を"
 				 "事業者に確認した。" },
+		[CLT_LEDGER] = { "2-①", "サーバ、端末PC、ネットワーク機器の台帳管理を行っている。" },
 	},
 };
 
@@ -122,6 +123,7 @@ static const char *const topic_names[CLT_COUNT][LANG_COUNT] = {
 	[CLT_PATCH] = { "security patches", "セキュリティパッチの適用" },
 	[CLT_AUTH] = { "access rights and authentication", "アクセス利用権限・認証" },
 	[CLT_REMOTE] = { "remote-maintenance connections", "リモートメンテナンス接続の把握" },
+	[CLT_LEDGER] = { "ledger of devices", "機器の台帳管理" },
 };
 
 static const char *const topic_checked[CLT_COUNT][LANG_COUNT] = {
@@ -148,6 +150,11 @@ static const char *const topic_checked[CLT_COUNT][LANG_COUNT] = {
 		"Gateways that carried traffic to the outside during the capture, compared with "
 		"the exits the policy declares.",
 		"通信観測の間に外部へ通信した出口（ゲートウェイ）を、ポリシー記載の外部接続点と照合。" },
+	[CLT_LEDGER] = {
+		"Devices seen on the network (addresses, MAC addresses, services; scan and "
+		"capture) reconciled with the hospital's ledger (policy ledger:).",
+		"ネットワーク上で確認した機器（アドレス、MAC アドレス、サービス。スキャンと通信"
+		"観測）を病院の台帳（ポリシーの ledger:）と照合。" },
 };
 
 static const char *const topic_unproven[CLT_COUNT][LANG_COUNT] = {
@@ -180,6 +187,11 @@ static const char *const topic_unproven[CLT_COUNT][LANG_COUNT] = {
 		"the capture point, is not seen. Confirm remote-maintenance devices with each vendor.",
 		"観測期間中に通信のなかった回線や、観測点を通らない経路は見えません。リモート"
 		"メンテナンス機器の有無は各事業者に確認してください。" },
+	[CLT_LEDGER] = {
+		"Devices that were off, outside the scanned ranges or on do_not_scan are not seen; "
+		"the ledger's owners, locations and support contracts are not verified.",
+		"電源が切れていた機器、スキャン範囲外や除外対象の機器は見えません。台帳の管理者・"
+		"設置場所・保守契約の内容は確認していません。" },
 };
 
 static const struct {
@@ -193,6 +205,7 @@ static const struct {
 	{ "CLOSED_ZONE_EGRESS", CLT_SRC },
 	{ "COUNTRY_NOT_ALLOWED_REACHABLE", CLT_SRC },
 	{ "CUPS_ADMIN_OPEN", CLT_AUTH },
+	{ "DEVICE_NOT_IN_LEDGER", CLT_LEDGER },
 	{ "DICOM_ANY_AE_TITLE", CLT_SRC },
 	{ "FENCE_GEO_NOT_ENFORCED", CLT_SRC },
 	{ "FENCE_SOURCE_NOT_ENFORCED", CLT_SRC },
@@ -329,6 +342,7 @@ static const char *const ev_ja[][2] = {
 	{ "CLOSED_ZONE_EGRESS", "閉域ゾーン %Z の %T から外部への通信を観測しました（相手: %X）。" },
 	{ "COUNTRY_NOT_ALLOWED_REACHABLE", "ポリシーが許可していない国（%X）の観測地点から %T に接続できました。" },
 	{ "CUPS_ADMIN_OPEN", "%T の CUPS 管理画面が認証なしで表示されました。" },
+	{ "DEVICE_NOT_IN_LEDGER", "%T は台帳にない機器です（%X）。" },
 	{ "DICOM_ANY_AE_TITLE", "%T の DICOM サービスは任意の AE タイトルからの接続を受け付けました。" },
 	{ "FENCE_GEO_NOT_ENFORCED", "許可されていない国を想定した外部からの試験で %T に接続できました（ジオブロックが効いていません）。" },
 	{ "FENCE_SOURCE_NOT_ENFORCED", "許可されていない送信元からの試験で %T に接続できました（接続元制限が効いていません）。" },

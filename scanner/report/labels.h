@@ -24,7 +24,7 @@ enum cl_edition { CL_R5, CL_R6, CL_R7, CL_ED_COUNT };
 #define CL_DEFAULT CL_R7	/* the newest edition */
 
 /* What heiiki can speak to; one topic per rule. */
-enum cl_topic { CLT_SRC, CLT_SVC, CLT_PATCH, CLT_AUTH, CLT_REMOTE, CLT_COUNT };
+enum cl_topic { CLT_SRC, CLT_SVC, CLT_PATCH, CLT_AUTH, CLT_REMOTE, CLT_LEDGER, CLT_COUNT };
 
 struct cl_item {
 	const char *num;	/* "2-⑬", "2-(8)"; NULL = not verified */

@@ -235,6 +235,8 @@ topic_measured(const struct report *r, enum cl_topic t)
 {
 	if (t == CLT_REMOTE)
 		return r->measured_traffic;
+	if (t == CLT_LEDGER)	/* only where the policy names a ledger */
+		return json_object_get(json_object_get(r->root, "inventory"), "ledger") != NULL;
 	if (t == CLT_SRC)
 		return r->measured_hosts || r->measured_traffic;
 	return r->measured_hosts;

@@ -92,6 +92,32 @@ assert "OUT_OF_SUPPORT" not in rules, rules
 print("ok: inventory matches the lab:", unknown, missing, paths, eos)
 PY
 
+# The same ledger named in the policy: every judged run reconciles with it.
+# 'heiiki check' on the scan gives DEVICE_NOT_IN_LEDGER for exactly the
+# inventory's unknown devices, counts in the document's inventory.ledger,
+# and the Shift_JIS file is read the same way.
+{ cat "$D/policy.yaml"; printf 'ledger:\n  file: ledger.csv\n  missing_days: 30\n'; } > "$D/policy-ledger.yaml"
+"$HEIIKI" check --policy "$D/policy-ledger.yaml" -o "$D/checked.json" "$D/scan.json" \
+	> /dev/null 2> "$D/check.err"
+rc=$?
+[ $rc -le 1 ] || fail "check with the ledger: exit $rc: $(cat "$D/check.err")"
+python3 - "$D/inv.json" "$D/checked.json" <<'PY' || fail "DEVICE_NOT_IN_LEDGER differs from the inventory's unknown set"
+import json, sys
+inv, doc = (json.load(open(p)) for p in sys.argv[1:3])
+unknown = sorted(inv["devices"][k]["addrs"][0] for k in inv["ledger"]["unknown"])
+found = sorted(f["addr"] for f in doc["findings"] if f["rule"] == "DEVICE_NOT_IN_LEDGER")
+assert found == unknown, (found, unknown)
+led = doc["inventory"]["ledger"]
+assert led["matched"] == 2 and led["unknown"] == len(unknown) and led["missing"] == 1, led
+PY
+echo "ok: policy ledger: DEVICE_NOT_IN_LEDGER for exactly the unknown devices, in the judged document"
+printf 'ledger:\n  file: nonexistent.csv\n' | cat "$D/policy.yaml" - > "$D/policy-noledger.yaml"
+"$HEIIKI" check --policy "$D/policy-noledger.yaml" -o "$D/x.json" "$D/scan.json" > /dev/null 2> "$D/check.err"
+rc=$?
+[ $rc = 2 ] && grep -q "policy-noledger.yaml:[0-9]*:[0-9]*: ledger: file: .*nonexistent.csv" "$D/check.err" ||
+	fail "a missing ledger: exit $rc, $(cat "$D/check.err")"
+echo "ok: a missing ledger file: exit 2 with its file:line:column"
+
 # The written-back ledger: BOM, CRLF, the unknown device appended, and it
 # survives a round trip through LibreOffice (csv -> xlsx -> csv) intact.
 head -c 3 "$D/ledger-new.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "no BOM"

@@ -34,6 +34,9 @@ static const struct {
 	{ "VNC_NO_AUTH", "2-(4), 2-(5)", NULL },
 	{ "ADMIN_TLS_CERT_INVALID", "2-(4), 2-(5)", NULL },
 	{ "UNDECLARED_EXIT", "2-(8)", "2-②" },
+	{ "UNDECLARED_REMOTE_PATH", "2-(8)", "2-②" },
+	{ "OUT_OF_SUPPORT", "2-(7)", "2-⑥" },
+	{ "DEVICE_NOT_IN_LEDGER", NULL, "2-①" },
 };
 
 static const char *

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scanner/core/fsutil.h"
 #include "scanner/findings/rules.h"
@@ -130,7 +131,7 @@ static const char *const tested[] = {
 	/* probes B rows: positive/negative tests in test_rules_b.c */
 	"MQTT_ANONYMOUS", "TFTP_OPEN", "AJP_OPEN", "ZABBIX_AGENT_OPEN", "IPMI_ANONYMOUS",
 	"IPMI_CIPHER_ZERO", "PACS_API_OPEN", "REMOTE_SUPPORT_TOOL",
-	"CUPS_ADMIN_OPEN", "OUT_OF_SUPPORT", "UNDECLARED_REMOTE_PATH", NULL
+	"CUPS_ADMIN_OPEN", "OUT_OF_SUPPORT", "UNDECLARED_REMOTE_PATH", "DEVICE_NOT_IN_LEDGER", NULL
 };
 
 static int
@@ -668,4 +669,30 @@ Test(rules, undeclared_remote_path)
 	cr_assert_str_eq(fstr(f, "addr"), "198.18.30.44");
 	rows = json_object_get(json_object_get(results_root(rres), "inventory"), "remote_paths");
 	cr_assert_eq(json_array_size(rows), 2, "the VNC and the relay");
+}
+
+/* With the policy's ledger: a device no ledger row matches is a finding
+ * (one per device), a listed one is not; without a ledger nothing is said. */
+Test(rules, device_not_in_ledger)
+{
+	char path[] = "/tmp/heiiki-ledger-XXXXXX";
+	int fd = mkstemp(path);
+	json_t *f, *led;
+	static const char csv[] = "IP,MAC,Hostname\r\n198.18.10.7,,ehr01\r\n";
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, csv, sizeof(csv) - 1), (ssize_t)(sizeof(csv) - 1));
+	close(fd);
+	svc("198.18.10.7", "tcp", 22, "open", "ssh");
+	svc("198.18.10.8", "tcp", 80, "open", "http");
+	cr_assert_eq(run_rule("DEVICE_NOT_IN_LEDGER", NOV22, 0, NULL), 0, "no ledger: nothing");
+	snprintf(rpol.ledger, sizeof(rpol.ledger), "%s", path);
+	cr_assert_eq(run_rule("DEVICE_NOT_IN_LEDGER", NOV22, 0, &f), 1);
+	cr_assert_str_eq(fstr(f, "addr"), "198.18.10.8");
+	cr_assert(strstr(fstr(f, "evidence"), "tcp/80"), "%s", fstr(f, "evidence"));
+	led = json_object_get(json_object_get(results_root(rres), "inventory"), "ledger");
+	cr_assert_eq(json_integer_value(json_object_get(led, "matched")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(led, "unknown")), 1);
+	rpol.ledger[0] = '\0';
+	unlink(path);
 }
