@@ -43,9 +43,13 @@ const char *
 report_addr_label(const struct report *r, const char *addr, char *buf, size_t len)
 {
 	const struct asset *as = report_asset(r, addr);
+	const char *dns = addr && r->dns_of ?
+			  json_string_value(json_object_get(r->dns_of, addr)) : NULL;
 
 	if (as)
 		snprintf(buf, len, "%s (%s)", as->name, addr);
+	else if (dns)
+		snprintf(buf, len, "%s (%s)", dns, addr);
 	else
 		snprintf(buf, len, "%s", addr ? addr : "");
 	return buf;

@@ -158,7 +158,9 @@ host_node(FILE *f, const struct report *r, const json_t *h)
 	esc(f, a);
 	fputs("\" [label=\"", f);
 	esc(f, report_addr_label(r, a, label, sizeof(label)));
-	if (report_name_at(names, 0)) {
+	/* the DNS name, unless the label already is it */
+	if (report_name_at(names, 0) && strncmp(label, report_name_at(names, 0),
+						 strlen(report_name_at(names, 0)))) {
 		fputs("\\n", f);
 		esc(f, report_name_at(names, 0));
 	}

@@ -332,7 +332,8 @@ report_init(struct report *r, json_t *root, const struct policy *policy,
 	r->by_addr = json_object();
 	r->peer_of = json_object();
 	r->fnd_of = json_object();
-	if (!r->by_addr || !r->peer_of || !r->fnd_of ||
+	r->dns_of = json_object();
+	if (!r->by_addr || !r->peer_of || !r->fnd_of || !r->dns_of ||
 	    !r->hosts || !r->services || !r->findings || !r->flows || !r->exits ||
 	    !r->peers || !r->open || !r->zone_of || !r->zones || !r->hot ||
 	    !json_is_object(r->run) || build_zones(r) < 0) {
@@ -349,6 +350,14 @@ report_init(struct report *r, json_t *root, const struct policy *policy,
 			json_object_set(r->peer_of, report_str(s, "addr"), s);
 	json_array_foreach(r->findings, i, s)
 		index_finding(r, s);
+	/* a host's first DNS name (PTR from the site resolver, DNS answers in a
+	 * capture) names it where the policy's assets: do not */
+	json_array_foreach(r->hosts, i, s) {
+		const char *n = json_string_value(json_array_get(json_object_get(s, "hostnames"), 0));
+
+		if (n && *n && *report_str(s, "addr"))
+			json_object_set_new(r->dns_of, report_str(s, "addr"), json_string(n));
+	}
 	build_hot(r);
 	report_init_extra(r);
 	return 0;
@@ -359,7 +368,8 @@ report_fini(struct report *r)
 {
 	json_t **all[] = { &r->root, &r->hosts, &r->services, &r->open, &r->findings,
 			   &r->flows, &r->exits, &r->peers, &r->zone_of, &r->zones,
-			   &r->hot, &r->by_addr, &r->peer_of, &r->fnd_of, &r->prev_keys };
+			   &r->hot, &r->by_addr, &r->peer_of, &r->fnd_of, &r->prev_keys,
+			   &r->dns_of };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		json_decref(*all[i]);

@@ -46,6 +46,7 @@ struct report {
 	json_t *by_addr;		/* addr -> array of open services (sorted) */
 	json_t *peer_of;		/* addr -> peer object */
 	json_t *fnd_of;			/* addr -> array of findings (sorted) */
+	json_t *dns_of;			/* addr -> first of hosts[].hostnames */
 	/* Page 1, names, acceptance, checklist edition (names.c, page1.c). */
 	json_t *prev_keys;		/* previous run's finding keys -> true; NULL */
 	int edition;			/* enum cl_edition (labels.h) */
