@@ -53,6 +53,45 @@ static const char schema_v1[] =
 	" PRIMARY KEY (run_id, addr, proto, port));"
 	"PRAGMA user_version = 1;";
 
+/*
+ * v2: runs get run_uid (the document's run.id: two runs started in the same
+ * second are two runs) in their identity - SQLite cannot change a table's
+ * UNIQUE constraint, so runs is rebuilt (foreign keys off around it, the
+ * documented way); findings get zone, checklist item and Japanese title;
+ * a hosts table; the open_findings_latest view (the findings of the newest
+ * complete run per kind and site) for people who query the file directly.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE runs_v2 ("
+	" id INTEGER PRIMARY KEY,"
+	" start TEXT NOT NULL, end TEXT NOT NULL DEFAULT '',"
+	" kind TEXT NOT NULL, site TEXT NOT NULL DEFAULT '',"
+	" policy_hash TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,"
+	" heiiki_version TEXT NOT NULL DEFAULT '', added TEXT NOT NULL,"
+	" document TEXT NOT NULL, run_uid TEXT NOT NULL DEFAULT '',"
+	" UNIQUE (kind, site, start, policy_hash, run_uid));"
+	"INSERT INTO runs_v2 (id, start, end, kind, site, policy_hash, status, heiiki_version,"
+	" added, document, run_uid) SELECT id, start, end, kind, site, policy_hash, status,"
+	" heiiki_version, added, document,"
+	" coalesce(json_extract(document, '$.run.id'), '') FROM runs;"
+	"DROP TABLE runs;"
+	"ALTER TABLE runs_v2 RENAME TO runs;"
+	"CREATE INDEX runs_by_kind_site ON runs (kind, site, start);"
+	"ALTER TABLE findings ADD COLUMN zone TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE findings ADD COLUMN checklist TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE findings ADD COLUMN title_ja TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE hosts ("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" addr TEXT NOT NULL, mac TEXT NOT NULL DEFAULT '', vendor TEXT NOT NULL DEFAULT '',"
+	" zone TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (run_id, addr));"
+	"CREATE VIEW open_findings_latest AS"
+	" SELECT r.kind, r.site, r.start AS run_start, f.* FROM findings f"
+	" JOIN runs r ON r.id = f.run_id"
+	" WHERE r.id = (SELECT r2.id FROM runs r2 WHERE r2.kind = r.kind AND r2.site = r.site"
+	" AND r2.status = 'complete' ORDER BY r2.start DESC, r2.id DESC LIMIT 1);"
+	"PRAGMA user_version = 2;";
+
 const char *
 history_path(const char *explicit_path)
 {
@@ -97,7 +136,7 @@ user_version(struct history *h, int *v, char *err, size_t errlen)
 
 /* Create the schema in a fresh file; refuse unknown versions. */
 static int
-migrate(struct history *h, int create, char *err, size_t errlen)
+migrate(struct history *h, int create, int writable, char *err, size_t errlen)
 {
 	int v;
 
@@ -110,18 +149,30 @@ migrate(struct history *h, int create, char *err, size_t errlen)
 			 "understands (%d)", h->path, v, HISTORY_SCHEMA);
 		return -1;
 	}
-	if (!create) {
+	if (v == 0 && !create) {
 		snprintf(err, errlen, "%s: not a heiiki history database (no schema)", h->path);
 		return -1;
 	}
-	if (exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
+	if (!writable)
+		return 0;	/* an older schema read as it is: the queries of a
+				 * read-only handle need nothing newer */
+	/* runs is rebuilt: foreign keys off (they cannot change inside a
+	 * transaction), or the DROP would cascade into findings and services */
+	if (exec(h, "PRAGMA foreign_keys = OFF", err, errlen) < 0 ||
+	    exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
-	if (user_version(h, &v, err, errlen) < 0 || (v == 0 &&
-	    exec(h, schema_v1, err, errlen) < 0)) {
-		exec(h, "ROLLBACK", err, errlen);
+	if (user_version(h, &v, err, errlen) < 0 ||
+	    (v == 0 && exec(h, schema_v1, err, errlen) < 0) ||
+	    (v <= 1 && exec(h, schema_v2, err, errlen) < 0)) {
+		char ignore[64];
+
+		exec(h, "ROLLBACK", ignore, sizeof(ignore));
+		exec(h, "PRAGMA foreign_keys = ON", ignore, sizeof(ignore));
 		return -1;
 	}
-	return exec(h, "COMMIT", err, errlen);
+	if (exec(h, "COMMIT", err, errlen) < 0)
+		return -1;
+	return exec(h, "PRAGMA foreign_keys = ON", err, errlen);
 }
 
 /* Create the database's directory (one level, mode 0700), e.g.
@@ -208,7 +259,7 @@ history_open(const char *path, int mode, struct history **out, char *err, size_t
 	}
 	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
 	if (exec(h, "PRAGMA foreign_keys = ON", err, errlen) < 0 ||
-	    migrate(h, create, err, errlen) < 0)
+	    migrate(h, create, mode != HISTORY_READ, err, errlen) < 0)
 		goto out_close;
 	*out = h;
 	return 0;
@@ -300,7 +351,7 @@ find_run(struct history *h, json_t *run, int *stored_better)
 	 * the same second; a document without one matches as before */
 	if (sqlite3_prepare_v2(h->db, "SELECT id, status, end FROM runs WHERE kind = ?1 AND "
 			       "site = ?2 AND start = ?3 AND policy_hash = ?4 AND "
-			       "coalesce(json_extract(document, '$.run.id'), '') = ?5", -1, &st,
+			       "run_uid = ?5", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	bind_text(st, 1, report_str(run, "kind"));
@@ -348,6 +399,13 @@ replace_run(struct history *h, long long id, json_t *run, const char *doc, char 
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_err(h, "replace run", err, errlen);
 	sqlite3_finalize(st);
+	if (rc < 0 || sqlite3_prepare_v2(h->db, "DELETE FROM hosts WHERE run_id = ?1", -1,
+					 &st, NULL) != SQLITE_OK)
+		return rc < 0 ? rc : db_err(h, "replace run", err, errlen);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_err(h, "replace run", err, errlen);
+	sqlite3_finalize(st);
 	if (rc < 0 || sqlite3_prepare_v2(h->db, "UPDATE runs SET end = ?2, status = ?3, "
 					 "heiiki_version = ?4, added = ?5, document = ?6 "
 					 "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -373,8 +431,9 @@ add_findings(struct history *h, long long id, json_t *root, char *err, size_t er
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO findings (run_id, key, rule, "
-			       "severity, addr, proto, port, title) VALUES (?1, ?2, ?3, ?4, "
-			       "?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK)
+			       "severity, addr, proto, port, title, zone, checklist, title_ja) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &st,
+			       NULL) != SQLITE_OK)
 		return db_err(h, "prepare findings", err, errlen);
 	json_array_foreach(json_object_get(root, "findings"), i, f) {
 		const char *key = report_str(f, "key");
@@ -392,6 +451,9 @@ add_findings(struct history *h, long long id, json_t *root, char *err, size_t er
 		bind_text(st, 6, report_str(f, "proto"));
 		sqlite3_bind_int64(st, 7, report_int(f, "port", 0));
 		bind_text(st, 8, t);
+		bind_text(st, 9, report_str(f, "zone"));
+		bind_text(st, 10, report_str(f, "checklist"));
+		bind_text(st, 11, json_is_object(title) ? report_str(title, "ja") : "");
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = db_err(h, "insert finding", err, errlen);
 			break;
@@ -435,6 +497,40 @@ add_services(struct history *h, long long id, json_t *root, char *err, size_t er
 	return rc;
 }
 
+/* hosts of the run: address, MAC, vendor, zone, first DNS name */
+static int
+add_hosts(struct history *h, long long id, json_t *root, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *x;
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO hosts (run_id, addr, mac, vendor, "
+			       "zone, hostname) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_err(h, "prepare hosts", err, errlen);
+	json_array_foreach(json_object_get(root, "hosts"), i, x) {
+		const char *hn = json_string_value(json_array_get(json_object_get(x, "hostnames"), 0));
+
+		if (!json_is_object(x) || !*report_str(x, "addr"))
+			continue;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, report_str(x, "addr"));
+		bind_text(st, 3, report_str(x, "mac"));
+		bind_text(st, 4, report_str(x, "vendor"));
+		bind_text(st, 5, report_str(x, "zone"));
+		bind_text(st, 6, hn);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_err(h, "insert host", err, errlen);
+			break;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static long long
 insert_run(struct history *h, json_t *run, const char *doc, char *err, size_t errlen)
 {
@@ -445,13 +541,14 @@ insert_run(struct history *h, json_t *run, const char *doc, char *err, size_t er
 	long long id = -1;
 
 	if (sqlite3_prepare_v2(h->db, "INSERT INTO runs (start, end, kind, site, policy_hash, "
-			       "status, heiiki_version, added, document) VALUES (?1, ?2, ?3, "
-			       "?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, NULL) != SQLITE_OK)
+			       "status, heiiki_version, added, document, run_uid) VALUES (?1, ?2, "
+			       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK)
 		return db_err(h, "prepare run", err, errlen);
 	for (int i = 0; i < 7; i++)
 		bind_text(st, i + 1, report_str(run, cols[i]));
 	bind_text(st, 8, results_time((int64_t)time(NULL), now));
 	bind_text(st, 9, doc);
+	bind_text(st, 10, report_str(run, "id"));
 	if (sqlite3_step(st) == SQLITE_DONE)
 		id = sqlite3_last_insert_rowid(h->db);
 	else
@@ -496,6 +593,7 @@ history_add(struct history *h, json_t *root, long long *id, char *err, size_t er
 	}
 	if (*id < 0 || add_findings(h, *id, root, err, errlen) < 0 ||
 	    add_services(h, *id, root, err, errlen) < 0 ||
+	    add_hosts(h, *id, root, err, errlen) < 0 ||
 	    exec(h, "COMMIT", err, errlen) < 0) {
 		char ignore[64];
 

@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define HISTORY_SCHEMA 1
+#define HISTORY_SCHEMA 2
 #define HISTORY_BUSY_MS 5000
 #define HISTORY_DEFAULT_DB "/var/lib/heiiki/history.sqlite"
 

@@ -438,3 +438,69 @@ Test(history_cli, unknown_kind_is_an_error_not_an_empty_history)
 	cr_expect_eq(hs_run("changes --kind nosuch"), 2);
 	cr_expect_eq(hs_run("changes --kind fence"), 0, "a known kind with no runs");
 }
+
+/* Schema v2: a v1 database is migrated in place without losing a run or a
+ * finding (runs is rebuilt with foreign keys off: a cascade would empty
+ * findings), run_uid comes from the stored documents, and the new columns,
+ * the hosts table and the open_findings_latest view work. */
+Test(history, v1_database_is_migrated_without_loss)
+{
+	static const char v1[] =
+		"CREATE TABLE runs (id INTEGER PRIMARY KEY, start TEXT NOT NULL, end TEXT NOT NULL"
+		" DEFAULT '', kind TEXT NOT NULL, site TEXT NOT NULL DEFAULT '', policy_hash TEXT"
+		" NOT NULL DEFAULT '', status TEXT NOT NULL, heiiki_version TEXT NOT NULL DEFAULT"
+		" '', added TEXT NOT NULL, document TEXT NOT NULL, UNIQUE (kind, site, start,"
+		" policy_hash));"
+		"CREATE INDEX runs_by_kind_site ON runs (kind, site, start);"
+		"CREATE TABLE findings (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE"
+		" CASCADE, key TEXT NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL, addr"
+		" TEXT NOT NULL DEFAULT '', proto TEXT NOT NULL DEFAULT '', port INTEGER NOT NULL"
+		" DEFAULT 0, title TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, key));"
+		"CREATE TABLE services (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE"
+		" CASCADE, addr TEXT NOT NULL, proto TEXT NOT NULL, port INTEGER NOT NULL, state"
+		" TEXT NOT NULL DEFAULT '', service TEXT NOT NULL DEFAULT '', product TEXT NOT NULL"
+		" DEFAULT '', version TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, addr, proto,"
+		" port));"
+		"INSERT INTO runs VALUES (1, '2026-11-20T16:00:00Z', '', 'scan', 'A', '', 'complete',"
+		" '', '2026-11-20T17:00:00Z', '{\"run\":{\"id\":\"aa11\"}}');"
+		"INSERT INTO findings VALUES (1, 'K1', 'R', 'critical', '198.18.1.1', 'tcp', 22, 'T');"
+		"PRAGMA foreign_keys = ON; PRAGMA user_version = 1;";
+	struct history *h;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	json_t *d;
+
+	cr_assert_eq(sqlite3_open(hs_db, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	h = hs_open(HISTORY_WRITE);
+	/* the same second, another run: a second record, not "already stored" */
+	d = hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", "K2");
+	json_object_set_new(json_object_get(d, "run"), "id", json_string("bb22"));
+	json_array_append_new(json_object_get(d, "hosts"), json_pack("{s:s, s:s, s:[s]}",
+			      "addr", "198.18.1.1", "zone", "servers", "hostnames", "pacs01"));
+	json_object_set_new(json_array_get(json_object_get(d, "findings"), 0), "zone",
+			    json_string("servers"));
+	cr_expect_eq(hs_add(h, d, 0), 2);
+	history_close(h);
+	cr_assert_eq(sqlite3_open(hs_db, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM findings WHERE run_id = 1),"
+					" (SELECT run_uid FROM runs WHERE id = 1),"
+					" (SELECT hostname FROM hosts WHERE run_id = 2),"
+					" (SELECT zone || '|' || title_ja FROM findings WHERE run_id = 2),"
+					" (SELECT group_concat(key) FROM open_findings_latest)",
+					-1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), 1, "the v1 run's finding survived the rebuild");
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 1), "aa11");
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 2), "pacs01");
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 3), "servers|件名");
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 4), "K2",
+			 "the view: the newest complete run's findings");
+	sqlite3_finalize(st);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
