@@ -31,6 +31,7 @@
 #define PEERS_PER_COUNTRY 20
 #define SERVICES_PER_NODE 8
 #define HOSTS_PER_ZONE 6 	/* hosts without findings drawn per zone */
+#define ZONE_COLUMNS 6		/* hosts of a zone laid out in rows of this many */
 #define EXIT_HOSTS_DRAWN 8
 
 static void
@@ -222,6 +223,7 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 	json_t *h;
 	size_t i, n = 0, plain = 0, hidden = 0;
 	char desc[600];
+	const char *prev = NULL;
 	const struct zone *pz = r->policy && *zone ? policy_zone_by_name(r->policy, zone) : NULL;
 
 	fprintf(f, "\tsubgraph \"cluster_z%zu\" {\n\t\tlabel=\"", idx);
@@ -252,6 +254,16 @@ zone_cluster(FILE *f, const struct report *r, const char *zone, size_t idx, json
 			continue;
 		}
 		host_node(f, r, h);
+		/* rows of ZONE_COLUMNS (invisible edges): a zone of many hosts
+		 * is a block, not one long column */
+		if (prev && n % ZONE_COLUMNS) {
+			fputs("\t\t\"h:", f);
+			esc(f, prev);
+			fputs("\" -> \"h:", f);
+			esc(f, a);
+			fputs("\" [style=invis];\n", f);
+		}
+		prev = a;
 		n++;
 	}
 	if (hidden) {
