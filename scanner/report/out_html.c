@@ -41,7 +41,16 @@ static const char css[] =
 	"border:1px solid #999;border-radius:3px;padding:0 .3em}"
 	".expired{color:#b00;border-color:#b00}\n"
 	"footer{margin-top:3em;font-size:.8em;color:#666}\n"
-	"@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}\n";
+	"@page{size:A4;margin:12mm}\n"
+	"@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}\n"
+	/* A4 (186 mm printable = 703 px) and narrow windows: every table fits
+	 * the width - fixed layout, smaller type, long text wraps anywhere but
+	 * an address only at its spaces */
+	"@media print,(max-width:800px){table{table-layout:fixed;font-size:.74em}"
+	"th,td{padding:.15em .2em;overflow-wrap:anywhere}"
+	".addr{white-space:normal;overflow-wrap:break-word}td.n{overflow-wrap:normal}"
+	"#page1 th,#page1 td:last-child{white-space:normal}td.cl{min-width:0}"
+	".kv th{width:9em}.sev{white-space:normal}}\n";
 
 static void
 esc(FILE *f, const char *s)

@@ -28,14 +28,19 @@ static const char probe_js[] =
 	"' '+Math.round(t.bottom)+' '+window.innerHeight+' E';document.body.appendChild(p);})()"
 	"</script></body>";
 
-static void
-above_the_fold(const char *lang)
+/*
+ * The report of the golden documents in lang, with js before </body> (the
+ * CSP meta tag removed, so it runs), rendered by headless chromium in a
+ * width x height window; the DOM afterwards (malloc'd), and the temporary
+ * directory removed.
+ */
+static char *
+probe_dom(const char *lang, const char *js, int width, int height)
 {
 	char dir[] = "/tmp/heiiki-screen-XXXXXX", cmd[2048], *html, *dom, *p, *csp;
 	const char *h = getenv("HEIIKI");
 	FILE *f;
 	long n;
-	int lt, lb, tt, tb, vh;
 
 	cr_assert_not_null(h);
 	cr_assert_not_null(mkdtemp(dir));
@@ -59,19 +64,32 @@ above_the_fold(const char *lang)
 	f = fopen(cmd, "w");
 	cr_assert_not_null(f);
 	fwrite(html, 1, (size_t)(p - html), f);
-	fputs(probe_js, f);
+	fputs(js, f);
 	fputs(p + 7, f);
 	fclose(f);
 	free(html);
 	snprintf(cmd, sizeof(cmd), "timeout 120 chromium --headless --no-sandbox --disable-gpu "
-		 "--window-size=1280,800 --dump-dom file://%s/probe.html 2>/dev/null", dir);
+		 "--window-size=%d,%d --dump-dom file://%s/probe.html 2>/dev/null", width,
+		 height, dir);
 	f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	dom = calloc(1, 1 << 21);
 	n = (long)fread(dom, 1, (1 << 21) - 1, f);
 	pclose(f);
+	cr_assert_gt(n, 0, "chromium printed no DOM");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_expect_eq(system(cmd), 0);
+	return dom;
+}
+
+static void
+above_the_fold(const char *lang)
+{
+	char *dom = probe_dom(lang, probe_js, 1280, 800), *p;
+	int lt, lb, tt, tb, vh;
+
 	p = strstr(dom, "<pre id=\"metrics\">M ");
-	cr_assert_not_null(p, "chromium did not run the probe (%ld bytes of DOM)", n);
+	cr_assert_not_null(p, "chromium did not run the probe");
 	{
 		char *q = p + 20;
 		int *out[5] = { &lt, &lb, &tt, &tb, &vh };
@@ -93,8 +111,61 @@ above_the_fold(const char *lang)
 	cr_expect_leq(tb, vh, "%s: 'what to do first' ends at %d px, below the fold (%d)", lang,
 		      tb, vh);
 	free(dom);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_expect_eq(system(cmd), 0);
+}
+
+/*
+ * A4 print: the printable width of A4 with the report's 12 mm print
+ * margins is 186 mm = 703 px (96 px per inch).  With the print rules
+ * applied by hand (body margin 0: a headless --dump-dom cannot switch to
+ * print media), no table, cell or block may end right of that width - what
+ * does is clipped on paper.  The probe lists every offender.
+ */
+static const char a4_js[] =
+	"<script>(function(){document.body.style.margin='0';var w=window.innerWidth,bad=[];"
+	"document.querySelectorAll('body *').forEach(function(e){"
+	"var r=e.getBoundingClientRect(),o=(e.tagName=='TD'||e.tagName=='TH')&&"
+	"e.scrollWidth>e.clientWidth+1;if(r.right>w+1||o)bad.push(e.tagName+':'+"
+	"Math.round(r.right)+(o?'(content '+e.scrollWidth+'>'+e.clientWidth+')':'')+':'+"
+	"(e.textContent||'').trim().slice(0,40));});"
+	"var p=document.createElement('pre');p.id='a4';p.textContent='W '+w+' '+"
+	"document.documentElement.scrollWidth+' N '+bad.length+' '+bad.slice(0,5).join(' | ')+' E';"
+	"document.body.appendChild(p);})()</script></body>";
+
+static void
+a4_width(const char *lang)
+{
+	char *dom = probe_dom(lang, a4_js, 703, 1000), *p, *q;
+	int w, sw, nbad;
+
+	p = strstr(dom, "<pre id=\"a4\">W ");
+	cr_assert_not_null(p, "chromium did not run the A4 probe");
+	w = (int)strtol(p + 15, &q, 10);
+	sw = (int)strtol(q, &q, 10);
+	cr_assert_not_null(strstr(q, " N "));
+	nbad = (int)strtol(strstr(q, " N ") + 3, NULL, 10);
+	cr_expect(w > 600 && w <= 703, "window width %d", w);
+	cr_expect_leq(sw, w, "%s: the page is %d px wide at A4's %d px", lang, sw, w);
+	cr_expect_eq(nbad, 0, "%s: %d element(s) run past A4's printable width: %.300s", lang,
+		     nbad, strstr(q, " N "));
+	free(dom);
+}
+
+Test(screen, a4_print_has_no_clipped_column_ja, .timeout = 180)
+{
+	if (access("/usr/bin/chromium", X_OK) != 0) {
+		cr_skip_test("chromium not installed");
+		return;
+	}
+	a4_width("ja");
+}
+
+Test(screen, a4_print_has_no_clipped_column_en, .timeout = 180)
+{
+	if (access("/usr/bin/chromium", X_OK) != 0) {
+		cr_skip_test("chromium not installed");
+		return;
+	}
+	a4_width("en");
 }
 
 Test(screen, page1_above_the_fold_ja, .timeout = 180)
