@@ -4,7 +4,8 @@
  * pdfinfo/pdftotext (Debian poppler-utils): Japanese text of page 1 and
  * the findings is present, the page size is A4, the page count is what
  * the content needs, and the network diagram page follows when graphviz
- * is installed.
+ * is installed; and page 1 rendered to a picture matches its golden
+ * (tests/golden/expected/scan-hospital.ja.pdf-page1.pgm) within a tolerance.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -107,4 +108,80 @@ Test(report_pdf, pdf_to_stdout_is_pdf_too)
 	out = run_out(cmd);
 	cr_expect_str_eq(out, "%PDF-");
 	free(out);
+}
+
+/* --- page 1 as a picture: the golden check ----------------------------------------- */
+
+/* A binary PGM (P5, maxval 255) into a malloc'd buffer; NULL when not one. */
+static unsigned char *
+read_pgm(const char *path, int *w, int *h)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *px = NULL;
+	int maxv = 0;
+
+	if (!f)
+		return NULL;
+	if (fscanf(f, "P5 %d %d %d", w, h, &maxv) == 3 && maxv == 255 && *w > 0 && *h > 0 &&
+	    *w < 5000 && *h < 5000 && fgetc(f) != EOF) {
+		px = malloc((size_t)*w * (size_t)*h);
+		if (px && fread(px, 1, (size_t)*w * (size_t)*h, f) != (size_t)*w * (size_t)*h) {
+			free(px);
+			px = NULL;
+		}
+	}
+	fclose(f);
+	return px;
+}
+
+/*
+ * Page 1 of the Japanese PDF rendered by poppler at 30 dpi in grey and
+ * compared with tests/golden/expected/scan-hospital.ja.pdf-page1.pgm: the
+ * same size, and at most 1.5 % of the pixels differ by more than a quarter
+ * of the grey range (anti-aliasing and font hinting move single pixels; a
+ * missing block, a shifted table or tofu instead of Japanese moves many).
+ * HEIIKI_UPDATE_GOLDEN=1 writes the golden from this machine.
+ */
+Test(report_pdf, page1_matches_the_golden_picture, .timeout = 120)
+{
+	char dir[] = "/tmp/heiiki-pdfpng-XXXXXX", cmd[4096], golden[1024], got[1100];
+	const char *h = getenv("HEIIKI");
+	unsigned char *a, *b;
+	int wa, ha, wb, hb;
+	size_t diff = 0, n;
+
+	if (access("/usr/bin/pdftoppm", X_OK) != 0) {
+		cr_skip_test("poppler-utils not installed");
+		return;
+	}
+	cr_assert_not_null(h);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cd '%s/tests/golden' && '%s' report --lang ja --policy "
+		 "policy-assets.yaml -o %s/r.pdf scan-hospital.json capture-partial.json "
+		 "2>/dev/null && pdftoppm -r 30 -gray -f 1 -l 1 -singlefile %s/r.pdf %s/p1",
+		 srcdir(), h, dir, dir, dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(got, sizeof(got), "%s/p1.pgm", dir);
+	snprintf(golden, sizeof(golden), "%s/tests/golden/expected/scan-hospital.ja.pdf-page1.pgm",
+		 srcdir());
+	if (getenv("HEIIKI_UPDATE_GOLDEN")) {
+		snprintf(cmd, sizeof(cmd), "cp %s %s", got, golden);
+		cr_assert_eq(system(cmd), 0);
+	}
+	a = read_pgm(got, &wa, &ha);
+	b = read_pgm(golden, &wb, &hb);
+	cr_assert_not_null(a, "pdftoppm wrote no page");
+	cr_assert_not_null(b, "no golden %s (HEIIKI_UPDATE_GOLDEN=1 makes it)", golden);
+	cr_assert(wa == wb && ha == hb, "page 1 is %dx%d, the golden %dx%d", wa, ha, wb, hb);
+	n = (size_t)wa * (size_t)ha;
+	for (size_t i = 0; i < n; i++)
+		diff += abs((int)a[i] - (int)b[i]) > 64;
+	cr_expect_leq(diff * 1000, n * 15, "page 1 differs from the golden in %zu of %zu pixels "
+		      "(kept in %s)", diff, n, got);
+	free(a);
+	free(b);
+	if (diff * 1000 <= n * 15) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		cr_expect_eq(system(cmd), 0);
+	}
 }
