@@ -385,27 +385,21 @@ replace_run(struct history *h, long long id, json_t *run, const char *doc, char 
 	char now[32];
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(h->db, "DELETE FROM findings WHERE run_id = ?1", -1, &st,
-			       NULL) != SQLITE_OK)
-		return db_err(h, "replace run", err, errlen);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_err(h, "replace run", err, errlen);
-	sqlite3_finalize(st);
-	if (rc < 0 || sqlite3_prepare_v2(h->db, "DELETE FROM services WHERE run_id = ?1", -1,
-					 &st, NULL) != SQLITE_OK)
-		return rc < 0 ? rc : db_err(h, "replace run", err, errlen);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_err(h, "replace run", err, errlen);
-	sqlite3_finalize(st);
-	if (rc < 0 || sqlite3_prepare_v2(h->db, "DELETE FROM hosts WHERE run_id = ?1", -1,
-					 &st, NULL) != SQLITE_OK)
-		return rc < 0 ? rc : db_err(h, "replace run", err, errlen);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_err(h, "replace run", err, errlen);
-	sqlite3_finalize(st);
+	/* the run's rows go; the new document's are added by the caller */
+	static const char *const del[] = { "DELETE FROM findings WHERE run_id = ?1",
+					   "DELETE FROM services WHERE run_id = ?1",
+					   "DELETE FROM hosts WHERE run_id = ?1" };
+
+	for (size_t i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
+		if (sqlite3_prepare_v2(h->db, del[i], -1, &st, NULL) != SQLITE_OK)
+			return db_err(h, "replace run", err, errlen);
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_err(h, "replace run", err, errlen);
+		sqlite3_finalize(st);
+		if (rc < 0)
+			return rc;
+	}
 	if (rc < 0 || sqlite3_prepare_v2(h->db, "UPDATE runs SET end = ?2, status = ?3, "
 					 "heiiki_version = ?4, added = ?5, document = ?6 "
 					 "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
