@@ -85,3 +85,29 @@ sweep_open() {
 pcap_count() {
 	tcpdump -n -r "$1" 2>/dev/null | wc -l
 }
+
+# one_host_lab NET PORT...: namespaces s (scanner, NET.1/30 on s0) and t
+# (target, NET.2/30 on t0) joined by one veth pair; t listens on every PORT
+# (one Python process, deep backlogs: a full-port sweep must not lose a
+# SYN-ACK to a full queue).  The tests write their own policy for NET.0/30.
+one_host_lab() {
+	local net=$1; shift
+	lab_ns s
+	lab_ns t
+	lab_link s "$net.1/30" t "$net.2/30" s0 t0
+	lab_exec t sysctl -qw net.ipv4.tcp_max_syn_backlog=65536 net.core.somaxconn=65535 \
+		net.ipv4.tcp_syncookies=0
+	cat > "$LAB_DIR/listen.py" <<-'PY'
+	import signal, socket, sys
+	socks = []
+	for p in sys.argv[1:]:
+	    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	    s.bind(("0.0.0.0", int(p)))
+	    s.listen(4096)
+	    socks.append(s)
+	signal.pause()
+	PY
+	lab_bg t python3 "$LAB_DIR/listen.py" "$@"
+	for p in "$@"; do lab_wait_port t "$p"; done
+}

@@ -20,24 +20,7 @@ D=$LAB_DIR
 RATES=${FULLPORT_RATES:-"5000 20000"}
 OPEN="80 443 1234 2222 3389 5432 8080 19999 33333 40001 47777 52000 59999 65535"
 
-lab_ns s
-lab_ns t
-lab_link s 198.18.50.1/30 t 198.18.50.2/30 s0 t0
-lab_exec t sysctl -qw net.ipv4.tcp_max_syn_backlog=65536 net.core.somaxconn=65535 \
-	net.ipv4.tcp_syncookies=0
-cat > "$D/listen.py" <<'PY'
-import signal, socket, sys
-socks = []
-for p in sys.argv[1:]:
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", int(p)))
-    s.listen(4096)
-    socks.append(s)
-signal.pause()
-PY
-lab_bg t python3 "$D/listen.py" $OPEN
-for p in $OPEN; do lab_wait_port t "$p"; done
+one_host_lab 198.18.50 $OPEN
 for p in $OPEN; do echo "198.18.50.2 $p"; done | sort > "$D/truth.txt"
 cat > "$D/policy.yaml" <<EOF2
 version: 1

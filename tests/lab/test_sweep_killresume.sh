@@ -29,24 +29,7 @@ echo "kill moments from seed $SEED (KILL_SEED=$SEED to repeat)"
 RANDOM=$SEED
 OPEN="22 135 445 1000 2000 3000 3500 4999 8080 11111 19999 23456 33333 40001 47777 59999 65535"
 
-lab_ns s
-lab_ns t
-lab_link s 198.18.51.1/30 t 198.18.51.2/30 s0 t0
-lab_exec t sysctl -qw net.ipv4.tcp_max_syn_backlog=65536 net.core.somaxconn=65535 \
-	net.ipv4.tcp_syncookies=0
-cat > "$D/listen.py" <<'PY'
-import signal, socket, sys
-socks = []
-for p in sys.argv[1:]:
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", int(p)))
-    s.listen(4096)
-    socks.append(s)
-signal.pause()
-PY
-lab_bg t python3 "$D/listen.py" $OPEN
-for p in $OPEN; do lab_wait_port t "$p"; done
+one_host_lab 198.18.51 $OPEN
 cat > "$D/policy.yaml" <<EOF2
 version: 1
 site: kill lab
