@@ -221,15 +221,17 @@ static const struct vrule remote_rules[] = {
 	{ NULL, V_STR, 0, 0, 0, NULL },
 };
 
-static const struct {
+/* An optional member that, when present, is an array of such objects. */
+struct varray {
 	const char *name;
 	const struct vrule *rules;
-} inv_arrays[] = { { "support", support_rules }, { "remote_paths", remote_rules } };
+};
 
-static const struct {
-	const char *name;
-	const struct vrule *rules;
-} arrays[] = {
+static const struct varray inv_arrays[] = {
+	{ "support", support_rules }, { "remote_paths", remote_rules },
+};
+
+static const struct varray arrays[] = {
 	{ "hosts", host_rules }, { "services", service_rules }, { "flows", flow_rules },
 	{ "exits", exit_rules }, { "peers", peer_rules }, { "findings", finding_rules },
 };
@@ -470,6 +472,29 @@ check_object(const struct vrule *rules, json_t *o, const char *path, char *err, 
 	return 0;
 }
 
+/* parent.name (prefix names parent in messages): absent, or an array
+ * whose every element passes the rules. */
+static int
+check_array(const struct varray *va, json_t *parent, const char *prefix, char *err,
+	    size_t errlen)
+{
+	json_t *v = json_object_get(parent, va->name), *it;
+	char path[96];
+	size_t i;
+
+	if (!v)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s", prefix, va->name);
+	if (!json_is_array(v))
+		return fail(err, errlen, path, "expected an array, got %s%s", jtype(v), "");
+	json_array_foreach(v, i, it) {
+		snprintf(path, sizeof(path), "%s%s[%zu]", prefix, va->name, i);
+		if (check_object(va->rules, it, path, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 results_validate(json_t *root, char *err, size_t errlen)
 {
@@ -511,40 +536,15 @@ results_validate(json_t *root, char *err, size_t errlen)
 			return fail(err, errlen, sub, "%s is out of range (0 or more)%s", n, "");
 		}
 	}
-	for (size_t a = 0; a < sizeof(arrays) / sizeof(arrays[0]); a++) {
-		size_t i;
-
-		v = json_object_get(root, arrays[a].name);
-		if (!v)
-			continue;
-		if (!json_is_array(v))
-			return fail(err, errlen, arrays[a].name, "expected an array, got %s%s",
-				    jtype(v), "");
-		json_array_foreach(v, i, it) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "%s[%zu]", arrays[a].name, i);
-			if (check_object(arrays[a].rules, it, path, err, errlen) < 0)
-				return -1;
-		}
-	}
+	for (size_t a = 0; a < sizeof(arrays) / sizeof(arrays[0]); a++)
+		if (check_array(&arrays[a], root, "", err, errlen) < 0)
+			return -1;
 	v = json_object_get(root, "inventory");
 	if (v && !json_is_object(v))
 		return fail(err, errlen, "inventory", "expected an object, got %s%s", jtype(v), "");
-	for (size_t a = 0; v && a < sizeof(inv_arrays) / sizeof(inv_arrays[0]); a++) {
-		json_t *arr = json_object_get(v, inv_arrays[a].name);
-		char path[80];
-		size_t i;
-
-		snprintf(path, sizeof(path), "inventory.%s", inv_arrays[a].name);
-		if (arr && !json_is_array(arr))
-			return fail(err, errlen, path, "expected an array, got %s%s", jtype(arr), "");
-		json_array_foreach(arr, i, it) {
-			snprintf(path, sizeof(path), "inventory.%s[%zu]", inv_arrays[a].name, i);
-			if (check_object(inv_arrays[a].rules, it, path, err, errlen) < 0)
-				return -1;
-		}
-	}
+	for (size_t a = 0; v && a < sizeof(inv_arrays) / sizeof(inv_arrays[0]); a++)
+		if (check_array(&inv_arrays[a], v, "inventory.", err, errlen) < 0)
+			return -1;
 	if (v && json_object_get(v, "support_table_reviewed") &&
 	    !json_is_string(json_object_get(v, "support_table_reviewed")))
 		return fail(err, errlen, "inventory.support_table_reviewed", "expected a string%s%s",

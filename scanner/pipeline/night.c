@@ -615,7 +615,7 @@ static void
 mail_summary(struct night *n, json_t *newf, const int newc[5], const char *summary)
 {
 	const struct notify_settings *nt = &n->pol.notify;
-	char subject[1200], line[1400], err[512], *msg, *body = NULL;
+	char subject[1200], err[512], *msg, *body = NULL;
 	size_t blen = 0, i;
 	FILE *bf;
 	json_t *f;
@@ -639,14 +639,11 @@ mail_summary(struct night *n, json_t *newf, const int newc[5], const char *summa
 
 		if (!nt->always && report_sev_rank(report_str(f, "severity")) < nt->min_rank)
 			continue;
-		snprintf(line, sizeof(line), "[%s] %s — %s\n",
-			 i18n_severity(n->o->lang, report_str(f, "severity")), report_str(f, "addr"), t);
+		fprintf(bf, "[%s] %s", i18n_severity(n->o->lang, report_str(f, "severity")),
+			report_str(f, "addr"));
 		if (report_has_port(f))
-			snprintf(line, sizeof(line), "[%s] %s %s/%lld — %s\n",
-				 i18n_severity(n->o->lang, report_str(f, "severity")),
-				 report_str(f, "addr"), report_str(f, "proto"),
-				 report_int(f, "port", 0), t);
-		fputs(line, bf);
+			fprintf(bf, " %s/%lld", report_str(f, "proto"), report_int(f, "port", 0));
+		fprintf(bf, " — %s\n", t);
 	}
 	fprintf(bf, "\n%s: %s\n", n->o->lang == LANG_JA ? "報告書" : "reports", n->rundir);
 	fclose(bf);
