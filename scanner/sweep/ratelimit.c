@@ -68,9 +68,11 @@ rl_hosts_init(struct rl_hosts *h, uint64_t host_pps, size_t nslots)
 		return -1;
 	h->mask = n - 1;
 	h->peak = 0;
-	/* (1 s + 2 tau) / cap, rounded up: with the real-time tolerance tau
-	 * a host still never gets more than host_pps in any second */
-	h->t_ns = host_pps ? (RL_NS + 2 * RL_HOST_TAU_NS + host_pps - 1) / host_pps : 0;
+	/* (1 s + tau + wire margin) / cap, rounded up: with the real-time
+	 * tolerance tau a host still never gets more than host_pps in any
+	 * second */
+	h->t_ns = host_pps ? (RL_NS + RL_HOST_TAU_NS + RL_HOST_WIRE_NS +
+			      host_pps - 1) / host_pps : 0;
 	return 0;
 }
 

@@ -2,13 +2,17 @@
  * tx.c - the raw sweep backend: probes built with libnet, replies read by
  * rx.c, plus ARP and ICMP echo host discovery.
  *
- * Probes are injected through raw IP sockets (LIBNET_RAW4 / LIBNET_RAW6),
- * so the kernel routes them and resolves next-hop MACs itself; one libnet
- * context per (family, protocol) keeps its headers built and only the
- * fields that change per probe are rewritten (libnet ptag reuse, zmap's
- * "prepare once, patch per packet").  The source address and interface
- * come from the kernel's route to the first target of each family
- * (connect() on a UDP socket sends nothing), or from --source-ip/--iface.
+ * libnet builds every probe (one construction-only context per (family,
+ * protocol) keeps its headers built and only the fields that change per
+ * probe are rewritten: libnet ptag reuse, zmap's "prepare once, patch per
+ * packet"), and our own raw IP sockets (IPPROTO_RAW: the kernel routes
+ * them and resolves next-hop MACs itself) send them in batches with one
+ * sendmmsg() per batch.  A batch leaves before any wait and at the latest
+ * TX_HOLD_NS after its first probe was cleared by the rate limiters, so
+ * the per-host cap's margin for "check to wire" holds (ratelimit.h).
+ * The source address and interface come from the kernel's route to the
+ * first target of each family (connect() on a UDP socket sends nothing),
+ * or from --source-ip/--iface.
  * ARP discovery uses a link-layer context on that interface.
  */
 #include <arpa/inet.h>
@@ -20,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "reply.h"
 #include "rx.h"
+#include "ratelimit.h"
 #include "sweep_int.h"
 #include "scanner/core/log.h"
 
@@ -34,8 +40,27 @@ struct pktctx {
 
 #define MAX_BCAST 32
 
+/* Probes queued for one sendmmsg(): at most TX_BATCH, and none longer
+ * than TX_HOLD_NS after the rate limiters cleared it (half the per-host
+ * wire margin, RL_HOST_WIRE_NS). */
+#define TX_BATCH 32
+#define TX_PKT_MAX 1280
+#define TX_HOLD_NS (RL_HOST_WIRE_NS / 2)
+
+struct txq {
+	int fd;				/* raw socket of one family, or -1 */
+	unsigned n;
+	uint64_t first_ns;		/* when the oldest queued probe was cleared */
+	struct mmsghdr msg[TX_BATCH];
+	struct iovec iov[TX_BATCH];
+	struct sockaddr_storage to[TX_BATCH];
+	uint8_t buf[TX_BATCH][TX_PKT_MAX];
+};
+
 struct raw {
 	struct pktctx tcp4, udp4, tcp6, udp6, icmp4;
+	struct txq q4, q6;
+	uint64_t send_errors;		/* probes the kernel did not take */
 	struct rx rx;
 	struct addr src4, src6;
 	int have4, have6;
@@ -222,6 +247,121 @@ ctx_close(struct pktctx *p)
 	p->l = NULL;
 }
 
+/* A raw socket of one family whose packets carry their own IP header
+ * (IPPROTO_RAW implies IP_HDRINCL, and the IPv6 equivalent). */
+static int
+txq_open(struct txq *q, int family, char *err, size_t errlen)
+{
+	int sz = 1 << 20;
+
+	q->n = 0;
+	q->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (q->fd < 0) {
+		snprintf(err, errlen, "raw %s socket: %s",
+			 family == AF_INET ? "IPv4" : "IPv6", strerror(errno));
+		return -1;
+	}
+	/* room for a few batches; the kernel caps an unprivileged ask */
+	if (setsockopt(q->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(q->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	return 0;
+}
+
+/* Everything queued goes out now (one sendmmsg per call; a probe the
+ * kernel refuses, ENOBUFS or EHOSTUNREACH, is counted and left to the
+ * retry that its missing answer brings). */
+static void
+txq_flush(struct raw *w, struct txq *q)
+{
+	unsigned done = 0;
+
+	while (done < q->n) {
+		int k = sendmmsg(q->fd, q->msg + done, q->n - done, 0);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			/* skip the probe that failed, keep the rest */
+			log_debug("sweep", "send: %s", strerror(errno));
+			w->send_errors++;
+			done++;
+			continue;
+		}
+		done += (unsigned)k;
+	}
+	q->n = 0;
+}
+
+static void
+tx_flush_all(struct raw *w)
+{
+	if (w->q4.n)
+		txq_flush(w, &w->q4);
+	if (w->q6.n)
+		txq_flush(w, &w->q6);
+}
+
+static void
+txq_close(struct txq *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	q->n = 0;
+}
+
+/* The packet libnet has built in p goes into the queue of its family. */
+static int
+tx_queue(struct raw *w, struct pktctx *p, const struct addr *dst)
+{
+	int v4 = addr_is_v4(dst);
+	struct txq *q = v4 ? &w->q4 : &w->q6;
+	uint64_t now = rl_now();
+	uint8_t *pkt = NULL;
+	uint32_t len = 0;
+	unsigned i;
+
+	if (q->n && (q->n == TX_BATCH || now - q->first_ns > TX_HOLD_NS))
+		txq_flush(w, q);
+	if (libnet_pblock_coalesce(p->l, &pkt, &len) < 0 || !pkt)
+		return -1;
+	if (len > TX_PKT_MAX) {
+		free(pkt);
+		snprintf(p->l->err_buf, LIBNET_ERRBUF_SIZE, "probe of %u bytes", len);
+		return -1;
+	}
+	i = q->n++;
+	if (i == 0)
+		q->first_ns = now;
+	memcpy(q->buf[i], pkt, len);
+	free(pkt);
+	memset(&q->to[i], 0, sizeof(q->to[i]));
+	if (v4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&q->to[i];
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(addr_v4(dst));
+		q->msg[i].msg_hdr.msg_namelen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&q->to[i];
+
+		sin6->sin6_family = AF_INET6;
+		addr_to_v6(dst, sin6->sin6_addr.s6_addr);
+		q->msg[i].msg_hdr.msg_namelen = sizeof(*sin6);
+	}
+	q->iov[i].iov_base = q->buf[i];
+	q->iov[i].iov_len = len;
+	q->msg[i].msg_hdr.msg_name = &q->to[i];
+	q->msg[i].msg_hdr.msg_iov = &q->iov[i];
+	q->msg[i].msg_hdr.msg_iovlen = 1;
+	q->msg[i].msg_hdr.msg_control = NULL;
+	q->msg[i].msg_hdr.msg_controllen = 0;
+	q->msg[i].msg_hdr.msg_flags = 0;
+	if (q->n == TX_BATCH)
+		txq_flush(w, q);
+	return 0;
+}
+
 static struct libnet_in6_addr
 ln6(const struct addr *a)
 {
@@ -323,22 +463,25 @@ raw_open(struct sweep *s)
 		return -1;
 	}
 	w->s = s;
+	w->q4.fd = w->q6.fd = -1;
 	s->be_state = w;
 	if (pick_sources(s, w) < 0)
 		return -1;
-	/* only the contexts this scan uses: libnet_init() probes the largest
-	 * send buffer with thousands of setsockopt() calls per context */
+	/* only the contexts this scan uses; they build packets and open no
+	 * socket (LIBNET_NONE), the sockets are ours */
 	for (size_t i = 0; i < s->c->nports; i++) {
 		if (s->c->ports[i].proto == 6)
 			tcp = 1;
 		else
 			udp = 1;
 	}
-	if ((w->have4 && ((tcp && ctx_open(&w->tcp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
-			  (udp && ctx_open(&w->udp4, LIBNET_RAW4, s->err, s->errlen) < 0) ||
-			  (s->c->ping && ctx_open(&w->icmp4, LIBNET_RAW4, s->err, s->errlen) < 0))) ||
-	    (w->have6 && ((tcp && ctx_open(&w->tcp6, LIBNET_RAW6, s->err, s->errlen) < 0) ||
-			  (udp && ctx_open(&w->udp6, LIBNET_RAW6, s->err, s->errlen) < 0))))
+	if ((w->have4 && (txq_open(&w->q4, AF_INET, s->err, s->errlen) < 0 ||
+			  (tcp && ctx_open(&w->tcp4, LIBNET_NONE, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp4, LIBNET_NONE, s->err, s->errlen) < 0) ||
+			  (s->c->ping && ctx_open(&w->icmp4, LIBNET_NONE, s->err, s->errlen) < 0))) ||
+	    (w->have6 && (txq_open(&w->q6, AF_INET6, s->err, s->errlen) < 0 ||
+			  (tcp && ctx_open(&w->tcp6, LIBNET_NONE, s->err, s->errlen) < 0) ||
+			  (udp && ctx_open(&w->udp6, LIBNET_NONE, s->err, s->errlen) < 0))))
 		return -1;
 	load_bcasts(w);
 	if (rx_open(&w->rx, w->ifname, w->have4 ? &w->src4 : NULL,
@@ -403,11 +546,8 @@ raw_send(struct sweep *s, const struct addr *dst, const struct sweep_port *sp)
 					  (uint16_t)(LIBNET_UDP_H + plen), tag) < 0)
 			goto out_libnet;
 	}
-	if (libnet_write(p->l) < 0) {
-		/* ENOBUFS / EHOSTUNREACH on one probe: count it, keep going */
-		log_debug("sweep", "send: %s", libnet_geterror(p->l));
-		return 0;
-	}
+	if (tx_queue(w, p, dst) < 0)
+		goto out_libnet;
 	return 0;
 out_libnet:
 	snprintf(s->err, s->errlen, "libnet: %s", libnet_geterror(p->l));
@@ -450,6 +590,8 @@ raw_poll(struct sweep *s, uint64_t wait_ns)
 {
 	struct raw *w = s->be_state;
 
+	/* nothing waits in a queue while we wait */
+	tx_flush_all(w);
 	return rx_poll(&w->rx, wait_ns, on_frame, (u_char *)w);
 }
 
@@ -491,6 +633,11 @@ raw_close(struct sweep *s)
 
 	if (!w)
 		return;
+	tx_flush_all(w);
+	if (w->send_errors)
+		log_warn("sweep", "the kernel refused %llu probes (each one was "
+			 "retried like an unanswered probe)",
+			 (unsigned long long)w->send_errors);
 	rx_stats(&w->rx, &s->st->pcap_recv, &s->st->pcap_drop,
 		 &s->st->pcap_ifdrop);
 	rx_close(&w->rx);
@@ -499,6 +646,8 @@ raw_close(struct sweep *s)
 	ctx_close(&w->icmp4);
 	ctx_close(&w->tcp6);
 	ctx_close(&w->udp6);
+	txq_close(&w->q4);
+	txq_close(&w->q6);
 	free(w);
 	s->be_state = NULL;
 }
@@ -601,7 +750,7 @@ send_echo(struct raw *w, const struct addr *a)
 	p->l4 = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, id, seq, NULL, 0,
 					 p->l, p->l4);
 	if (p->l4 < 0 || build_ip(w, p, a, IPPROTO_ICMP, LIBNET_ICMPV4_ECHO_H, 0) < 0 ||
-	    libnet_write(p->l) < 0)
+	    tx_queue(w, p, a) < 0)
 		log_debug("sweep", "echo: %s", libnet_geterror(p->l));
 }
 
