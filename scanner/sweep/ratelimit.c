@@ -71,8 +71,7 @@ rl_hosts_init(struct rl_hosts *h, uint64_t host_pps, size_t nslots)
 	/* (1 s + tau + wire margin) / cap, rounded up: with the real-time
 	 * tolerance tau a host still never gets more than host_pps in any
 	 * second */
-	h->t_ns = host_pps ? (RL_NS + RL_HOST_TAU_NS + RL_HOST_WIRE_NS +
-			      host_pps - 1) / host_pps : 0;
+	h->t_ns = host_pps ? (RL_HOST_SPAN_NS + host_pps - 1) / host_pps : 0;
 	return 0;
 }
 

@@ -94,6 +94,8 @@ uint64_t rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now);
  */
 #define RL_HOST_TAU_NS (5ULL * 1000000ULL)
 #define RL_HOST_WIRE_NS (500ULL * 1000ULL)
+/* host_pps slots span this long: the spacing is RL_HOST_SPAN_NS / host_pps */
+#define RL_HOST_SPAN_NS (RL_NS + RL_HOST_TAU_NS + RL_HOST_WIRE_NS)
 uint64_t rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot,
 			  uint64_t now);
 void rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now);

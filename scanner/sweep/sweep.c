@@ -917,7 +917,7 @@ sweep_estimate(const struct sweep_conf *c, uint64_t hosts, uint64_t probes,
 	rem = hosts % h;
 	/* a host gets its cap less 1 % (ratelimit.h), a batch of k hosts at
 	 * most k times that */
-	hp = (double)c->host_pps * (double)RL_NS / (double)(RL_NS + 2 * RL_HOST_TAU_NS);
+	hp = (double)c->host_pps * (double)RL_NS / (double)RL_HOST_SPAN_NS;
 	secs = (double)full * (double)h * (double)c->nports /
 		fmin(pps, (double)h * hp);
 	if (rem)

@@ -67,7 +67,7 @@ struct sweep {
 	struct rl_hosts hosts;
 	struct ring ring;
 	struct heap heap;
-	uint32_t *answered;	/* 4-way buckets of key fingerprints */
+	uint32_t *answered;	/* 8-way buckets of key fingerprints */
 	size_t amask;		/* buckets - 1 */
 	uint16_t *port_idx;	/* [proto 0=tcp 1=udp][port] -> index + 1 */
 	struct cookie_key key;
