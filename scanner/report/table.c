@@ -276,6 +276,24 @@ table_peers(FILE *f, const struct report *r, const struct table_syntax *sx)
 }
 
 /* One end of a flow: the address, or "addr (zone)" / "addr (CC)". */
+
+/* How a remote path reaches the host, in the reader's words (the document
+ * keeps the machine names inbound-service / outbound-relay). */
+static const char *
+via_label(enum report_lang lang, const char *via)
+{
+	static const struct { const char *key, *en, *ja; } v[] = {
+		{ "inbound-service", "inbound (a listening remote-access service)",
+		  "外部から接続 (待ち受けているリモート接続サービス)" },
+		{ "outbound-relay", "outbound relay (remote-support tool)",
+		  "内側から中継へ接続 (リモート支援ツール)" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!strcmp(via, v[i].key))
+			return lang == LANG_JA ? v[i].ja : v[i].en;
+	return via;
+}
 static void
 flow_end(FILE *f, const struct report *r, const struct table_syntax *sx, const json_t *fl,
 	 const char *end)
@@ -402,7 +420,7 @@ table_inventory(FILE *f, const struct report *r, const struct table_syntax *sx)
 		fputs(sx->row, f);
 		table_cell(f, sx, report_addr_label(r, report_str(x, "addr"), addr, sizeof(addr)));
 		table_cell(f, sx, report_str(x, "path"));
-		table_cell(f, sx, report_str(x, "via"));
+		table_cell(f, sx, via_label(r->lang, report_str(x, "via")));
 		wrap(f, sx, declared ? sx->td : sx->td_risk,
 		     i18n(r->lang, declared ? MSG_YES : MSG_NO), sx->td_end);
 		table_cell(f, sx, report_str(x, "vendor"));
