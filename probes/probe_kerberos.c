@@ -17,31 +17,14 @@
  */
 #include <string.h>
 
+#include "ber.h"
 #include "probe.h"
 
 static const uint16_t krb_ports[] = { 88, 0 };
 
 #define KRB_REALM "HEIIKI.INVALID"
-
-/* DER TLV with a length < 256 (short form, or 0x81 n). */
-static size_t
-der_hdr(uint8_t *b, size_t o, uint8_t tag, size_t len)
-{
-	b[o++] = tag;
-	if (len > 127)
-		b[o++] = 0x81;
-	b[o++] = (uint8_t)len;
-	return o;
-}
-
-static size_t
-der_wrap(uint8_t *dst, uint8_t tag, const uint8_t *in, size_t n)
-{
-	size_t o = der_hdr(dst, 0, tag, n);
-
-	memcpy(dst + o, in, n);
-	return o + n;
-}
+/* no field of a KRB-ERROR is longer than the reply (at most 8 KiB) */
+#define KRB_MAX_TLV 0xffffffu
 
 /* GeneralString (0x1b) inside a SEQUENCE OF: name components. */
 static size_t
@@ -53,18 +36,18 @@ der_pname(uint8_t *dst, int type, const char *const *parts)
 	for (int i = 0; parts[i]; i++) {
 		size_t l = strlen(parts[i]);
 
-		s = der_hdr(seq, s, 0x1b, l);
+		s = ber_hdr(seq, s, 0x1b, l);
 		memcpy(seq + s, parts[i], l);
 		s += l;
 	}
 	n = 0;
 	inner[n++] = 0xa0; inner[n++] = 3; inner[n++] = 2; inner[n++] = 1; inner[n++] = (uint8_t)type;
 	{
-		size_t k = der_wrap(tmp, 0x30, seq, s);
+		size_t k = ber_wrap(tmp, 0x30, seq, s);
 
-		n += der_wrap(inner + n, 0xa1, tmp, k);
+		n += ber_wrap(inner + n, 0xa1, tmp, k);
 	}
-	return der_wrap(dst, 0x30, inner, n);
+	return ber_wrap(dst, 0x30, inner, n);
 }
 
 static int
@@ -85,11 +68,11 @@ krb_asreq(const struct probe_ctx *ctx, uint8_t *out, size_t cap)
 	memcpy(body + b, "\xa0\x07\x03\x05\x00\x00\x00\x00\x00", 9);
 	b += 9;
 	k = der_pname(tmp, 1, cn);
-	b += der_wrap(body + b, 0xa1, tmp, k);
-	k = der_wrap(tmp, 0x1b, (const uint8_t *)KRB_REALM, strlen(KRB_REALM));
-	b += der_wrap(body + b, 0xa2, tmp, k);
+	b += ber_wrap(body + b, 0xa1, tmp, k);
+	k = ber_wrap(tmp, 0x1b, (const uint8_t *)KRB_REALM, strlen(KRB_REALM));
+	b += ber_wrap(body + b, 0xa2, tmp, k);
 	k = der_pname(tmp, 2, sn);
-	b += der_wrap(body + b, 0xa3, tmp, k);
+	b += ber_wrap(body + b, 0xa3, tmp, k);
 	memcpy(body + b, "\xa5\x11\x18\x0f" "20370913024805Z", 19);
 	b += 19;
 	body[b++] = 0xa7; body[b++] = 6; body[b++] = 2; body[b++] = 4;
@@ -102,14 +85,14 @@ krb_asreq(const struct probe_ctx *ctx, uint8_t *out, size_t cap)
 	/* KDC-REQ { pvno [1] 5, msg-type [2] 10, req-body [4] } */
 	memcpy(req, "\xa1\x03\x02\x01\x05\xa2\x03\x02\x01\x0a", 10);
 	r = 10;
-	k = der_wrap(tmp, 0x30, body, b);
+	k = ber_wrap(tmp, 0x30, body, b);
 	if (k > sizeof(tmp))
 		return -1;
-	r += der_wrap(req + r, 0xa4, tmp, k);
-	k = der_wrap(tmp, 0x30, req, r);
+	r += ber_wrap(req + r, 0xa4, tmp, k);
+	k = ber_wrap(tmp, 0x30, req, r);
 	if (k > 250 || cap < k + 3)
 		return -1;
-	return (int)der_wrap(out, 0x6a, tmp, k);
+	return (int)ber_wrap(out, 0x6a, tmp, k);
 }
 
 static int
@@ -143,33 +126,6 @@ krb_hello_tcp(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len
 	return krb_hello(ctx, buf, cap, len, 1);
 }
 
-/* DER TLV, long-form lengths up to 3 bytes; 1 ok, 0 short, -1 bad. */
-static int
-der_tlv(struct rd *r, uint8_t *tag, struct rd *val)
-{
-	uint8_t l;
-	uint32_t len = 0;
-
-	if (!rd_u8(r, tag) || !rd_u8(r, &l))
-		return 0;
-	if (l & 0x80) {
-		int n = l & 0x7f;
-
-		if (n == 0 || n > 3)
-			return -1;
-		for (int i = 0; i < n; i++) {
-			uint8_t b;
-
-			if (!rd_u8(r, &b))
-				return 0;
-			len = len << 8 | b;
-		}
-	} else {
-		len = l;
-	}
-	return rd_sub(r, val, len) ? 1 : 0;
-}
-
 static const char *
 krb_err_name(int64_t c)
 {
@@ -192,13 +148,13 @@ krb_error(struct rd *m, json_t *out)
 	uint8_t t;
 	struct rd app, seq, f;
 	json_t *o;
-	int r = der_tlv(m, &t, &app);
+	int r = ber_tlv(m, &t, &app, KRB_MAX_TLV);
 
 	if (r <= 0)
 		return r < 0 ? PROBE_NO_MATCH : PROBE_NEED_MORE;
 	if (t != 0x7e && t != 0x6b)		/* KRB-ERROR, AS-REP */
 		return PROBE_NO_MATCH;
-	if (der_tlv(&app, &t, &seq) != 1 || t != 0x30)
+	if (ber_tlv(&app, &t, &seq, KRB_MAX_TLV) != 1 || t != 0x30)
 		return PROBE_NO_MATCH;
 	o = json_object();
 	json_object_set_new(out, "kerberos", o);
@@ -207,7 +163,7 @@ krb_error(struct rd *m, json_t *out)
 		struct rd v;
 		uint8_t vt;
 
-		if (der_tlv(&seq, &t, &f) != 1 || der_tlv(&f, &vt, &v) != 1)
+		if (ber_tlv(&seq, &t, &f, KRB_MAX_TLV) != 1 || ber_tlv(&f, &vt, &v, KRB_MAX_TLV) != 1)
 			break;
 		if (t == 0xa6 && vt == 0x02) {			/* error-code */
 			int64_t c = 0;

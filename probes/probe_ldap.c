@@ -21,6 +21,7 @@
  */
 #include <string.h>
 
+#include "ber.h"
 #include "probe.h"
 
 #define LDAP_MAX 65536
@@ -31,17 +32,6 @@ static const char *const ldap_attrs[] = {
 	"namingContexts", "supportedLDAPVersion", "vendorName", "vendorVersion",
 	"supportedSASLMechanisms", "defaultNamingContext", "dnsHostName", "objectClass", NULL,
 };
-
-/* Append a TLV header (length < 256: short form, or 0x81 + one byte). */
-static size_t
-ber_put(uint8_t *b, size_t o, uint8_t tag, size_t len)
-{
-	b[o++] = tag;
-	if (len > 127)
-		b[o++] = 0x81;
-	b[o++] = (uint8_t)len;
-	return o;
-}
 
 /* SearchRequest with base (may be ""), scope base, present filter, attrs. */
 static int
@@ -56,11 +46,11 @@ ldap_search(uint8_t *buf, size_t cap, size_t *len, int id, const char *base,
 	for (int i = 0; attrs[i]; i++) {
 		size_t l = strlen(attrs[i]);
 
-		a = ber_put(al, a, 0x04, l);
+		a = ber_hdr(al, a, 0x04, l);
 		memcpy(al + a, attrs[i], l);
 		a += l;
 	}
-	n = ber_put(body, n, 0x04, bl);
+	n = ber_hdr(body, n, 0x04, bl);
 	memcpy(body + n, base, bl);
 	n += bl;
 	memcpy(body + n, "\x0a\x01\x00\x0a\x01\x00\x02\x01", 8);	/* scope, deref, sizelimit */
@@ -68,22 +58,22 @@ ldap_search(uint8_t *buf, size_t cap, size_t *len, int id, const char *base,
 	body[n++] = (uint8_t)sizelimit;
 	memcpy(body + n, "\x02\x01\x00\x01\x01\x00", 6);		/* timelimit, typesOnly */
 	n += 6;
-	n = ber_put(body, n, 0x87, 11);
+	n = ber_hdr(body, n, 0x87, 11);
 	memcpy(body + n, "objectClass", 11);
 	n += 11;
 	if (a > 255 || n + 3 + a > 250)
 		return -1;
-	n = ber_put(body, n, 0x30, a);
+	n = ber_hdr(body, n, 0x30, a);
 	memcpy(body + n, al, a);
 	n += a;
 	/* LDAPMessage { id, [APPLICATION 3] body } */
 	if (cap < n + 10)
 		return -1;
-	m = ber_put(buf, m, 0x30, n + 3 + (n > 127 ? 3 : 2));
+	m = ber_hdr(buf, m, 0x30, n + 3 + (n > 127 ? 3 : 2));
 	memcpy(buf + m, "\x02\x01", 2);
 	buf[m + 2] = (uint8_t)id;
 	m += 3;
-	m = ber_put(buf, m, 0x63, n);
+	m = ber_hdr(buf, m, 0x63, n);
 	memcpy(buf + m, body, n);
 	*len = m + n;
 	return 0;
@@ -113,42 +103,13 @@ ldap_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 	return -1;
 }
 
-/* One BER TLV with long-form lengths (<= 4 bytes); 1 ok, 0 need more, -1 bad. */
-static int
-ber_tlv(struct rd *r, uint8_t *tag, struct rd *val)
-{
-	uint8_t l;
-	uint32_t len = 0;
-
-	if (!rd_u8(r, tag) || !rd_u8(r, &l))
-		return 0;
-	if (l & 0x80) {
-		int n = l & 0x7f;
-
-		if (n == 0 || n > 4)
-			return -1;
-		for (int i = 0; i < n; i++) {
-			uint8_t b;
-
-			if (!rd_u8(r, &b))
-				return 0;
-			len = len << 8 | b;
-		}
-	} else {
-		len = l;
-	}
-	if (len > LDAP_MAX)
-		return -1;
-	return rd_sub(r, val, len) ? 1 : 0;
-}
-
 static int
 ber_enum(struct rd *r, uint8_t want, int *v)
 {
 	uint8_t t, b;
 	struct rd x;
 
-	if (ber_tlv(r, &t, &x) != 1 || t != want || rd_left(&x) < 1 || rd_left(&x) > 4)
+	if (ber_tlv(r, &t, &x, LDAP_MAX) != 1 || t != want || rd_left(&x) < 1 || rd_left(&x) > 4)
 		return 0;
 	*v = 0;
 	while (rd_u8(&x, &b))
@@ -163,22 +124,22 @@ ldap_entry(struct rd *e, json_t *o)
 	uint8_t t;
 	struct rd name, attrs, pa;
 
-	if (ber_tlv(e, &t, &name) != 1 || ber_tlv(e, &t, &attrs) != 1)
+	if (ber_tlv(e, &t, &name, LDAP_MAX) != 1 || ber_tlv(e, &t, &attrs, LDAP_MAX) != 1)
 		return;
 	for (int i = 0; i < 16 && rd_left(&attrs); i++) {
 		struct rd type, vals, v;
 		char key[64];
 		json_t *arr;
 
-		if (ber_tlv(&attrs, &t, &pa) != 1 || ber_tlv(&pa, &t, &type) != 1 ||
-		    ber_tlv(&pa, &t, &vals) != 1)
+		if (ber_tlv(&attrs, &t, &pa, LDAP_MAX) != 1 || ber_tlv(&pa, &t, &type, LDAP_MAX) != 1 ||
+		    ber_tlv(&pa, &t, &vals, LDAP_MAX) != 1)
 			return;
 		rd_printable(rd_ptr(&type), rd_left(&type), key, sizeof(key));
 		arr = json_array();
 		for (int k = 0; k < 8 && rd_left(&vals); k++) {
 			char s[256];
 
-			if (ber_tlv(&vals, &t, &v) != 1)
+			if (ber_tlv(&vals, &t, &v, LDAP_MAX) != 1)
 				break;
 			rd_printable(rd_ptr(&v), rd_left(&v), s, sizeof(s));
 			json_array_append_new(arr, json_string(s));
@@ -204,12 +165,12 @@ ldap_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 
 		if (!rd_left(in))
 			break;
-		r = ber_tlv(in, &t, &msg);
+		r = ber_tlv(in, &t, &msg, LDAP_MAX);
 		if (r < 0 || (r == 1 && t != 0x30) || (rd_left(in) && rd_ptr(in)[0] != 0x30 && r == 0))
 			return ctx->step ? PROBE_MATCH : PROBE_NO_MATCH;
 		if (r == 0)
 			break;
-		if (!ber_enum(&msg, 0x02, &mid) || ber_tlv(&msg, &opt, &op) != 1)
+		if (!ber_enum(&msg, 0x02, &mid) || ber_tlv(&msg, &opt, &op, LDAP_MAX) != 1)
 			return ctx->step ? PROBE_MATCH : PROBE_NO_MATCH;
 		if (mid == 0 && opt == 0x78)	/* notice of disconnection */
 			return ctx->step ? PROBE_MATCH : PROBE_NO_MATCH;
