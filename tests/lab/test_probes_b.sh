@@ -26,96 +26,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib.sh"
 
-HEIIKI=${HEIIKI:-$SRC/heiiki}
-LIB=${HEIIKI_LIB:-$(dirname "$HEIIKI")/build/libheiiki.a}
-[ -f "$LIB" ] || LIB=$SRC/build/libheiiki.a
-[ -f "$LIB" ] || { echo "skip: $LIB not built (make all)"; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq missing"; exit 77; }
-
-lab_init probesb
-NET=198.18.50
-FAIL=0 PASS=0 SKIP=0
-REC=${HEIIKI_RECORD:-}
-[ -n "$REC" ] && mkdir -p "$REC"
-
-cc -std=c17 -D_GNU_SOURCE -I"$SRC" -o "$LAB_DIR/record_b" "$SRC/tests/probes/record_b.c" \
-	"$LIB" -ljansson -lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
-
-lab_switch sw
-lab_ns cli; lab_attach sw cli $NET.10/24
-host() { lab_ns "$1"; lab_attach sw "$1" "$NET.$2/24"; }
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
-skip() { echo "SKIP $1: $2"; SKIP=$((SKIP + 1)); }
-
-# run NAME PROBE ADDR PORT [COMMUNITY]: JSON output into $LAB_DIR/NAME.json
-run() {
-	local name=$1 probe=$2 addr=$3 port=$4 comm=${5:-public} pre
-	pre=$LAB_DIR/rec-$name
-	[ -n "$REC" ] && pre=$REC/$name
-	lab_exec cli "$LAB_DIR/record_b" "$probe" "$addr" "$port" "$pre" HEIIKI "$comm" \
-		> "$LAB_DIR/$name.json" 2> "$LAB_DIR/$name.err"
-	# default-port targets with the default community also go to the runner pass
-	if [ "$comm" = public ] && [ "${NO_RUNNER:-}" != 1 ]; then
-		case $probe in
-		snmp|ike|openvpn) TARGET[$name]="$addr:$port/udp" ;;
-		*) TARGET[$name]="$addr:$port" ;;
-		esac
-	fi
-	return 0
-}
-
-# check NAME 'jq boolean expression' DESCRIPTION
-# The same expression is later applied to the service object that
-# "heiiki probe" (engineer A's runner) writes for NAME's target.
-declare -A TARGET=()
-HP_CHECKS=()
-check() {
-	if jq -e "$2" "$LAB_DIR/$1.json" >/dev/null 2>&1; then
-		echo "ok   $1: $3"; PASS=$((PASS + 1))
-	else
-		echo "FAIL $1: $3"; echo "     got: $(cat "$LAB_DIR/$1.json")"
-		sed 's/^/     /' "$LAB_DIR/$1.err" | tail -5
-		FAIL=$((FAIL + 1))
-	fi
-	[ -n "${TARGET[$1]:-}" ] && HP_CHECKS+=("$1"$'\t'"$2"$'\t'"$3")
-	return 0
-}
-
-# The runner pass: every registered target in one "heiiki probe" run.
-heiiki_pass() {
-	local t list=() line name expr what addr port proto
-	[ -x "$HEIIKI" ] || { skip heiiki-probe "$HEIIKI not built"; return; }
-	for t in "${TARGET[@]}"; do list+=("$t"); done
-	[ ${#list[@]} -gt 0 ] || return
-	lab_exec cli timeout 120 "$HEIIKI" probe --scope 198.18.0.0/15 --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
-		"${list[@]}" > "$LAB_DIR/runner.err" 2>&1
-	[ -s "$LAB_DIR/runner.json" ] || { echo "FAIL heiiki probe wrote nothing"; \
-		tail -5 "$LAB_DIR/runner.err"; FAIL=$((FAIL + 1)); return; }
-	for line in "${HP_CHECKS[@]}"; do
-		IFS=$'\t' read -r name expr what <<<"$line"
-		t=${TARGET[$name]}; proto=tcp
-		case "$t" in */udp) proto=udp; t=${t%/udp} ;; esac
-		addr=${t%:*}; port=${t##*:}
-		jq -c --arg a "$addr" --argjson p "$port" --arg pr "$proto" \
-			'.services[] | select(.addr == $a and .port == $p and .proto == $pr)' \
-			"$LAB_DIR/runner.json" > "$LAB_DIR/hp-$name.json" 2>/dev/null
-		if jq -e "$expr" "$LAB_DIR/hp-$name.json" >/dev/null 2>&1; then
-			echo "ok   heiiki-probe $name: $what"; PASS=$((PASS + 1))
-		else
-			echo "FAIL heiiki-probe $name: $what"
-			echo "     got: $(cat "$LAB_DIR/hp-$name.json")"; FAIL=$((FAIL + 1))
-		fi
-	done
-}
-
-wait_udp() {	# NS PORT
-	local i
-	for i in $(seq 1 50); do
-		lab_exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
+UDP_PROBES="snmp ike openvpn"
+. "$HERE/probes-harness.sh"
+probes_lab probesb 198.18.50
 
 # --- SMB ---------------------------------------------------------------
 samba() {	# NS MINPROTO SIGNING
@@ -411,9 +324,4 @@ test_pptp() {
 for t in ${PROBES_B_ONLY:-smb vnc dicom hl7 snmp ike openvpn pptp}; do
 	"test_$t"
 done
-heiiki_pass
-
-echo "probes-b: $PASS passed, $FAIL failed, $SKIP skipped"
-[ $FAIL -eq 0 ] || exit 1
-[ $PASS -gt 0 ] || exit 77
-exit 0
+probes_finish probes-b

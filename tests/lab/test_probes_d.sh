@@ -22,101 +22,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib.sh"
 
-HEIIKI=${HEIIKI:-$SRC/heiiki}
-LIB=${HEIIKI_LIB:-$(dirname "$HEIIKI")/build/libheiiki.a}
-[ -f "$LIB" ] || LIB=$SRC/build/libheiiki.a
-[ -f "$LIB" ] || { echo "skip: $LIB not built (make all)"; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq missing"; exit 77; }
-
-lab_init probesd
-NET=198.18.60
-FAIL=0 PASS=0 SKIP=0
-REC=${HEIIKI_RECORD:-}
-[ -n "$REC" ] && mkdir -p "$REC"
-
-cc -std=c17 -D_GNU_SOURCE -I"$SRC" -o "$LAB_DIR/record_b" "$SRC/tests/probes/record_b.c" \
-	"$LIB" -ljansson -lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
-
-lab_switch sw
-lab_ns cli; lab_attach sw cli $NET.10/24
-host() { lab_ns "$1"; lab_attach sw "$1" "$NET.$2/24"; }
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
-skip() { echo "SKIP $1: $2"; SKIP=$((SKIP + 1)); }
-
-declare -A TARGET=()
-HP_CHECKS=()
-# run NAME PROBE ADDR PORT: JSON output into $LAB_DIR/NAME.json
-run() {
-	local name=$1 probe=$2 addr=$3 port=$4 pre
-	pre=$LAB_DIR/rec-$name
-	[ -n "$REC" ] && pre=$REC/$name
-	lab_exec cli timeout 20 "$LAB_DIR/record_b" "$probe" "$addr" "$port" "$pre" HEIIKI \
-		> "$LAB_DIR/$name.json" 2> "$LAB_DIR/$name.err"
-	if [ "${NO_RUNNER:-}" != 1 ]; then
-		case $probe in
-		sip|tftp|ipmi|netbios|ssdp|mdns|snmp) TARGET[$name]="$addr:$port/udp" ;;
-		*) TARGET[$name]="$addr:$port" ;;
-		esac
-	fi
-	return 0
-}
-
-# check NAME 'jq boolean expression' DESCRIPTION
-check() {
-	if jq -e "$2" "$LAB_DIR/$1.json" >/dev/null 2>&1; then
-		echo "ok   $1: $3"; PASS=$((PASS + 1))
-	else
-		echo "FAIL $1: $3"; echo "     got: $(cat "$LAB_DIR/$1.json")"
-		sed 's/^/     /' "$LAB_DIR/$1.err" | tail -5
-		FAIL=$((FAIL + 1))
-	fi
-	[ -n "${TARGET[$1]:-}" ] && HP_CHECKS+=("$1"$'\t'"$2"$'\t'"$3")
-	return 0
-}
-
-# The runner pass: every registered target in one "heiiki probe" run.
-heiiki_pass() {
-	local t list=() line name expr what addr port proto
-	[ -x "$HEIIKI" ] || { skip heiiki-probe "$HEIIKI not built"; return; }
-	for t in "${TARGET[@]}"; do list+=("$t"); done
-	[ ${#list[@]} -gt 0 ] || return
-	lab_exec cli timeout 120 "$HEIIKI" probe --scope 198.18.0.0/15 --scanner-id HEIIKI -o "$LAB_DIR/runner.json" \
-		"${list[@]}" > "$LAB_DIR/runner.err" 2>&1
-	[ -s "$LAB_DIR/runner.json" ] || { echo "FAIL heiiki probe wrote nothing"; \
-		tail -5 "$LAB_DIR/runner.err"; FAIL=$((FAIL + 1)); return; }
-	for line in "${HP_CHECKS[@]}"; do
-		IFS=$'\t' read -r name expr what <<<"$line"
-		t=${TARGET[$name]}; proto=tcp
-		case "$t" in */udp) proto=udp; t=${t%/udp} ;; esac
-		addr=${t%:*}; port=${t##*:}
-		jq -c --arg a "$addr" --argjson p "$port" --arg pr "$proto" \
-			'.services[] | select(.addr == $a and .port == $p and .proto == $pr)' \
-			"$LAB_DIR/runner.json" > "$LAB_DIR/hp-$name.json" 2>/dev/null
-		if jq -e "$expr" "$LAB_DIR/hp-$name.json" >/dev/null 2>&1; then
-			echo "ok   heiiki-probe $name: $what"; PASS=$((PASS + 1))
-		else
-			echo "FAIL heiiki-probe $name: $what"
-			echo "     got: $(cat "$LAB_DIR/hp-$name.json")"; FAIL=$((FAIL + 1))
-		fi
-	done
-}
-
-wait_udp() {	# NS PORT
-	local i
-	for i in $(seq 1 50); do
-		lab_exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_tcp() {	# NS PORT (no lab_die: a daemon that does not start is a FAIL/SKIP)
-	local i
-	for i in $(seq 1 80); do
-		lab_exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
+UDP_PROBES="sip tftp ipmi netbios ssdp mdns snmp"
+. "$HERE/probes-harness.sh"
+probes_lab probesd 198.18.60
 
 # --- MQTT (mosquitto) --------------------------------------------------
 test_mqtt() {
@@ -552,12 +460,4 @@ for t in ${PROBES_D_ONLY:-mqtt tftp zabbix epmd netbios sip ssdp mdns ipmi amqp 
 	"test_$t"
 	echo "# test_$t: $(( $(date +%s) - t0 )) s"
 done
-t0=$(date +%s)
-heiiki_pass
-echo "# heiiki probe pass: $(( $(date +%s) - t0 )) s"
-[ "${NMAP_COMPARE:-}" = 1 ] && nmap_compare
-
-echo "probes-d: $PASS passed, $FAIL failed, $SKIP skipped"
-[ $FAIL -eq 0 ] || exit 1
-[ $PASS -gt 0 ] || exit 77
-exit 0
+probes_finish probes-d "$([ "${NMAP_COMPARE:-}" = 1 ] && echo nmap_compare)"
