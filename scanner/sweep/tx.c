@@ -8,8 +8,8 @@
  * packet"), and our own raw IP sockets (IPPROTO_RAW: the kernel routes
  * them and resolves next-hop MACs itself) send them in batches with one
  * sendmmsg() per batch.  A batch leaves before any wait and at the latest
- * TX_HOLD_NS after its first probe was cleared by the rate limiters, so
- * the per-host cap's margin for "check to wire" holds (ratelimit.h).
+ * TX_HOLD_NS after its first probe was cleared by the rate limiters, well
+ * inside the per-host cap's margin for "check to wire" (ratelimit.h).
  * The source address and interface come from the kernel's route to the
  * first target of each family (connect() on a UDP socket sends nothing),
  * or from --source-ip/--iface.
@@ -41,11 +41,11 @@ struct pktctx {
 #define MAX_BCAST 32
 
 /* Probes queued for one sendmmsg(): at most TX_BATCH, and none longer
- * than TX_HOLD_NS after the rate limiters cleared it (half the per-host
- * wire margin, RL_HOST_WIRE_NS). */
+ * than TX_HOLD_NS after the rate limiters cleared it (a twentieth of the
+ * per-host wire margin, RL_HOST_WIRE_NS). */
 #define TX_BATCH 32
 #define TX_PKT_MAX 1280
-#define TX_HOLD_NS (RL_HOST_WIRE_NS / 2)
+#define TX_HOLD_NS (250ULL * 1000ULL)
 
 struct txq {
 	int fd;				/* raw socket of one family, or -1 */

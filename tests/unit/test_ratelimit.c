@@ -186,7 +186,7 @@ Test(sweep_ratelimit, reserve_spaces_one_host_exactly)
 	uint64_t now = RL_NS, prev = 0, t, cap = 5000, spacing;
 
 	cr_assert_eq(rl_hosts_init(&h, cap, 64), 0);
-	/* (1 s + 5.5 ms) / cap: 0.55 % below the cap (see ratelimit.h) */
+	/* (1 s + 10 ms) / cap: 1 % below the cap (see ratelimit.h) */
 	spacing = h.t_ns;
 	cr_assert_eq(spacing, (RL_NS + RL_HOST_TAU_NS + RL_HOST_WIRE_NS) / cap);
 	for (int i = 0; i < 65535; i++) {
@@ -278,7 +278,7 @@ Test(sweep_ratelimit, late_wakeups_keep_window_and_rate)
 	for (int i = CAP; i < N; i++)
 		cr_assert(t[i] - t[i - CAP] >= RL_NS, "packets %d..%d within %llu ns",
 			  i - CAP, i, (unsigned long long)(t[i] - t[i - CAP]));
-	/* 20 s of slots (0.55 % below the cap); lost: the stall, 3 ms of lateness */
+	/* 20 s of slots (1 % below the cap); lost: the stall, 3 ms of lateness */
 	cr_assert(t[N - 1] - slot0 <= (uint64_t)N * h.t_ns + 200000000ULL + 3000000ULL,
 		  "lost %.1f ms", (double)(t[N - 1] - slot0 - (uint64_t)N * h.t_ns) / 1e6);
 	free(t);
