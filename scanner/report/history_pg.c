@@ -201,29 +201,33 @@ rollback(struct history *h)
 	PQclear(PQexec(CONN(h), "ROLLBACK"));
 }
 
-/* The stored schema version (0: no heiiki_schema table). */
+/* The stored schema version (0: no heiiki_schema table).  Asked so that
+ * a missing table is no error: it would abort the migration's
+ * transaction. */
 static int
 schema_version(struct history *h, int *v, char *err, size_t errlen)
 {
-	PGresult *r = PQexec(CONN(h), "SELECT max(version) FROM heiiki_schema");
-	const char *state;
-	int rc;
+	PGresult *r;
+	int rc = 0;
 
 	*v = 0;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-			*v = atoi(PQgetvalue(r, 0, 0));
+	r = run(h, "SELECT to_regclass('heiiki_schema') IS NOT NULL", 0, NULL,
+		"reading the schema version", &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (strcmp(PQgetvalue(r, 0, 0), "t")) {
 		PQclear(r);
 		return 0;
 	}
-	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-	if (state && !strcmp(state, "42P01")) {	/* undefined_table */
-		PQclear(r);
-		return 0;
-	}
-	rc = pg_err(h, r, "reading the schema version", err, errlen);
 	PQclear(r);
-	return rc;
+	r = run(h, "SELECT max(version) FROM heiiki_schema", 0, NULL,
+		"reading the schema version", &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+		*v = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
 }
 
 /* Bring the schema to HISTORY_SCHEMA in one transaction; concurrent
