@@ -8,7 +8,7 @@
 #                      the unix socket in $PG_SOCK (nothing leaves the host,
 #                      no port to collide with another test)
 #   pg_sql SQL...      psql as the superuser, one value per line
-#   pg_dsn [USER]      a heiiki --db connection string for database heiiki
+#   pg_dsn [USER [DB]] a heiiki --db connection string (default postgres, heiiki)
 #
 # The EXIT trap stops the server (immediate) before lab_teardown removes
 # the directory, also when the test fails.
@@ -63,5 +63,6 @@ pg_sql() {
 }
 
 pg_dsn() {
-	printf 'postgresql:///heiiki?host=%s&port=%s&user=%s' "$PG_SOCK" "$PG_PORT" "${1:-postgres}"
+	printf 'postgresql:///%s?host=%s&port=%s&user=%s' "${2:-heiiki}" "$PG_SOCK" "$PG_PORT" \
+		"${1:-postgres}"
 }
