@@ -425,6 +425,8 @@ preflight(struct night *n, char *err, size_t errlen, int *code)
 	if (policy_load(n->o->policy, &n->pol, err, errlen) < 0)
 		return -1;
 	n->have_pol = 1;
+	if (!n->o->history && n->pol.history_db[0])	/* policy history: {db: ...} */
+		emsg(n->history, sizeof(n->history), "%s", n->pol.history_db);
 	*code = EXIT_RUNTIME;
 	if (take_lock(n, err, errlen) < 0)
 		return -1;
