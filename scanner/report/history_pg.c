@@ -160,8 +160,8 @@ pg_err(struct history *h, const PGresult *r, const char *what, char *err, size_t
 	n = strlen(err);
 	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		err[--n] = '\0';
-	for (char *p = err; *p; p++)
-		if (*p == '\n')
+	for (char *p = err; *p; p++)	/* libpq's hints: "\n\t..." */
+		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	return transient(CONN(h), r) ? HISTORY_UNREACHABLE : -1;
 }
