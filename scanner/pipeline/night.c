@@ -666,15 +666,17 @@ mail_summary(struct night *n, json_t *newf, const int newc[5], const char *summa
 static json_t *
 baseline_doc(struct night *n, struct history *h, long long id)
 {
-	long long newer = 0, older = 0;
+	long long older = 0;
 	char err[512];
-	int rc = history_last_pair(h, "scan", &newer, &older, err, sizeof(err));
+	/* tonight's own kind and site: a history shared by a group of sites
+	 * holds other sites' newer runs */
+	int rc = history_baseline(h, id, &older, err, sizeof(err));
 
 	if (rc < 0) {
 		log_warn("night", "%s", err);
 		return NULL;
 	}
-	if (rc != 0 || newer != id || !older)
+	if (rc != 0 || !older)
 		return NULL;
 	(void)n;
 	return history_document(h, older, err, sizeof(err));

@@ -198,6 +198,13 @@ history_last_pair(struct history *h, const char *kind, long long *newer, long lo
 }
 
 int
+history_baseline(struct history *h, long long id, long long *older, char *err, size_t errlen)
+{
+	*older = 0;
+	return h->ops->baseline(h, id, older, err, errlen);
+}
+
+int
 history_prune(struct history *h, unsigned long long keep, const char *before,
 	      long long *removed, char *err, size_t errlen)
 {

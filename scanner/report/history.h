@@ -105,6 +105,14 @@ json_t *history_document(struct history *h, long long id, char *err, size_t errl
 int history_last_pair(struct history *h, const char *kind, long long *newer,
 		      long long *older, char *err, size_t errlen);
 /*
+ * The baseline of run id: the newest COMPLETE run of the same kind and site
+ * that started before it (or at the same second with a smaller id), in a
+ * history shared by many sites too.  0 with *older, 1 when there is none
+ * (*older = 0), -1 (or HISTORY_UNREACHABLE) with err.
+ */
+int history_baseline(struct history *h, long long id, long long *older, char *err,
+		     size_t errlen);
+/*
  * Remove old runs (with their findings and services), then VACUUM: per
  * (kind, site), every run after the newest `keep` (keep 0 = no limit), and
  * every run that started before `before` (ISO 8601 UTC, "" = no limit)

@@ -28,6 +28,8 @@ struct history_ops {
 	json_t *(*document)(struct history *h, long long id, char *err, size_t errlen);
 	int (*last_pair)(struct history *h, const char *kind, long long *newer,
 			 long long *older, char *err, size_t errlen);
+	int (*baseline)(struct history *h, long long id, long long *older, char *err,
+			size_t errlen);
 	int (*prune)(struct history *h, unsigned long long keep, const char *before,
 		     long long *removed, char *err, size_t errlen);
 };

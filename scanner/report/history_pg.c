@@ -616,6 +616,28 @@ pg_last_pair(struct history *h, const char *kind, long long *newer, long long *o
 }
 
 static int
+pg_baseline(struct history *h, long long id, long long *older, char *err, size_t errlen)
+{
+	char idbuf[32];
+	const char *v[] = { idbuf };
+	PGresult *r;
+	int rc = 0;
+
+	snprintf(idbuf, sizeof(idbuf), "%lld", id);
+	r = run(h, "WITH me AS (SELECT kind, site, start FROM runs WHERE id = $1::bigint)"
+		" SELECT r.id FROM runs r, me WHERE r.kind = me.kind AND r.site = me.site AND"
+		" r.status = 'complete' AND r.id <> $1::bigint AND (r.start < me.start OR"
+		" (r.start = me.start AND r.id < $1::bigint))"
+		" ORDER BY r.start DESC, r.id DESC LIMIT 1", 1, v, "baseline", &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) == 1)
+		*older = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return *older ? 0 : 1;
+}
+
+static int
 pg_prune(struct history *h, unsigned long long keep, const char *before, long long *removed,
 	 char *err, size_t errlen)
 {
@@ -714,5 +736,6 @@ const struct history_ops history_pg_ops = {
 	.runs = pg_runs,
 	.document = pg_document,
 	.last_pair = pg_last_pair,
+	.baseline = pg_baseline,
 	.prune = pg_prune,
 };

@@ -698,6 +698,29 @@ sq_last_pair(struct history *h, const char *kind, long long *newer, long long *o
 	return *older ? 0 : 1;
 }
 
+static int
+sq_baseline(struct history *h, long long id, long long *older, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(DB(h), "WITH me AS (SELECT kind, site, start FROM runs WHERE "
+			       "id = ?1) SELECT r.id FROM runs r, me WHERE r.kind = me.kind AND "
+			       "r.site = me.site AND r.status = 'complete' AND r.id != ?1 AND "
+			       "(r.start < me.start OR (r.start = me.start AND r.id < ?1)) "
+			       "ORDER BY r.start DESC, r.id DESC LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_err(h, "baseline", err, errlen);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*older = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(h, "baseline", err, errlen);
+	return *older ? 0 : 1;
+}
+
 /* Runs numbered newest first within their (kind, site). */
 #define RANKED \
 	"SELECT id, start, ROW_NUMBER() OVER (PARTITION BY kind, site " \
@@ -744,5 +767,6 @@ const struct history_ops history_sqlite_ops = {
 	.runs = sq_runs,
 	.document = sq_document,
 	.last_pair = sq_last_pair,
+	.baseline = sq_baseline,
 	.prune = sq_prune,
 };

@@ -229,6 +229,18 @@ grep '"event":"history-flushed"' "$ST/events.jsonl" | grep -q '"sent":1' ||
 order=$(pg_sql "SELECT string_agg(run_uid, ',' ORDER BY id) FROM runs WHERE site = '$SITE'")
 [ "$(cut -d, -f1 <<<"$order")" = "$uid1" ] && [ "$(tr , '\n' <<<"$order" | wc -l)" -eq 2 ] ||
 	fail "the demo site's runs: $order (the queued $uid1 first, then tonight's)"
+# the second night's baseline is the first night's run (flushed just before
+# it, found through the shared database among 20 other sites' newer runs):
+# the same open findings are not new again
+python3 - "$ST/events.jsonl" <<'EOF' || fail "the second night did not diff against the first"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+starts = [i for i, e in enumerate(ev) if e["event"] == "run-started"]
+first = [e for e in ev[starts[0]:starts[1]] if e["event"] == "finding-new"]
+second = [e for e in ev[starts[1]:] if e["event"] == "finding-new"]
+print("night 1: %d new findings, night 2: %d" % (len(first), len(second)))
+sys.exit(0 if len(starts) == 2 and first and not second else 1)
+EOF
 [ -e "$ST/history.sqlite" ] && fail "the night with history: {db:} in its policy wrote STATE/history.sqlite"
 echo "ok: night queues its run with the database down; the next night (database from the policy) sends it first, then its own"
 exit 0
