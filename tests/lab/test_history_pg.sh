@@ -199,7 +199,9 @@ echo "ok: offline add queues (exit 4) in order; flush delivers in order, exactly
 lab_ns scanner; lab_ns ehr
 lab_link scanner 198.18.10.5/24 ehr 198.18.10.10/24
 lab_listen ehr 22
+lab_listen ehr 23	# telnet: a finding every night
 lab_wait_port ehr 22
+lab_wait_port ehr 23
 POL=$SRC/tests/lab/demo-policy.yaml
 SITE=$(sed -n 's/^site: *"\(.*\)"$/\1/p' "$POL")
 H --db "$(pg_dsn)" pg-setup --site "$SITE" --role site_demo >/dev/null || fail "pg-setup demo site"
