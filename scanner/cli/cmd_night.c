@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "scanner/pipeline/night.h"
 #include "scanner/report/diff.h"
+#include "scanner/report/history.h"
 #include "scanner/report/report.h"
 
 static void
@@ -27,7 +28,11 @@ usage(FILE *f)
 "line, a syslog line per new finding and JSON-lines events.\n"
 "  -P, --policy FILE        site policy\n"
 "      --state-dir DIR      state directory (default " NIGHT_STATE_DIR ")\n"
-"      --history FILE       history database (default STATE/history.sqlite)\n"
+"      --history DB         history database: a file (default\n"
+"                           STATE/history.sqlite) or a PostgreSQL connection\n"
+"                           string (postgresql://..., service=NAME; no password\n"
+"                           in it); runs that cannot reach it wait in\n"
+"                           STATE/outbox and are sent first the next night\n"
 "      --events FILE        JSON-lines events (default STATE/events.jsonl)\n"
 "      --capture-dir DIR    capture --rotate period documents to merge: those\n"
 "                           started since the last night, each exactly once\n"
@@ -120,6 +125,7 @@ cmd_night(int argc, char **argv)
 	};
 	struct night_opts o;
 	unsigned long long secs;
+	char dsn_err[512];
 	time_t t;
 	int ch;
 
@@ -180,6 +186,9 @@ cmd_night(int argc, char **argv)
 	}
 	if (!o.policy)
 		return cli_usage("night", "--policy FILE is required");
+	if (o.history && history_is_pg(o.history) &&
+	    history_dsn_check(o.history, dsn_err, sizeof(dsn_err)) < 0)
+		return cli_usage("night", "--history: %s", dsn_err);
 	o.scan_args = argv + optind;
 	o.nscan_args = argc - optind;
 	return pipeline_night(&o);

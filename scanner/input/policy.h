@@ -193,6 +193,9 @@ struct policy {
 	struct accept_entry *accepts;
 	size_t naccepts;
 	struct notify_settings notify;
+	/* history: {db: ...}: the night's history (a file or a PostgreSQL
+	 * connection string without password); "" = STATE/history.sqlite */
+	char history_db[512];
 };
 
 /*

@@ -17,13 +17,15 @@
 #include <unistd.h>
 
 #include "policy_priv.h"
+#include "scanner/report/history.h"
 
 /* The message name of field key of the current item (uses locals). */
 #define F(key) policy_fld(what, sizeof(what), ctx, key)
 
 const char *const policy_top_keys[] = {
 	"version", "site", "zones", "scope", "do_not_scan", "scan", "services",
-	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", "notify", "ledger", NULL
+	"geo", "exits", "vendors", "geoip_db", "asn_db", "assets", "accept", "notify", "ledger",
+	"history", NULL
 };
 
 
@@ -741,6 +743,27 @@ parse_notify(struct pctx *pc, yaml_node_t *map)
 	return 0;
 }
 
+/* history: {db: FILE | postgresql://... | service=NAME} (no password) */
+static int
+parse_history(struct pctx *pc, yaml_node_t *map)
+{
+	static const char *const keys[] = { "db", NULL };
+	char *db = pc->p->history_db, err[512];
+	yaml_node_t *v[1];
+
+	if (pc_map(pc, map, "history", keys, v) < 0 ||
+	    pc_require(pc, map, v[0], "history", "db") < 0 ||
+	    pc_str(pc, v[0], "history: db", db, sizeof(pc->p->history_db)) < 0)
+		return -1;
+	if (!*db)
+		return pc_error(pc, v[0]->start_mark, "history: db: empty");
+	if (history_is_pg(db) && history_dsn_check(db, err, sizeof(err)) < 0) {
+		db[0] = '\0';	/* the password is not kept */
+		return pc_error(pc, v[0]->start_mark, "history: db: %s", err);
+	}
+	return 0;
+}
+
 static int
 parse_version(struct pctx *pc, yaml_node_t *n)
 {
@@ -777,7 +800,8 @@ policy_parse_doc(struct pctx *pc)
 	    parse_paths(pc) < 0 ||
 	    (t[TK_ASSETS] && policy_parse_assets(pc, t[TK_ASSETS]) < 0) ||
 	    (t[TK_ACCEPT] && policy_parse_accepts(pc, t[TK_ACCEPT]) < 0) ||
-	    (t[TK_NOTIFY] && parse_notify(pc, t[TK_NOTIFY]) < 0))
+	    (t[TK_NOTIFY] && parse_notify(pc, t[TK_NOTIFY]) < 0) ||
+	    (t[TK_HISTORY] && parse_history(pc, t[TK_HISTORY]) < 0))
 		return -1;
 	return 0;
 }

@@ -52,7 +52,7 @@ struct pctx {
 enum top_key {
 	TK_VERSION, TK_SITE, TK_ZONES, TK_SCOPE, TK_DNS, TK_SCAN, TK_SERVICES,
 	TK_GEO, TK_EXITS, TK_VENDORS, TK_GEOIP_DB, TK_ASN_DB, TK_ASSETS, TK_ACCEPT,
-	TK_NOTIFY, TK_LEDGER, TK_COUNT
+	TK_NOTIFY, TK_LEDGER, TK_HISTORY, TK_COUNT
 };
 extern const char *const policy_top_keys[];
 

@@ -24,6 +24,7 @@
 #include "scanner/input/policy.h"
 #include "scanner/report/diff.h"
 #include "scanner/report/history.h"
+#include "scanner/report/outbox.h"
 #include "scanner/report/report.h"
 
 #define NIGHT_PATH 1024
@@ -32,6 +33,7 @@ struct night {
 	const struct night_opts *o;
 	char state[NIGHT_PATH], rundir[NIGHT_PATH], ckpt[NIGHT_PATH];
 	char history[NIGHT_PATH], events[NIGHT_PATH], results[NIGHT_PATH];
+	char outbox[NIGHT_PATH];
 	char run_name[64];
 	int lock_fd, events_fd;
 	struct policy pol;
@@ -423,6 +425,8 @@ preflight(struct night *n, char *err, size_t errlen, int *code)
 	if (policy_load(n->o->policy, &n->pol, err, errlen) < 0)
 		return -1;
 	n->have_pol = 1;
+	if (!n->o->history && n->pol.history_db[0])	/* policy history: {db: ...} */
+		emsg(n->history, sizeof(n->history), "%s", n->pol.history_db);
 	*code = EXIT_RUNTIME;
 	if (take_lock(n, err, errlen) < 0)
 		return -1;
@@ -662,18 +666,68 @@ mail_summary(struct night *n, json_t *newf, const int newc[5], const char *summa
 static json_t *
 baseline_doc(struct night *n, struct history *h, long long id)
 {
-	long long newer = 0, older = 0;
+	long long older = 0;
 	char err[512];
-	int rc = history_last_pair(h, "scan", &newer, &older, err, sizeof(err));
+	/* tonight's own kind and site: a history shared by a group of sites
+	 * holds other sites' newer runs */
+	int rc = history_baseline(h, id, &older, err, sizeof(err));
 
 	if (rc < 0) {
 		log_warn("night", "%s", err);
 		return NULL;
 	}
-	if (rc != 0 || newer != id || !older)
+	if (rc != 0 || !older)
 		return NULL;
 	(void)n;
 	return history_document(h, older, err, sizeof(err));
+}
+
+/*
+ * Send the outbox, then store tonight's run; when the database cannot be
+ * reached, tonight's run joins the outbox (STATE/outbox) for the next
+ * night or 'heiiki history flush'.  0 stored (*h open), 1 queued (*h
+ * NULL: no baseline tonight), -1 failed.
+ */
+static int
+store_run(struct night *n, json_t *root, struct history **h, long long *id)
+{
+	struct outbox_stats st;
+	char err[1024], path[NIGHT_PATH + 128];
+	int rc;
+
+	*h = NULL;
+	rc = outbox_flush(n->outbox, n->history, &st, err, sizeof(err));
+	if (st.sent || st.rejected)
+		event(n, "history-flushed", json_pack("{s:i, s:i, s:i}", "sent", (int)st.sent,
+						      "refused", (int)st.rejected,
+						      "queued", (int)st.left));
+	if (rc == -1)
+		nfail(0, "history outbox: %s", err);
+	if (rc == 0 || (rc == -1 && !st.left)) {
+		rc = history_open(n->history, HISTORY_CREATE, h, err, sizeof(err));
+		if (rc == 0) {
+			rc = history_add(*h, root, id, err, sizeof(err));
+			if (rc >= 0)
+				return 0;
+		}
+		if (rc == -1) {
+			nfail(0, "history: %s", err);
+			return -1;
+		}
+	}
+	/* unreachable, or older runs still queued: keep the run, in order
+	 * after them */
+	if (outbox_put(n->outbox, root, path, sizeof(path), err, sizeof(err) - 1) < 0) {
+		nfail(0, "history unreachable and the run cannot be queued: %s", err);
+		return -1;
+	}
+	nfail(0, "history unreachable: run queued in %s (sent on the next night or by "
+	      "'heiiki history flush --outbox %s')", path, n->outbox);
+	event(n, "history-queued", json_pack("{s:s}", "file", path));
+	if (*h)
+		history_close(*h);
+	*h = NULL;
+	return 1;
 }
 
 static int
@@ -689,10 +743,9 @@ after_scan(struct night *n, struct scan_outcome *so)
 	/* the traffic of the periods since the last night, judged with the scan */
 	merge_captures(n, so->res);
 	/* history: the best record of the run (a completed resume replaces
-	 * last night's partial record) */
-	if (history_open(n->history, HISTORY_CREATE, &h, err, sizeof(err)) < 0 ||
-	    history_add(h, root, &id, err, sizeof(err)) < 0) {
-		nfail(0, "history: %s", err);
+	 * last night's partial record); runs queued while the database was
+	 * unreachable go first, in order */
+	if (store_run(n, root, &h, &id) < 0) {
 		if (h)
 			history_abandon(h);
 		h = NULL;
@@ -776,6 +829,7 @@ pipeline_night(const struct night_opts *o)
 		emsg(n.history, sizeof(n.history), "%s", o->history);
 	else
 		path_join(n.history, n.state, "history.sqlite");
+	path_join(n.outbox, n.state, "outbox");
 	if (o->events)
 		emsg(n.events, sizeof(n.events), "%s", o->events);
 	else

@@ -1,15 +1,21 @@
 /*
- * history.h - the run store: every results document a site produces, in
- * SQLite, so that "what changed since last night" is one query.
+ * history.h - the run store: every results document a site produces, so
+ * that "what changed since last night" is one query.  Two back ends behind
+ * one API (history_be.h): an SQLite file (the embedded default) and a
+ * central PostgreSQL database through libpq (a group of sites).
  *
- * Schema version 1 (PRAGMA user_version = 1), docs/reports.md:
+ * Schema version 2 in both, docs/reports.md:
  *   runs(id, start, end, kind, site, policy_hash, status, heiiki_version,
- *        added, document)      -- document = the whole results JSON
- *   findings(run_id, key, rule, severity, addr, proto, port, title)
+ *        added, document, run_uid)   -- document = the whole results JSON
+ *   findings(run_id, key, rule, severity, addr, proto, port, title, zone,
+ *            checklist, title_ja)
  *   services(run_id, addr, proto, port, state, service, product, version)
- * Writes happen in one IMMEDIATE transaction; readers wait up to
- * HISTORY_BUSY_MS for a concurrent writer (a cron job storing last
- * night's scan while someone runs 'history list').
+ *   hosts(run_id, addr, mac, vendor, zone, hostname)
+ *   view open_findings_latest
+ * SQLite keeps the version in PRAGMA user_version, PostgreSQL in the
+ * table heiiki_schema; PostgreSQL adds row-level security by site
+ * (history_pg_setup).  Writes happen in one transaction; SQLite readers
+ * wait up to HISTORY_BUSY_MS for a concurrent writer.
  */
 #ifndef HEIIKI_HISTORY_H
 #define HEIIKI_HISTORY_H
@@ -23,8 +29,28 @@
 
 struct history;
 
-/* The database path: explicit, else $HEIIKI_HISTORY, else the default. */
+/* A back end could not be reached (PostgreSQL down, network cut): the
+ * caller may keep the run in an outbox (outbox.h) and send it later. */
+#define HISTORY_UNREACHABLE (-2)
+
+/* The database: explicit, else $HEIIKI_HISTORY, else the default. */
 const char *history_path(const char *explicit_path);
+/*
+ * Does loc name a PostgreSQL database rather than an SQLite file?
+ * "postgresql://...", "postgres://..." (libpq URIs) and libpq keyword
+ * strings that start with "service=", "host=" or "dbname=".
+ */
+int history_is_pg(const char *loc);
+/*
+ * Check a PostgreSQL connection string without connecting: it must parse
+ * (libpq's own parser) and hold no password (the password comes from
+ * ~/.pgpass, PGPASSFILE, PGPASSWORD or the service file, never from a
+ * command line or policy).  0, or -1 with err (which never repeats the
+ * password).
+ */
+int history_dsn_check(const char *dsn, char *err, size_t errlen);
+/* "sqlite" or "postgresql". */
+const char *history_backend(const struct history *h);
 /* How history_open() opens the file. */
 enum history_mode {
 	HISTORY_READ = 0,	/* read only; the file must exist */
@@ -32,11 +58,15 @@ enum history_mode {
 	HISTORY_WRITE = 2,	/* read-write; the file must exist */
 };
 
-/* Open in mode (enum history_mode).  A database with a newer schema is
- * refused.  HISTORY_CREATE makes the file with O_EXCL|O_NOFOLLOW: a link
- * at the path is never followed to create its target (a link to an
+/* Open in mode (enum history_mode), SQLite or PostgreSQL by path
+ * (history_is_pg).  A database with a newer schema is refused; an older
+ * one is migrated on a writable open (PostgreSQL: only by the owner of the
+ * tables, see history_pg_setup).  HISTORY_UNREACHABLE when a PostgreSQL
+ * server cannot be reached.  SQLite: HISTORY_CREATE makes the file with
+ * O_EXCL|O_NOFOLLOW: a link at the path is never followed to create its target (a link to an
  * existing database is used); when the open fails after the file was
- * created, the file is removed again.  0, or -1 with err. */
+ * created, the file is removed again.  0, or -1/HISTORY_UNREACHABLE
+ * with err. */
 int history_open(const char *path, int mode, struct history **out,
 		 char *err, size_t errlen);
 void history_close(struct history *h);
@@ -52,8 +82,11 @@ int history_has_kind(struct history *h, const char *kind);
  * replaced the stored record of the same run in one transaction (a
  * complete document replaces the partial one it resumed; a partial one
  * replaces an older partial one with an earlier end), 1 when the stored
- * record is as good or better and was kept, -1 on error; *id is the run's
- * id in all success cases (unchanged by a replacement).
+ * record is as good or better and was kept, -1 on error (HISTORY_UNREACHABLE
+ * when the connection to PostgreSQL failed: worth trying again later); *id
+ * is the run's id in all success cases (unchanged by a replacement).
+ * Concurrent writers of the same run are serialised: storing a run twice,
+ * at once or later, adds nothing.
  */
 int history_add(struct history *h, json_t *root, long long *id, char *err, size_t errlen);
 /*
@@ -72,6 +105,14 @@ json_t *history_document(struct history *h, long long id, char *err, size_t errl
 int history_last_pair(struct history *h, const char *kind, long long *newer,
 		      long long *older, char *err, size_t errlen);
 /*
+ * The baseline of run id: the newest COMPLETE run of the same kind and site
+ * that started before it (or at the same second with a smaller id), in a
+ * history shared by many sites too.  0 with *older, 1 when there is none
+ * (*older = 0), -1 (or HISTORY_UNREACHABLE) with err.
+ */
+int history_baseline(struct history *h, long long id, long long *older, char *err,
+		     size_t errlen);
+/*
  * Remove old runs (with their findings and services), then VACUUM: per
  * (kind, site), every run after the newest `keep` (keep 0 = no limit), and
  * every run that started before `before` (ISO 8601 UTC, "" = no limit)
@@ -80,5 +121,16 @@ int history_last_pair(struct history *h, const char *kind, long long *newer,
  */
 int history_prune(struct history *h, unsigned long long keep, const char *before,
 		  long long *removed, char *err, size_t errlen);
+
+/*
+ * PostgreSQL only: create or migrate the schema (as the owner of the
+ * tables), the group roles heiiki_site and heiiki_reader, row-level
+ * security by site (docs/reports.md, "Sites"), and optionally one site's
+ * login role (site and site_role both set: that role inserts and reads
+ * only runs whose run.site is site) and one reader login role (reads every
+ * site).  Roles get no password here.  Idempotent.  0, or -1 with err.
+ */
+int history_pg_setup(struct history *h, const char *site, const char *site_role,
+		     const char *reader_role, char *err, size_t errlen);
 
 #endif

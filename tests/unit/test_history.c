@@ -142,6 +142,28 @@ Test(history, since_last_skips_partial_runs_and_other_sites)
 	history_close(h);
 }
 
+Test(history, baseline_is_the_runs_own_site_in_a_shared_history)
+{
+	struct history *h = hs_open(1);
+	long long a1, a2, b1, b2, older;
+	char err[256];
+
+	a1 = hs_add(h, hs_doc("scan", "A", "2026-11-19T16:00:00Z", "complete", NULL), 0);
+	b1 = hs_add(h, hs_doc("scan", "B", "2026-11-19T17:00:00Z", "complete", NULL), 0);
+	hs_add(h, hs_doc("scan", "A", "2026-11-20T10:00:00Z", "partial", NULL), 0);
+	a2 = hs_add(h, hs_doc("scan", "A", "2026-11-20T16:00:00Z", "complete", NULL), 0);
+	b2 = hs_add(h, hs_doc("scan", "B", "2026-11-20T17:00:00Z", "complete", NULL), 0);
+	/* site B's run is the newest of all: A's baseline is still A's */
+	cr_assert_eq(history_baseline(h, a2, &older, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(older, a1);
+	cr_assert_eq(history_baseline(h, b2, &older, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(older, b1);
+	cr_expect_eq(history_baseline(h, a1, &older, err, sizeof(err)), 1);
+	cr_expect_eq(older, 0);
+	cr_expect_eq(history_baseline(h, 999, &older, err, sizeof(err)), 1, "no such run");
+	history_close(h);
+}
+
 Test(history, stored_document_round_trips)
 {
 	struct history *h = hs_open(1);
