@@ -120,6 +120,14 @@ capture_flow_record(struct capture *c, const struct nfd_rec *r)
 
 /* ---- the two nfdump runs ------------------------------------------------- */
 
+/* A warning for run.warnings that the caller reports itself. */
+static void
+fx_note(struct capture *c, const char *msg)
+{
+	if (c->nwarnings < sizeof(c->warnings) / sizeof(c->warnings[0]))
+		snprintf(c->warnings[c->nwarnings++], sizeof(c->warnings[0]), "%s", msg);
+}
+
 static void
 on_object(void *ctx, const char *obj, size_t len)
 {
@@ -221,11 +229,16 @@ capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
 	if (rc < 0)
 		return -1;
 	stderr_text(errtext, msg, sizeof(msg));
+	if ((rc != 0 || msg[0]) && c->st.fx_records == 0) {
+		snprintf(err, errlen, "--nfdump %s: no flow records could be read "
+			 "(nfdump: %s)", dir, msg[0] ? msg : "no message");
+		return -1;
+	}
 	if (rc != 0 || msg[0]) {
-		snprintf(err, errlen, "nfdump -R %s %s: %s", dir,
+		snprintf(err, errlen, "nfdump -R %s %s after %llu records: %s", dir,
 			 rc ? "failed" : "reported a problem (damaged or foreign file?)",
-			 msg[0] ? msg : "no message");
-		capture_warn(c, "%s", err);
+			 (unsigned long long)c->st.fx_records, msg[0] ? msg : "no message");
+		fx_note(c, err);
 		return 1;
 	}
 	memset(&lines, 0, sizeof(lines));

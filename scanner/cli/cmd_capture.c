@@ -551,7 +551,7 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 		}
 	}
 	rc = cap_output(a, r, cap_stop != 0 || nfdump_bad);
-	if (rc == 0 && nfdump_bad)
+	if (rc == EXIT_PARTIAL && nfdump_bad && !cap_stop)
 		rc = EXIT_RUNTIME;	/* damaged input: the document is partial */
 	if (rc == 0 && have_policy && a->fail_on <= SEV_CRITICAL &&
 	    findings_count_at(r, (enum severity)a->fail_on) > 0)
