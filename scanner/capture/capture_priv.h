@@ -39,7 +39,8 @@ struct capture_stats {
 	uint64_t files, files_damaged, files_unreadable;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
 	/* flow export (capture --nfdump) */
-	uint64_t fx_records, fx_malformed, fx_other, fx_too_long, fx_nh_dropped;
+	uint64_t fx_records, fx_malformed, fx_other, fx_too_long, fx_nh_dropped,
+		 fx_times_swapped;
 	int interrupted;
 };
 

@@ -34,6 +34,7 @@ struct nfd_rec {
 	struct addr router;	/* the exporter (ip4_router / ip6_router) */
 	struct addr nh;		/* ip next hop, else BGP next hop */
 	uint8_t has_router, has_nh, nh_bgp;
+	uint8_t times_swapped;	/* "last" was before "first" */
 	uint32_t in_if, out_if;	/* input_snmp / output_snmp */
 };
 

@@ -251,8 +251,14 @@ rec_times(struct rec_ctx *c, struct nfd_rec *r)
 		return bad(c, "first", "a time YYYY-MM-DDTHH:MM:SS.mmm");
 	if (!last || parse_time(last, &r->u.last_us) < 0)
 		return bad(c, "last", "a time YYYY-MM-DDTHH:MM:SS.mmm");
-	if (r->u.last_us < r->u.first_us)
-		return bad(c, "last", "a time not before \"first\"");
+	if (r->u.last_us < r->u.first_us) {
+		/* seen from softflowd 1.1.0's IPFIX: keep the record, in order */
+		int64_t t = r->u.first_us;
+
+		r->u.first_us = r->u.last_us;
+		r->u.last_us = t;
+		r->times_swapped = 1;
+	}
 	return 0;
 }
 

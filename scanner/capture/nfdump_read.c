@@ -84,6 +84,7 @@ capture_flow_record(struct capture *c, const struct nfd_rec *r)
 	if (!fx_get(c))
 		return;
 	c->st.fx_records++;
+	c->st.fx_times_swapped += r->times_swapped;
 	c->st.packets += r->u.pkts + r->rev_pkts;
 	c->st.bytes += r->u.bytes + r->rev_bytes;
 	c->st.ip += r->u.pkts + r->rev_pkts;
@@ -299,6 +300,7 @@ capture_fx_write(struct capture *c, struct results *r)
 	results_count(r, "flow_export_malformed", (json_int_t)c->st.fx_malformed);
 	results_count(r, "flow_export_other", (json_int_t)c->st.fx_other);
 	results_count(r, "flow_export_too_long", (json_int_t)c->st.fx_too_long);
+	results_count(r, "flow_export_times_swapped", (json_int_t)c->st.fx_times_swapped);
 	results_count(r, "flow_export_next_hops_dropped", (json_int_t)c->st.fx_nh_dropped);
 	results_count(r, "flow_export_exporters_dropped", (json_int_t)x->exp_dropped);
 }
