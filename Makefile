@@ -166,7 +166,7 @@ DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-de
 	dpkg-dev libcairo2-dev libpango1.0-dev libpq-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
-	systemd libreoffice-calc-nogui poppler-utils chromium strace
+	systemd libreoffice-calc-nogui poppler-utils chromium strace nfdump
 DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 	strongswan-charon strongswan-swanctl openvpn snmpd inetutils-telnetd nginx pptpd python3-hl7 \
 	openssl \

@@ -85,6 +85,7 @@ capture_free(struct capture *c)
 	free(c->ordinary.v);
 	free(c->notable.v);
 	free(c->dedup);
+	free(c->fx);
 	free(c);
 }
 
@@ -420,13 +421,16 @@ static void
 fold_flow(struct capture *c, const struct flow *f, const struct flow_rec *r)
 {
 	const uint8_t *mac;
+	const struct addr *gw;
 	int ext, in, exit_no;
 
 	if (r->dir == DIR_INBOUND || r->dir == DIR_OUTBOUND) {
 		ext = r->dir == DIR_INBOUND ? 0 : 1;
 		in = !ext;
 		mac = (f->flags & (ext ? FLOW_L2_1 : FLOW_L2_0)) ? f->mac[ext] : NULL;
-		exit_no = agg_exit(c->agg, mac, f, in, ext);
+		/* flow export without MACs: the next hop's address */
+		gw = !mac && c->fx && f->nh[ext] ? &c->fx->nh[f->nh[ext] - 1] : NULL;
+		exit_no = agg_exit(c->agg, mac, gw, f, in, ext);
 		agg_peer(c->agg, f, ext, exit_no, r->remote_access);
 		agg_host(c->agg, &f->addr[in],
 			 (f->flags & (in ? FLOW_L2_1 : FLOW_L2_0)) ? f->mac[in] : NULL,
@@ -469,5 +473,7 @@ capture_finish(struct capture *c, struct results *r, char *err, size_t errlen)
 	if (agg_write(c->agg, r, c->o.policy, c->o.geo, err, errlen) < 0)
 		return -1;
 	stats_write(c, r);
+	if (c->fx)
+		capture_fx_write(c, r);
 	return 0;
 }

@@ -91,6 +91,20 @@ int capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
 		       const char *bpf, unsigned duration_s,
 		       volatile sig_atomic_t *stop, char *err, size_t errlen);
 
+/*
+ * Flow export: read every nfcapd file under dir (subdirectories too)
+ * through the nfdump program (see nfdump.h) into c.  0 done; 1 nfdump
+ * reported a problem (a damaged or foreign file: what it read is kept, err
+ * says what, and a warning is recorded); -1 nothing read (dir missing,
+ * nfdump not installed, timed out or stopped), err filled.  The document
+ * then records the exporter as run.vantage and run.flow_export.
+ */
+int capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
+		   volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* One record of nfd_parse_record(), folded in (tests, fuzz target). */
+struct nfd_rec;
+void capture_flow_record(struct capture *c, const struct nfd_rec *r);
+
 /* Export every flow and write flows/exits/peers/hosts and counters. */
 int capture_finish(struct capture *c, struct results *r, char *err,
 		   size_t errlen);

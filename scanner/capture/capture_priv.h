@@ -38,7 +38,30 @@ struct capture_stats {
 	uint64_t dns_answers, tls_sni, http_host, app_malformed;
 	uint64_t files, files_damaged, files_unreadable;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	/* flow export (capture --nfdump) */
+	uint64_t fx_records, fx_malformed, fx_other, fx_too_long, fx_nh_dropped,
+		 fx_times_swapped;
 	int interrupted;
+};
+
+/* Flow export: the exporters seen and the next hops records named. */
+#define CAPTURE_MAX_NH 255
+#define CAPTURE_MAX_EXPORTERS 16
+
+struct capture_exporter {
+	struct addr a;
+	unsigned version;	/* from nfdump -E: 9 NetFlow v9, 10 IPFIX; 0 unknown */
+	uint64_t records;
+};
+
+struct capture_fx {
+	struct capture_exporter exp[CAPTURE_MAX_EXPORTERS];
+	unsigned nexp;
+	uint64_t exp_dropped;	/* records of exporters past the list */
+	struct addr nh[CAPTURE_MAX_NH];	/* flow.nh[s] - 1 indexes this */
+	unsigned nnh, last_nh;
+	char dir[512];
+	char first_bad[200];	/* the first malformed record's reason */
 };
 
 /* Recently seen IP packets (fingerprint, time), direct-mapped. */
@@ -58,6 +81,7 @@ struct capture {
 	struct capture_stats st;
 	char warnings[4][160];
 	unsigned nwarnings;
+	struct capture_fx *fx;		/* flow export input, else NULL */
 };
 
 int recs_init(struct recs *rs, size_t cap, char *err, size_t errlen);
@@ -67,5 +91,7 @@ void stats_write(struct capture *c, struct results *r);
 void capture_warn(struct capture *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *capture_remote_access(const struct flow *f);
+/* capture --nfdump: run.vantage and run.flow_export (nfdump_read.c). */
+void capture_fx_write(struct capture *c, struct results *r);
 
 #endif

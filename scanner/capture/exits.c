@@ -10,8 +10,9 @@
  * refuses new keys.
  *
  * An exit is keyed by the next-hop MAC (stored in the address field, tag
- * 1); flows seen without link addresses share one exit with no MAC (tag
- * 0).  Distinct hosts and peers per exit are counted through a pair map
+ * 1); a flow export record without MACs but with a next-hop address gives
+ * an exit keyed by that address (tag 2); flows seen without either share
+ * one exit with no MAC (tag 0).  Distinct hosts and peers per exit are counted through a pair map
  * keyed by (address, exit number * 2 + kind).
  */
 #include <stdio.h>
@@ -39,7 +40,8 @@ struct amap {
 
 struct exitp {
 	uint8_t mac[6];
-	int has_mac;
+	int has_mac, has_gw;
+	struct addr gw;		/* next-hop address (flow export) */
 	uint64_t bytes_out, bytes_in, pkts;
 	uint32_t flows, nhosts, npeers, nlisted;
 	int64_t first_us, last_us;
@@ -319,8 +321,8 @@ span_update(int64_t *first, int64_t *last, const struct flow *f, int isnew)
 }
 
 int
-agg_exit(struct agg *a, const uint8_t *mac, const struct flow *f, int in,
-	 int ext)
+agg_exit(struct agg *a, const uint8_t *mac, const struct addr *gw,
+	 const struct flow *f, int in, int ext)
 {
 	struct addr k = { 0 };
 	struct exitp *e;
@@ -329,13 +331,18 @@ agg_exit(struct agg *a, const uint8_t *mac, const struct flow *f, int in,
 
 	if (mac)
 		k = mac_key(mac);
-	i = amap_get(&a->exit_map, &k, mac ? 1 : 0, 1, &isnew);
+	else if (gw)
+		k = *gw;
+	i = amap_get(&a->exit_map, &k, mac ? 1 : gw ? 2 : 0, 1, &isnew);
 	if (i < 0)
 		return -1;
 	e = &a->exits[i];
 	if (isnew && mac) {
 		memcpy(e->mac, mac, 6);
 		e->has_mac = 1;
+	} else if (isnew && gw) {
+		e->gw = *gw;
+		e->has_gw = 1;
 	}
 	span_update(&e->first_us, &e->last_us, f, isnew);
 	e->flows++;
@@ -495,6 +502,10 @@ exit_json(const struct agg *a, const struct exitp *e, const struct policy *p,
 	json_t *o, *hosts = json_array(), *ad;
 
 	ad = e->has_mac ? exit_addrs(a, e->mac, addrs, &naddrs) : json_array();
+	if (e->has_gw) {
+		addrs[naddrs++] = e->gw;
+		json_array_append_new(ad, js_addr(&e->gw));
+	}
 	d = exit_match(p, e, addrs, naddrs);
 	*matched = d;
 	for (uint32_t i = 0; i < e->nlisted; i++)
@@ -569,6 +580,8 @@ peer_json(const struct agg *a, const struct peer *p, struct geo_db *g)
 	json_object_set_new(o, "names", names_json(a, &p->a));
 	if (p->exit_no >= 0 && a->exits[p->exit_no].has_mac)
 		json_object_set_new(o, "exit", js_mac(a->exits[p->exit_no].mac));
+	else if (p->exit_no >= 0 && a->exits[p->exit_no].has_gw)
+		json_object_set_new(o, "exit", js_addr(&a->exits[p->exit_no].gw));
 	if (p->remote_access)
 		json_object_set_new(o, "remote_access",
 				    json_string(p->remote_access));

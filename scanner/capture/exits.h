@@ -51,11 +51,12 @@ const char *agg_best_name(const struct agg *a, const struct addr *ip);
 
 /*
  * Account a flow record that crosses to the outside through the next hop
- * `mac` (NULL when the capture had no link addresses): internal side in,
- * external side ext.  Returns the exit number or -1.
+ * `mac` (NULL when the capture had no link addresses), else through the
+ * next-hop address gw (flow export without MACs; NULL when none):
+ * internal side in, external side ext.  Returns the exit number or -1.
  */
-int agg_exit(struct agg *a, const uint8_t *mac, const struct flow *f, int in,
-	     int ext);
+int agg_exit(struct agg *a, const uint8_t *mac, const struct addr *gw,
+	     const struct flow *f, int in, int ext);
 void agg_peer(struct agg *a, const struct flow *f, int ext, int exit_no,
 	      const char *remote_access);
 void agg_host(struct agg *a, const struct addr *ip, const uint8_t *mac,

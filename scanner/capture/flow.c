@@ -248,13 +248,14 @@ flow_swap_sides(struct flow *f)
 	uint32_t p = f->pkts[0];
 	uint16_t port = f->port[0];
 	uint8_t t = f->tcpf[0], mac[6];
-	uint8_t l2 = f->flags & (FLOW_L2_0 | FLOW_L2_1);
+	uint8_t l2 = f->flags & (FLOW_L2_0 | FLOW_L2_1), nh = f->nh[0];
 
 	f->addr[0] = f->addr[1], f->addr[1] = a;
 	f->bytes[0] = f->bytes[1], f->bytes[1] = b;
 	f->pkts[0] = f->pkts[1], f->pkts[1] = p;
 	f->port[0] = f->port[1], f->port[1] = port;
 	f->tcpf[0] = f->tcpf[1], f->tcpf[1] = t;
+	f->nh[0] = f->nh[1], f->nh[1] = nh;
 	memcpy(mac, f->mac[0], 6);
 	memcpy(f->mac[0], f->mac[1], 6);
 	memcpy(f->mac[1], mac, 6);
@@ -357,15 +358,10 @@ flow_account(struct flow *f, const struct pkt_meta *m, uint32_t wirelen,
 	}
 }
 
-struct flow *
-flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
-	    int64_t ts_us, int *dir)
+/* Advance the table's clock to ts_us, running the expiry sweep when due. */
+static void
+flow_clock(struct flow_table *ft, int64_t ts_us)
 {
-	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
-	uint32_t h;
-	struct flow *f = NULL;
-	int d = 0;
-
 	if (ts_us > ft->now_us)
 		ft->now_us = ts_us;
 	if (ft->now_us >= ft->next_sweep_us) {
@@ -373,20 +369,43 @@ flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
 			flow_expire(ft, ft->now_us);
 		ft->next_sweep_us = ft->now_us + ft->sweep_every_us;
 	}
+}
+
+/* The flow of (m, sp, dp, vlan) with hash h, or NULL; *d as flow_match. */
+static struct flow *
+flow_lookup(struct flow_table *ft, const struct pkt_meta *m, uint16_t sp,
+	    uint16_t dp, uint16_t vlan, uint32_t h, int *d)
+{
+	for (size_t i = h & ft->mask; ft->slots[i].idx; i = (i + 1) & ft->mask) {
+		struct flow *f;
+
+		if (ft->slots[i].hash != h)
+			continue;
+		f = &ft->flows[ft->slots[i].idx - 1];
+		*d = flow_match(f, m, sp, dp, vlan);
+		if (*d >= 0)
+			return f;
+	}
+	*d = 0;
+	return NULL;
+}
+
+struct flow *
+flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
+	    int64_t ts_us, int *dir)
+{
+	uint16_t sp = 0, dp = 0, vlan = m->nvlan ? m->vlan[0] : 0;
+	uint32_t h;
+	struct flow *f;
+	int d = 0;
+
+	flow_clock(ft, ts_us);
 	if (m->flags & PKT_PORTS) {
 		sp = m->sport;
 		dp = m->dport;
 	}
 	h = flow_hash(m, sp, dp, vlan);
-	for (size_t i = h & ft->mask; ft->slots[i].idx; i = (i + 1) & ft->mask) {
-		if (ft->slots[i].hash != h)
-			continue;
-		f = &ft->flows[ft->slots[i].idx - 1];
-		d = flow_match(f, m, sp, dp, vlan);
-		if (d >= 0)
-			break;
-		f = NULL;
-	}
+	f = flow_lookup(ft, m, sp, dp, vlan, h, &d);
 	if (!f) {
 		f = flow_create(ft, m, sp, dp, vlan, h, ts_us, &d);
 	} else if (d == 1 && !(f->flags & FLOW_INIT_SURE) &&
@@ -398,6 +417,93 @@ flow_update(struct flow_table *ft, const struct pkt_meta *m, uint32_t wirelen,
 		d = 0;
 	}
 	flow_account(f, m, wirelen, ts_us, d);
+	*dir = d;
+	return f;
+}
+
+/* ---- records of a flow exporter (NetFlow v9 / IPFIX via nfdump) ---------- */
+
+/* 1 when port p looks like the service end (the lower, or a well-known one). */
+static int
+service_port(uint16_t p, uint16_t other)
+{
+	if ((p < 1024) != (other < 1024))
+		return p < 1024;
+	return p < other;
+}
+
+/*
+ * 1 when the record r (going from flow side `from`) should make its
+ * sender the initiator of f although f was created the other way round.
+ * Exporters OR the TCP flags of a direction, so SYN alone tells nothing
+ * (both directions of a handshake carry it): a side that sent SYN while
+ * the other did not is the initiator; otherwise the earlier start is, and
+ * on a tie (millisecond timestamps) the side whose peer port looks like
+ * the service.
+ */
+static int
+record_initiates(const struct flow *f, const struct flow_urec *r)
+{
+	int r_syn = r->tcp_flags & TCPF_SYN, f_syn = f->tcpf[0] & TCPF_SYN;
+
+	if (f->proto == DECODE_TCP && r_syn != f_syn)
+		return r_syn != 0;
+	if (r->first_us != f->first_us)
+		return r->first_us < f->first_us;
+	return service_port(r->dport, r->sport) && !service_port(f->port[1], f->port[0]);
+}
+
+static void
+record_account(struct flow *f, const struct flow_urec *r, int dir)
+{
+	uint64_t p = (uint64_t)f->pkts[dir] + r->pkts;
+
+	f->pkts[dir] = p > UINT32_MAX ? UINT32_MAX : (uint32_t)p;
+	f->bytes[dir] += r->bytes;
+	if (r->first_us < f->first_us)
+		f->first_us = r->first_us;
+	if (r->last_us > f->last_us)
+		f->last_us = r->last_us;
+	f->tcpf[dir] |= r->tcp_flags;
+	if (r->has_src_mac) {
+		memcpy(f->mac[dir], r->src_mac, 6);
+		f->flags |= dir ? FLOW_L2_1 : FLOW_L2_0;
+	}
+	if (r->has_dst_mac) {
+		memcpy(f->mac[!dir], r->dst_mac, 6);
+		f->flags |= dir ? FLOW_L2_0 : FLOW_L2_1;
+	}
+	if (r->nh)
+		f->nh[!dir] = r->nh;
+}
+
+struct flow *
+flow_record(struct flow_table *ft, const struct flow_urec *r, int *dir)
+{
+	struct pkt_meta m;
+	uint32_t h;
+	struct flow *f;
+	int d = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.src = r->src;
+	m.dst = r->dst;
+	m.proto = r->proto;
+	flow_clock(ft, r->last_us);
+	h = flow_hash(&m, r->sport, r->dport, r->vlan);
+	f = flow_lookup(ft, &m, r->sport, r->dport, r->vlan, h, &d);
+	if (!f) {
+		f = flow_create(ft, &m, r->sport, r->dport, r->vlan, h, r->first_us, &d);
+		f->last_us = r->first_us;
+		if (r->proto == DECODE_TCP && (r->tcp_flags & TCPF_SYN))
+			f->flags |= FLOW_INIT_SURE;
+	} else if (d == 1 && record_initiates(f, r)) {
+		flow_swap_sides(f);
+		d = 0;
+	}
+	if (r->proto == DECODE_TCP && ((f->tcpf[0] | f->tcpf[1] | r->tcp_flags) & TCPF_SYN))
+		f->flags |= FLOW_INIT_SURE;
+	record_account(f, r, d);
 	*dir = d;
 	return f;
 }

@@ -52,6 +52,29 @@ struct flow {
 	uint8_t mac[2][6];	/* link address of each side on this segment */
 	uint8_t app;
 	uint8_t tries;		/* payload packets looked at */
+	uint8_t nh[2];		/* flow export: next hop towards each side,
+				   1-based in the capture's next-hop list;
+				   0 = none (always 0 for packets) */
+};
+
+/*
+ * One unidirectional record of a flow exporter (NetFlow v9 / IPFIX, as
+ * nfdump prints it): src sent pkts packets, bytes IP bytes to dst between
+ * first_us and last_us.  src_mac is the link address the exporter saw
+ * the packets come from, dst_mac the one they were sent to (the next
+ * hop); nh the next-hop number towards dst (0 = none).
+ */
+struct flow_urec {
+	struct addr src, dst;
+	uint16_t sport, dport;	/* 0 for protocols without ports */
+	uint16_t vlan;
+	uint8_t proto;
+	uint8_t tcp_flags;	/* OR of the flags of the direction */
+	uint8_t has_src_mac, has_dst_mac;
+	uint8_t src_mac[6], dst_mac[6];
+	uint8_t nh;
+	uint64_t pkts, bytes;
+	int64_t first_us, last_us;
 };
 
 struct flow_table;
@@ -79,6 +102,14 @@ size_t flow_table_bytes(size_t max_flows);
  */
 struct flow *flow_update(struct flow_table *ft, const struct pkt_meta *m,
 			 uint32_t wirelen, int64_t ts_us, int *dir);
+/*
+ * Account one exporter record: the two directions of a connection (two
+ * records, in any order) become one flow, whose initiator is the side
+ * that sent a SYN the other did not, else the earlier start, else the
+ * client-looking port.  Returns the flow (valid until the next call) and
+ * sets *dir as flow_update does.  The table's clock is the record's end.
+ */
+struct flow *flow_record(struct flow_table *ft, const struct flow_urec *r, int *dir);
 /* Export every flow idle/active past its limit at now_us. */
 void flow_expire(struct flow_table *ft, int64_t now_us);
 /* Export every flow (FLOW_END) and empty the table. */

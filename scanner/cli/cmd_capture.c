@@ -6,6 +6,7 @@
  *   heiiki capture -i IFACE [--duration D] [--bpf FILTER] [-o OUT]
  *   heiiki capture -r FILE [-r FILE]... [FILE...] [-o OUT] [--summary]
  *   heiiki capture -i IFACE --rotate D --out-dir DIR [--keep N] [--max-bytes B]
+ *   heiiki capture --nfdump DIR [--nfdump-timeout D] [-o OUT]
  *
  * With --policy the document is judged by findings_apply() - the same
  * rules as 'heiiki check' - before it is written, and --fail-on makes the
@@ -44,7 +45,8 @@ cap_on_signal(int sig)
 }
 
 struct cap_args {
-	const char *iface, *bpf, *out, *policy;
+	const char *iface, *bpf, *out, *policy, *nfdump;
+	unsigned long long nfdump_timeout;
 	const char *ifaces[CAPTURE_MAX_IFACES];
 	size_t nifaces;
 	const char *geoip[4];
@@ -64,6 +66,7 @@ capture_usage(void)
 {
 	printf("usage: heiiki capture -i IFACE [--duration D] [--bpf FILTER] [options]\n"
 	       "       heiiki capture -r FILE [-r FILE]... [FILE...] [options]\n"
+	       "       heiiki capture --nfdump DIR [options]\n"
 	       "\n"
 	       "Map traffic passively: flows, exit points, external peers, hosts.\n"
 	       "\n"
@@ -71,6 +74,11 @@ capture_usage(void)
 	       "                          spans (up to 8), duplicates counted once\n"
 	       "  -r, --read FILE         read a pcap or pcapng file ('-' = stdin); repeatable:\n"
 	       "                          several files are merged by time, duplicates counted once\n"
+	       "      --nfdump DIR        read the NetFlow v9 / IPFIX files nfcapd wrote under DIR\n"
+	       "                          (subdirectories too) through the nfdump program; exits\n"
+	       "                          from next-hop MACs/addresses, the exporter as vantage;\n"
+	       "                          no DNS/SNI/HTTP names (flow records carry no payload)\n"
+	       "      --nfdump-timeout D  stop nfdump after D (default 6h)\n"
 	       "      --duration D        live: stop after D (30s, 5m, 2h); default until Ctrl-C\n"
 	       "      --bpf FILTER        live: BPF capture filter\n"
 	       "  -o, --output FILE       results document (default: stdout, or none with --summary)\n"
@@ -111,7 +119,8 @@ cap_num(const char *opt, const char *val, unsigned long long min,
 /* Long-only options are numbered from 256. */
 enum { O_DURATION = 256, O_BPF, O_SUMMARY, O_POLICY, O_GEOIP, O_MAXFLOWS,
        O_IDLE, O_ACTIVE, O_MAXREC, O_MAXNOTABLE, O_SNAPLEN, O_NOPROMISC, O_NOGEOIP,
-       O_FAILON, O_NODEDUP, O_ROTATE = 320, O_OUTDIR, O_KEEP, O_MAXBYTES };
+       O_FAILON, O_NODEDUP, O_ROTATE = 320, O_OUTDIR, O_KEEP, O_MAXBYTES,
+       O_NFDUMP = 340, O_NFDUMP_TIMEOUT };
 
 /* --max-bytes: digits with an optional K, M or G (powers of 1024). */
 static int
@@ -187,6 +196,15 @@ cap_opt(struct cap_args *a, int c, const char *arg)
 		return 0;
 	case O_DURATION: return cli_duration("capture", "--duration", arg, &a->duration) ? EXIT_USAGE : 0;
 	case O_BPF: a->bpf = arg; return 0;
+	case O_NFDUMP: a->nfdump = arg; return 0;
+	case O_NFDUMP_TIMEOUT:
+		if (cli_duration("capture", "--nfdump-timeout", arg, &v))
+			return EXIT_USAGE;
+		if (v == 0 || v > 7 * 86400ULL)
+			return cli_usage("capture", "invalid value '%s' for --nfdump-timeout: "
+					 "expected 1s to 7 days", arg);
+		a->nfdump_timeout = v;
+		return 0;
 	case O_SUMMARY: a->summary = 1; return 0;
 	case O_POLICY: a->policy = arg; return 0;
 	case O_GEOIP:
@@ -248,6 +266,8 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 		{ "max-bytes", required_argument, NULL, O_MAXBYTES },
 		{ "fail-on", required_argument, NULL, O_FAILON },
 		{ "no-dedup", no_argument, NULL, O_NODEDUP },
+		{ "nfdump", required_argument, NULL, O_NFDUMP },
+		{ "nfdump-timeout", required_argument, NULL, O_NFDUMP_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -265,12 +285,16 @@ cap_parse(struct cap_args *a, int argc, char **argv)
 			return rc;
 	}
 	for (; optind < argc; optind++) {
-		if (a->nfiles == MAX_FILES || a->iface)
+		if (a->nfiles == MAX_FILES || a->iface || a->nfdump)
 			return cli_usage("capture", "unexpected argument '%s'", argv[optind]);
 		a->files[a->nfiles++] = argv[optind];
 	}
-	if (!a->iface && a->nfiles == 0)
-		return cli_usage("capture", "need -i IFACE or -r FILE");
+	if (a->nfdump && (a->iface || a->nfiles || a->rot.out_dir))
+		return cli_usage("capture", "--nfdump cannot be combined with -i, -r or --rotate");
+	if (a->nfdump_timeout && !a->nfdump)
+		return cli_usage("capture", "--nfdump-timeout applies to --nfdump only");
+	if (!a->iface && a->nfiles == 0 && !a->nfdump)
+		return cli_usage("capture", "need -i IFACE, -r FILE or --nfdump DIR");
 	if (a->iface && a->nfiles)
 		return cli_usage("capture", "-i and -r cannot be combined");
 	if (!a->iface && (a->duration || a->bpf))
@@ -352,6 +376,30 @@ cap_files(struct capture *cap, struct cap_args *a)
 	if (ok == 0 && !cap_stop) {
 		fprintf(stderr, "heiiki capture: no input could be read\n");
 		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * --nfdump: the records of DIR's nfcapd files.  A problem nfdump reported
+ * (a damaged file) keeps what was read: *bad is set, the document is
+ * written as partial and the exit status is 3.  Nothing read: exit 2 for
+ * a missing directory, else 3.
+ */
+static int
+cap_nfdump(struct capture *cap, struct cap_args *a, int *bad)
+{
+	char err[512];
+	int rc = capture_nfdump(cap, a->nfdump, a->nfdump_timeout ?
+				(unsigned)a->nfdump_timeout : 6 * 3600, &cap_stop, err,
+				sizeof(err));
+
+	if (rc < 0)
+		return !strncmp(err, "--nfdump", 8) ? cli_usage("capture", "%s", err) :
+		       cli_fail("capture", "%s", err);
+	if (rc > 0) {
+		fprintf(stderr, "heiiki capture: %s\n", err);
+		*bad = 1;
 	}
 	return 0;
 }
@@ -455,7 +503,7 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 	struct capture *cap = NULL;
 	struct results *r = NULL;
 	char err[512];
-	int rc;
+	int rc, nfdump_bad = 0;
 
 	a->o.policy = have_policy ? pol : NULL;
 	if (!a->no_geoip && (rc = cap_geo(a->geoip, a->ngeoip, have_policy ? pol : NULL,
@@ -476,6 +524,8 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 					(unsigned)a->duration, &cap_stop, err,
 					sizeof(err)) < 0 ?
 			     cli_fail("capture", "%s", err) : 0;
+	} else if (a->nfdump) {
+		rc = cap_nfdump(cap, a, &nfdump_bad);
 	} else {
 		rc = cap_files(cap, a);
 	}
@@ -500,7 +550,9 @@ cap_run(struct cap_args *a, struct policy *pol, int have_policy)
 			goto out;
 		}
 	}
-	rc = cap_output(a, r, cap_stop != 0);
+	rc = cap_output(a, r, cap_stop != 0 || nfdump_bad);
+	if (rc == EXIT_PARTIAL && nfdump_bad && !cap_stop)
+		rc = EXIT_RUNTIME;	/* damaged input: the document is partial */
 	if (rc == 0 && have_policy && a->fail_on <= SEV_CRITICAL &&
 	    findings_count_at(r, (enum severity)a->fail_on) > 0)
 		rc = EXIT_FINDINGS;
