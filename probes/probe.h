@@ -89,6 +89,14 @@ struct probe_ctx {
 	 * is false (probe_opts.ftp_anonymous / careful -> probe_ctx_fill).
 	 */
 	int ftp_anonymous;
+	/*
+	 * access_check: a probe may send one read-only command beyond its
+	 * hello that only an unauthenticated-access check needs (MongoDB
+	 * listDatabases, never a login).  The runner sets it for hosts
+	 * without a fragile port that careful() does not protect (clinical
+	 * zones, hosts outside every zone); 0 = hello only.
+	 */
+	int access_check;
 };
 
 struct probe {

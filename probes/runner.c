@@ -64,6 +64,7 @@ struct host {
 	unsigned gap;			/* ms between connection starts */
 	int fragile;			/* a printer/OT/DICOM port is open */
 	int ftp_anonymous;		/* the ftp probe may try anonymous */
+	int access_check;		/* probe_ctx.access_check (probe.h) */
 	int64_t greet_ms;		/* slowest greeting seen on this host (0: none yet) */
 };
 
@@ -386,6 +387,7 @@ host_plan(struct run *run, struct host *h)
 		h->slots = 8;
 	if (h->fragile)
 		h->slots = 1;
+	h->access_check = !h->fragile && !(o->careful && o->careful(o->careful_arg, &j0->addr));
 	h->ftp_anonymous = o->ftp_anonymous && !h->fragile &&
 			   !(o->careful && o->careful(o->careful_arg, &j0->addr));
 	/* one connection at a time keeps the full gap; several share it */
@@ -449,6 +451,7 @@ probe_ctx_fill(struct run *run, struct job *j, int tls, struct probe_ctx *c)
 	c->vpn = run->vpn;
 	c->now = (int64_t)time(NULL);
 	c->ftp_anonymous = run->hosts[j->hidx].ftp_anonymous;
+	c->access_check = run->hosts[j->hidx].access_check;
 }
 
 static void
