@@ -38,6 +38,9 @@ enum probe_verdict {
 	PROBE_MALFORMED,	/* protocol recognised but reply lies / is broken */
 	PROBE_NEXT_STEP,	/* send hello for ctx->step + 1 on the same connection */
 	PROBE_RECONNECT,	/* send hello for ctx->step + 1 on a new connection */
+	PROBE_NEXT_STEP_TLS,	/* TLS handshake on this same connection, then
+				 * hello for ctx->step + 1 inside it (RDP after
+				 * X.224 negotiation picked TLS or CredSSP) */
 };
 
 /* probe flags */

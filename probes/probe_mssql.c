@@ -9,7 +9,7 @@
  * message of every client connection; no LOGIN7 is ever sent, so no logon
  * is attempted and nothing is written to the server's failed-logon log.
  *
- * Output: service "ms-sql", product "Microsoft SQL Server", version
+ * Output: service "mssql" (the policy's service name), product "Microsoft SQL Server", version
  * "major.minor.build", mssql.release ("SQL Server 2019" from the major
  * version, 10.50 = 2008 R2), mssql.encryption ("off": only the login is
  * encrypted, "on", "not-supported": everything in clear text, "required"),
@@ -167,7 +167,7 @@ mssql_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	}
 	if (!have_version)
 		goto bad;
-	json_object_set_new(out, "service", json_string("ms-sql"));
+	json_object_set_new(out, "service", json_string("mssql"));
 	json_object_set_new(out, "product", json_string("Microsoft SQL Server"));
 	json_object_set_new(out, "mssql", o);
 	return PROBE_MATCH;

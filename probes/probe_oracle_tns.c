@@ -163,7 +163,7 @@ tns_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	rd_skip(&body, TNS_HDR);
 	o = json_object();
 	json_object_set_new(out, "oracle_tns", o);
-	json_object_set_new(out, "service", json_string("oracle-tns"));
+	json_object_set_new(out, "service", json_string("oracle"));
 	json_object_set_new(out, "product", json_string("Oracle TNS listener"));
 	json_object_set_new(o, "reply", json_string(tns_type_name(type)));
 	switch (type) {

@@ -119,6 +119,7 @@ probe_verdict_name(enum probe_verdict v)
 	case PROBE_MALFORMED:	return "malformed";
 	case PROBE_NEXT_STEP:	return "next-step";
 	case PROBE_RECONNECT:	return "reconnect";
+	case PROBE_NEXT_STEP_TLS: return "next-step-tls";
 	}
 	return "unknown";
 }
@@ -718,7 +719,7 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 	if (v != PROBE_NEED_MORE)
 		conn_record(c);
 
-	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT) &&
+	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT || v == PROBE_NEXT_STEP_TLS) &&
 	    (j->step + 1 >= PROBE_MAX_STEPS || t - j->probe_t0 > run->probe_ms))
 		v = PROBE_MATCH;	/* out of steps or time: keep what we have */
 	switch (v) {
@@ -752,6 +753,24 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 		job_save_prev(j, c);
 		j->step++;
 		conn_close(run, c);
+		return;
+	case PROBE_NEXT_STEP_TLS:
+		/* TLS inside a plain-text start (RDP): once per connection */
+		if (j->udp || c->ssl || !(c->ssl = SSL_new(run->tls)) || !SSL_set_fd(c->ssl, c->fd)) {
+			SSL_free(c->ssl);
+			c->ssl = NULL;
+			job_finish(run, j, "identified", 1);
+			conn_close(run, c);
+			return;
+		}
+		job_save_prev(j, c);
+		j->step++;
+		c->len = 0;
+		c->txlen = c->txoff = 0;
+		c->ph = PH_TLS;
+		c->want = POLLOUT;
+		c->tries = 0;
+		c->deadline = t + probe_read_ms(run, j->cand[j->ci]);
 		return;
 	}
 }

@@ -27,7 +27,7 @@ check(const char *file, const char *ver, const char *rel, const char *enc)
 	json_t *o = json_object();
 
 	cr_assert_eq(pc_run("mssql", 0, 1433, 0, b, n, o), PROBE_MATCH, "%s", file);
-	cr_expect_str_eq(pc_str(o, "service"), "ms-sql");
+	cr_expect_str_eq(pc_str(o, "service"), "mssql");
 	cr_expect_str_eq(pc_str(o, "product"), "Microsoft SQL Server");
 	cr_expect_str_eq(pc_str(o, "version"), ver);
 	cr_expect_str_eq(pc_str(o, "mssql.release"), rel);

@@ -31,7 +31,7 @@ run_file(const char *file)
 	json_t *o = json_object();
 
 	cr_assert_eq(pc_run(TNS, 0, 1521, 0, b, n, o), PROBE_MATCH, "%s", file);
-	cr_expect_str_eq(pc_str(o, "service"), "oracle-tns");
+	cr_expect_str_eq(pc_str(o, "service"), "oracle");
 	cr_expect_str_eq(pc_str(o, "product"), "Oracle TNS listener");
 	pc_truncations(TNS, 0, 1521, b, n, 1);
 	free(b);
