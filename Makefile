@@ -37,9 +37,6 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet 
 # because libnet has no .pc file and makes the call above fail.
 PKG_CFLAGS += $(shell pkg-config --cflags pangocairo fontconfig)
 PKG_LIBS   += $(shell pkg-config --libs pangocairo fontconfig)
-# MongoDB replies (probes/probe_mongodb.c): BSON read by libbson from a bounded buffer.
-PKG_CFLAGS += $(shell pkg-config --cflags libbson-1.0)
-PKG_LIBS   += $(shell pkg-config --libs libbson-1.0)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
@@ -163,7 +160,7 @@ test: deps
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
 	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3 \
-	dpkg-dev libcairo2-dev libpango1.0-dev libbson-dev
+	dpkg-dev libcairo2-dev libpango1.0-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
 	systemd libreoffice-calc-nogui poppler-utils chromium strace
@@ -180,7 +177,7 @@ DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time \
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.
 DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
-	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz libbson-dev
+	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
