@@ -22,7 +22,7 @@ extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_
 	probe_ssdp, probe_mdns, probe_pacs, probe_cups, probe_winrm, probe_winrms;
 /* probes of branch probes13 (issue 13): databases and remote-support tools */
 extern const struct probe probe_mongodb, probe_mssql, probe_oracle_tns, probe_teamviewer,
-	probe_anydesk;
+	probe_anydesk, probe_rustdesk;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -80,6 +80,7 @@ const struct probe *const probe_table[] = {
 	&probe_oracle_tns,
 	&probe_teamviewer,
 	&probe_anydesk,
+	&probe_rustdesk,
 	&probe_cascade,		/* no ports: the runner's fallback cascade */
 	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */
