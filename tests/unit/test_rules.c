@@ -625,6 +625,17 @@ Test(rules, mongodb_no_auth)
 	risk_pair("mongodb-no-auth", "MONGODB_NO_AUTH", "tcp", 27017);
 }
 
+Test(rules, remote_support_tool_names_the_product)
+{
+	json_t *s = svc("198.18.10.9", "tcp", 5938, "open", "teamviewer"), *f;
+
+	json_object_set_new(s, "product", json_string("TeamViewer"));
+	results_add_risk(s, "remote-support-tool");
+	cr_assert_eq(run_rule("REMOTE_SUPPORT_TOOL", NOV22, 1, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "(TeamViewer) on 198.18.10.9 tcp/5938"), "%s",
+		  fstr(f, "evidence"));
+}
+
 Test(rules, ldap_anonymous_read)
 {
 	risk_pair("ldap-anonymous-bind", "LDAP_ANONYMOUS_READ", "tcp", 389);
