@@ -170,6 +170,33 @@ Test(probe_mongodb, legacy_server_gets_op_query)
 	json_decref(o);
 }
 
+Test(probe_mongodb, bson_element_lies)
+{
+	size_t n;
+	uint8_t *b = pa_load("mongodb", "step1-buildinfo-7.0.14.bin", &n);
+	json_t *o = json_object();
+
+	/* the "version" string claims 0x7f000007 bytes: no member is trusted */
+	cr_assert_eq(b[0x22], 7);
+	b[0x25] = 0x7f;
+	cr_expect_eq(mg_run(1, 1, 0, b, n, o), PROBE_MALFORMED);
+	cr_expect_null(json_object_get(o, "version"));
+	/* string length 0 (no room for its NUL) */
+	b[0x25] = 0;
+	b[0x22] = 0;
+	cr_expect_eq(mg_run(1, 1, 0, b, n, o), PROBE_MALFORMED);
+	/* an unknown element type before "ok" */
+	b[0x22] = 7;
+	b[0x19] = 0x42;
+	cr_expect_eq(mg_run(1, 1, 0, b, n, o), PROBE_MALFORMED);
+	cr_expect_null(json_object_get(o, "version"));
+	/* with an earlier step's findings the probe keeps them instead */
+	json_object_set_new(o, "mongodb", json_object());
+	cr_expect_eq(mg_run(1, 1, 0, b, n, o), PROBE_MATCH);
+	json_decref(o);
+	free(b);
+}
+
 Test(probe_mongodb, lies_and_garbage)
 {
 	size_t n;
@@ -195,7 +222,7 @@ Test(probe_mongodb, lies_and_garbage)
 	memcpy(c, b, n);
 	c[21] = 0xff;
 	cr_expect_eq(mg_run(0, 1, 0, c, n, o), PROBE_MALFORMED);
-	/* BSON length shorter than its elements: libbson refuses it */
+	/* BSON length shorter than its elements: the walk refuses it */
 	memcpy(c, b, n);
 	c[21] = 20;
 	c[22] = 0;
