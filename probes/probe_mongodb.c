@@ -36,6 +36,10 @@
  * Nothing is written, no credentials are sent, no SASL conversation is
  * started.
  *
+ * The unit-test replies are built from those specifications
+ * (tests/probes/data/mongodb/make_spec.py), not recorded: Debian ships no
+ * MongoDB server.
+ *
  * The plan lives in out["_mongo_next"] (the command the reply of this step
  * answers) and out["_mongo_legacy"]: parse() sets them, hello() reads them.
  */

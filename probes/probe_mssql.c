@@ -15,6 +15,10 @@
  * encrypted, "on", "not-supported": everything in clear text, "required"),
  * mssql.instance_match, mssql.mars.
  *
+ * The unit-test replies are built from MS-TDS 2.2.6.5
+ * (tests/probes/data/mssql/make_spec.py), not recorded: Debian ships no
+ * SQL Server.
+ *
  * The option table is walked through the bounded cursor: at most 16
  * tokens, each (offset, length) checked against the payload.
  */

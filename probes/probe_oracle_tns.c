@@ -13,6 +13,10 @@
  * (0x0B200400 = 11.2.0.4.0).  Nothing else is sent: no RESEND is answered,
  * no redirect is followed.
  *
+ * The unit-test replies are built from the TNS packet layout
+ * (tests/probes/data/oracle-tns/make_spec.py), not recorded: Debian ships
+ * no Oracle listener.
+ *
  * The reply is read through the bounded cursor: TNS header (length 8..8192
  * checked against what arrived, type), then the type's own body; the text
  * of the connect data is searched for VSNNUM=, ERR= and the TNSLSNR banner
