@@ -26,6 +26,8 @@
  * Standard RDP Security.  No Windows security-layer setting answers that
  * way (Negotiate picks CredSSP when offered, SSL refuses B, RDP does not
  * pick TLS in A); the real Debian xrdp does (tests/lab/test_probes_f.sh).
+ * The Windows replies of the unit tests are built from MS-RDPBCGR, MS-CSSP
+ * and MS-NLMP (tests/probes/data/rdp/make_windows_spec.py), not recorded.
  *
  * The reply parser reads the TPKT header, checks its length against what
  * arrived and against 11..1024 (zgrab2's bounds), then the X.224 header
