@@ -38,6 +38,9 @@ enum probe_verdict {
 	PROBE_MALFORMED,	/* protocol recognised but reply lies / is broken */
 	PROBE_NEXT_STEP,	/* send hello for ctx->step + 1 on the same connection */
 	PROBE_RECONNECT,	/* send hello for ctx->step + 1 on a new connection */
+	PROBE_NEXT_STEP_TLS,	/* TLS handshake on this same connection, then
+				 * hello for ctx->step + 1 inside it (RDP after
+				 * X.224 negotiation picked TLS or CredSSP) */
 };
 
 /* probe flags */
@@ -89,6 +92,14 @@ struct probe_ctx {
 	 * is false (probe_opts.ftp_anonymous / careful -> probe_ctx_fill).
 	 */
 	int ftp_anonymous;
+	/*
+	 * access_check: a probe may send one read-only command beyond its
+	 * hello that only an unauthenticated-access check needs (MongoDB
+	 * listDatabases, never a login).  The runner sets it for hosts
+	 * without a fragile port that careful() does not protect (clinical
+	 * zones, hosts outside every zone); 0 = hello only.
+	 */
+	int access_check;
 };
 
 struct probe {

@@ -9,6 +9,26 @@
  * picked CredSSP) offers SSL only: TLS without NLA?  "rdp-no-nla" is set
  * when any non-NLA protocol is accepted.
  *
+ * NTLM information (only when ctx->access_check: not on a host with a
+ * fragile port, not in a clinical zone or outside every zone): when step A
+ * picked CredSSP (HYBRID or HYBRID_EX), the same connection does the TLS
+ * handshake (PROBE_NEXT_STEP_TLS) and sends one CredSSP TSRequest (MS-CSSP
+ * 2.2.1, version 6) whose negoTokens carry an NTLMSSP NEGOTIATE; the
+ * server's TSRequest carries the NTLMSSP CHALLENGE, read by ntlmssp.c:
+ * NetBIOS / DNS computer and domain names and the OS version, whose build
+ * becomes "os" / "os_build" as on the SMB path (Windows support end in the
+ * inventory).  No AUTHENTICATE is ever sent: no logon is attempted.  Steps
+ * B and C then follow on new connections (plan key "_rdp_ntlm").
+ *
+ * Product: "Microsoft Terminal Services" when the challenge carries a
+ * Windows build; "xrdp" when A picked TLS although CredSSP was offered,
+ * the negotiation flags are EXTENDED_CLIENT_DATA only, and B still accepts
+ * Standard RDP Security.  No Windows security-layer setting answers that
+ * way (Negotiate picks CredSSP when offered, SSL refuses B, RDP does not
+ * pick TLS in A); the real Debian xrdp does (tests/lab/test_probes_f.sh).
+ * The Windows replies of the unit tests are built from MS-RDPBCGR, MS-CSSP
+ * and MS-NLMP (tests/probes/data/rdp/make_windows_spec.py), not recorded.
+ *
  * The reply parser reads the TPKT header, checks its length against what
  * arrived and against 11..1024 (zgrab2's bounds), then the X.224 header
  * inside the length indicator, then optional negotiation data.  Unlike
@@ -18,6 +38,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "ntlmssp.h"
 
 #define RDP_PROTO_RDP 0x0
 #define RDP_PROTO_SSL 0x1
@@ -47,6 +68,40 @@ rdp_proto_name(uint32_t p)
 	return "unknown";
 }
 
+enum rdp_phase { RDP_A, RDP_NTLM, RDP_B, RDP_C, RDP_END };
+
+static enum rdp_phase
+rdp_phase(const struct probe_ctx *ctx)
+{
+	static const enum rdp_phase plain[] = { RDP_A, RDP_B, RDP_C, RDP_END };
+	static const enum rdp_phase ntlm[] = { RDP_A, RDP_NTLM, RDP_B, RDP_C };
+
+	if (ctx->step < 0 || ctx->step > 3)
+		return RDP_END;
+	return json_is_true(json_object_get(ctx->out, "_rdp_ntlm")) ? ntlm[ctx->step] :
+	    plain[ctx->step];
+}
+
+/* CredSSP TSRequest {version 6, negoTokens {{negoToken NTLM NEGOTIATE}}} */
+static int
+rdp_tsrequest(uint8_t *buf, size_t cap, size_t *len)
+{
+	static const uint8_t head[] = {
+		0x30, 0x37,				/* TSRequest */
+		0xa0, 0x03, 0x02, 0x01, 0x06,		/* version 6 */
+		0xa1, 0x30, 0x30, 0x2e, 0x30, 0x2c,	/* negoTokens: NegoData */
+		0xa0, 0x2a, 0x04, 0x28,			/* negoToken OCTET STRING (40) */
+	};
+
+	if (cap < sizeof(head) + NTLMSSP_NEGOTIATE_LEN)
+		return -1;
+	memcpy(buf, head, sizeof(head));
+	if (ntlmssp_negotiate(buf + sizeof(head), cap - sizeof(head)) < 0)
+		return -1;
+	*len = sizeof(head) + NTLMSSP_NEGOTIATE_LEN;
+	return 0;
+}
+
 static int
 rdp_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 {
@@ -57,9 +112,13 @@ rdp_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 	uint32_t req;
 	const char *id = ctx->scanner_id ? ctx->scanner_id : "heiiki";
 
-	if (ctx->step < 0 || ctx->step > 2)
-		return -1;
-	req = offer[ctx->step];
+	switch (rdp_phase(ctx)) {
+	case RDP_A:	req = offer[0]; break;
+	case RDP_B:	req = offer[1]; break;
+	case RDP_C:	req = offer[2]; break;
+	case RDP_NTLM:	return ctx->access_check ? rdp_tsrequest(buf, cap, len) : -1;
+	default:	return -1;
+	}
 	/* cookie: only token characters, at most 32 of them */
 	memcpy(cookie, "Cookie: mstshash=", 17);
 	cl = 17;
@@ -172,7 +231,7 @@ rdp_failure(json_t *o, const char *key, uint32_t code)
 
 /* Step A: which protocol does the server pick among SSL|HYBRID|HYBRID_EX? */
 static enum probe_verdict
-rdp_step_a(json_t *out, json_t *o, const struct rdp_cc *cc)
+rdp_step_a(const struct probe_ctx *ctx, json_t *out, json_t *o, const struct rdp_cc *cc)
 {
 	/*
 	 * SRC-REF 0x1234 is what Windows sends (RDPBCGR 3.3.5.3.2), but xrdp
@@ -204,46 +263,136 @@ rdp_step_a(json_t *out, json_t *o, const struct rdp_cc *cc)
 	json_object_set_new(o, "selected_protocol", json_string(rdp_proto_name(cc->value)));
 	json_object_set_new(o, "selected_protocol_code", json_integer(cc->value));
 	rdp_flags(o, cc->flags);
+	json_object_set_new(out, "_rdp_neg_flags", json_integer(cc->flags));
 	if (cc->value == RDP_PROTO_SSL || cc->value == RDP_PROTO_RDP) {
 		json_object_set_new(o, "accepts_tls_without_nla", json_true());
 		json_object_set_new(o, "nla_enforced", json_false());
 		probe_risk(out, "rdp-no-nla");
 	}
+	if ((cc->value == RDP_PROTO_HYBRID || cc->value == RDP_PROTO_HYBRID_EX) && ctx->access_check) {
+		/* CredSSP: TLS on this connection, then the NTLM NEGOTIATE */
+		json_object_set_new(out, "_rdp_ntlm", json_true());
+		return PROBE_NEXT_STEP_TLS;
+	}
 	return PROBE_RECONNECT;
+}
+
+/* xrdp: TLS picked although CredSSP was offered, flags EXTENDED_CLIENT_DATA
+ * only, and Standard RDP Security still accepted (see the header). */
+static void
+rdp_product(json_t *out, json_t *o)
+{
+	json_int_t sel = json_integer_value(json_object_get(o, "selected_protocol_code"));
+
+	if (json_object_get(out, "product"))
+		return;
+	if (json_is_integer(json_object_get(o, "selected_protocol_code")) && sel == RDP_PROTO_SSL &&
+	    json_integer_value(json_object_get(out, "_rdp_neg_flags")) == 0x01 &&
+	    json_is_true(json_object_get(o, "accepts_standard_rdp"))) {
+		json_object_set_new(out, "product", json_string("xrdp"));
+		json_object_set_new(o, "implementation_hint", json_string("xrdp"));
+	}
 }
 
 static enum probe_verdict
 rdp_later_step(const struct probe_ctx *ctx, json_t *out, json_t *o, const struct rdp_cc *cc)
 {
-	const char *key = ctx->step == 1 ? "accepts_standard_rdp" : "accepts_tls_without_nla";
-	uint32_t want = ctx->step == 1 ? RDP_PROTO_RDP : RDP_PROTO_SSL;
+	int b = rdp_phase(ctx) == RDP_B;
+	const char *key = b ? "accepts_standard_rdp" : "accepts_tls_without_nla";
+	uint32_t want = b ? RDP_PROTO_RDP : RDP_PROTO_SSL;
 	int ok = !cc->has_neg || (cc->type == 2 && cc->value == want);
 	json_t *sel = json_object_get(o, "selected_protocol_code");
 	json_int_t a = json_integer_value(sel);
 
 	json_object_set_new(o, key, json_boolean(ok));
 	if (cc->has_neg && cc->type == 3)
-		rdp_failure(o, ctx->step == 1 ? "failure_rdp_only" : "failure_tls_only", cc->value);
+		rdp_failure(o, b ? "failure_rdp_only" : "failure_tls_only", cc->value);
 	if (ok)
 		probe_risk(out, "rdp-no-nla");
 	/* Step C only matters when A picked CredSSP and B did not already say no-NLA */
-	if (ctx->step == 1 && !ok && json_is_integer(sel) &&
+	if (b && !ok && json_is_integer(sel) &&
 	    (a == RDP_PROTO_HYBRID || a == RDP_PROTO_HYBRID_EX) &&
 	    !json_object_get(o, "accepts_tls_without_nla"))
 		return PROBE_RECONNECT;
 	json_object_set_new(o, "nla_enforced", json_boolean(
 		!json_is_true(json_object_get(o, "accepts_standard_rdp")) &&
 		!json_is_true(json_object_get(o, "accepts_tls_without_nla"))));
+	rdp_product(out, o);
 	return PROBE_MATCH;
+}
+
+/*
+ * The server's TSRequest after our NTLM NEGOTIATE: one DER SEQUENCE whose
+ * length is checked before the challenge inside it is read.  Whatever
+ * happens, steps B and C follow (PROBE_RECONNECT).
+ */
+static enum probe_verdict
+rdp_ntlm(const struct probe_ctx *ctx, struct rd *in, json_t *out, json_t *o)
+{
+	struct rd r = *in;
+	uint8_t tag, l0, l1, l2;
+	size_t total;
+	json_t *n;
+	int rc;
+
+	if (!rd_left(in)) {
+		if (!ctx->eof)
+			return PROBE_NEED_MORE;
+		json_object_set_new(o, "ntlm_error", json_string("no CredSSP reply"));
+		return PROBE_RECONNECT;
+	}
+	if (!rd_u8(&r, &tag) || !rd_u8(&r, &l0))
+		return ctx->eof ? PROBE_RECONNECT : PROBE_NEED_MORE;
+	if (tag != 0x30) {
+		json_object_set_new(o, "ntlm_error", json_string("not a TSRequest"));
+		return PROBE_RECONNECT;
+	}
+	if (l0 < 0x80) {
+		total = 2 + (size_t)l0;
+	} else if (l0 == 0x81 && rd_u8(&r, &l1)) {
+		total = 3 + (size_t)l1;
+	} else if (l0 == 0x82 && rd_u8(&r, &l1) && rd_u8(&r, &l2)) {
+		total = 4 + ((size_t)l1 << 8 | l2);
+	} else {
+		if (!ctx->eof && (l0 == 0x81 || l0 == 0x82))
+			return PROBE_NEED_MORE;
+		json_object_set_new(o, "ntlm_error", json_string("bad TSRequest length"));
+		return PROBE_RECONNECT;
+	}
+	if (rd_left(in) < total) {
+		if (!ctx->eof)
+			return PROBE_NEED_MORE;
+		json_object_set_new(o, "ntlm_error", json_string("truncated TSRequest"));
+		return PROBE_RECONNECT;
+	}
+	n = json_object();
+	rc = ntlmssp_challenge(rd_ptr(in), total, n, out);
+	if (rc == 1) {
+		json_object_set_new(o, "ntlm", n);
+		if (json_object_get(out, "os"))
+			json_object_set_new(out, "product", json_string("Microsoft Terminal Services"));
+	} else {
+		json_decref(n);
+		json_object_set_new(o, "ntlm_error", json_string(rc < 0 ? "malformed challenge" :
+								 "no challenge in the TSRequest"));
+	}
+	return PROBE_RECONNECT;
 }
 
 static enum probe_verdict
 rdp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 {
 	struct rdp_cc cc;
-	enum probe_verdict v = rdp_read_cc(in, ctx->eof, &cc);
+	enum probe_verdict v;
 	json_t *o;
 
+	if (rdp_phase(ctx) == RDP_NTLM) {
+		o = json_object_get(out, "rdp");
+		if (!json_is_object(o))
+			return PROBE_NO_MATCH;
+		return rdp_ntlm(ctx, in, out, o);
+	}
+	v = rdp_read_cc(in, ctx->eof, &cc);
 	if (v != PROBE_MATCH) {
 		if (ctx->step > 0 && (v == PROBE_NO_MATCH || v == PROBE_MALFORMED) && ctx->eof)
 			return PROBE_MATCH;	/* A already identified RDP; keep it */
@@ -258,7 +407,7 @@ rdp_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	}
 	json_object_set_new(out, "service", json_string("rdp"));
 	if (ctx->step == 0)
-		return rdp_step_a(out, o, &cc);
+		return rdp_step_a(ctx, out, o, &cc);
 	return rdp_later_step(ctx, out, o, &cc);
 }
 

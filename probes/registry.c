@@ -20,6 +20,9 @@ extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postg
 extern const struct probe probe_mqtt, probe_mqtts, probe_amqp, probe_sip, probe_sip_tcp,
 	probe_tftp, probe_ajp, probe_zabbix, probe_epmd, probe_ipmi, probe_netbios,
 	probe_ssdp, probe_mdns, probe_pacs, probe_cups, probe_winrm, probe_winrms;
+/* probes of branch probes13 (issue 13): databases and remote-support tools */
+extern const struct probe probe_mongodb, probe_mssql, probe_oracle_tns, probe_teamviewer,
+	probe_anydesk, probe_rustdesk;
 
 const struct probe *const probe_table[] = {
 	&probe_rdp,
@@ -72,6 +75,12 @@ const struct probe *const probe_table[] = {
 	&probe_cups,
 	&probe_winrm,
 	&probe_winrms,
+	&probe_mongodb,		/* probes13 (issue 13) */
+	&probe_mssql,
+	&probe_oracle_tns,
+	&probe_teamviewer,
+	&probe_anydesk,
+	&probe_rustdesk,
 	&probe_cascade,		/* no ports: the runner's fallback cascade */
 	&probe_cascade_tls,
 	&probe_banner,		/* last: bounded banner read for unknown ports */

@@ -64,6 +64,7 @@ struct host {
 	unsigned gap;			/* ms between connection starts */
 	int fragile;			/* a printer/OT/DICOM port is open */
 	int ftp_anonymous;		/* the ftp probe may try anonymous */
+	int access_check;		/* probe_ctx.access_check (probe.h) */
 	int64_t greet_ms;		/* slowest greeting seen on this host (0: none yet) */
 };
 
@@ -118,6 +119,7 @@ probe_verdict_name(enum probe_verdict v)
 	case PROBE_MALFORMED:	return "malformed";
 	case PROBE_NEXT_STEP:	return "next-step";
 	case PROBE_RECONNECT:	return "reconnect";
+	case PROBE_NEXT_STEP_TLS: return "next-step-tls";
 	}
 	return "unknown";
 }
@@ -386,6 +388,7 @@ host_plan(struct run *run, struct host *h)
 		h->slots = 8;
 	if (h->fragile)
 		h->slots = 1;
+	h->access_check = !h->fragile && !(o->careful && o->careful(o->careful_arg, &j0->addr));
 	h->ftp_anonymous = o->ftp_anonymous && !h->fragile &&
 			   !(o->careful && o->careful(o->careful_arg, &j0->addr));
 	/* one connection at a time keeps the full gap; several share it */
@@ -449,6 +452,7 @@ probe_ctx_fill(struct run *run, struct job *j, int tls, struct probe_ctx *c)
 	c->vpn = run->vpn;
 	c->now = (int64_t)time(NULL);
 	c->ftp_anonymous = run->hosts[j->hidx].ftp_anonymous;
+	c->access_check = run->hosts[j->hidx].access_check;
 }
 
 static void
@@ -715,7 +719,7 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 	if (v != PROBE_NEED_MORE)
 		conn_record(c);
 
-	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT) &&
+	if ((v == PROBE_NEXT_STEP || v == PROBE_RECONNECT || v == PROBE_NEXT_STEP_TLS) &&
 	    (j->step + 1 >= PROBE_MAX_STEPS || t - j->probe_t0 > run->probe_ms))
 		v = PROBE_MATCH;	/* out of steps or time: keep what we have */
 	switch (v) {
@@ -749,6 +753,24 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 		job_save_prev(j, c);
 		j->step++;
 		conn_close(run, c);
+		return;
+	case PROBE_NEXT_STEP_TLS:
+		/* TLS inside a plain-text start (RDP): once per connection */
+		if (j->udp || c->ssl || !(c->ssl = SSL_new(run->tls)) || !SSL_set_fd(c->ssl, c->fd)) {
+			SSL_free(c->ssl);
+			c->ssl = NULL;
+			job_finish(run, j, "identified", 1);
+			conn_close(run, c);
+			return;
+		}
+		job_save_prev(j, c);
+		j->step++;
+		c->len = 0;
+		c->txlen = c->txoff = 0;
+		c->ph = PH_TLS;
+		c->want = POLLOUT;
+		c->tries = 0;
+		c->deadline = t + probe_read_ms(run, j->cand[j->ci]);
 		return;
 	}
 }

@@ -69,6 +69,21 @@ risk_rule(const struct rule *self, struct fctx *c, const json_t *s)
 		     self->what, a, rj_str(s, "proto"), rj_int(s, "port"), self->arg);
 }
 
+/* risk_rule for REMOTE_SUPPORT_TOOL: the evidence names the product (one
+ * finding per host and port, "TeamViewer", "AnyDesk", "RealVNC", ...). */
+static void
+remote_tool_rule(const struct rule *self, struct fctx *c, const json_t *s)
+{
+	const char *a = rj_str(s, "addr"), *prod = rj_str(s, "product");
+
+	if (!rj_has_risk(s, self->arg) || !strcmp(rj_str(s, "state"), "closed"))
+		return;
+	finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"),
+		     finding_zone_of(c, a), "", "%s%s%s%s on %s %s/%lld (risk flag %s)",
+		     self->what, *prod ? " (" : "", prod, *prod ? ")" : "", a, rj_str(s, "proto"),
+		     rj_int(s, "port"), self->arg);
+}
+
 /* An open service in zone that the policy's service rule sr covers. */
 static int svc_in_rule(const json_t *s, const char *zone, const struct service_rule *sr);
 
@@ -462,6 +477,12 @@ const struct rule rules[] = {
 	  "Bind memcached to the application servers only (-l), disable UDP (-U 0), or enable SASL; block the port at the firewall for everyone else.",
 	  "memcached をアプリケーションサーバ側のアドレスのみで待ち受け (-l)、UDP を無効化 (-U 0) するか SASL を有効にしてください。その他の接続元はファイアウォールで遮断してください。",
 	  CL_AUTH, RISK("memcached-open", "Memcached answered 'version' without SASL") },
+	{ "MONGODB_NO_AUTH", SEV_CRITICAL,
+	  "MongoDB answers without authentication",
+	  "MongoDB が認証なしで応答する",
+	  "Enable access control (security.authorization: enabled) with a user per application, bind mongod to the application servers' interface (net.bindIp), and allow the port only from the hosts that use it.",
+	  "アクセス制御を有効にし (security.authorization: enabled)、アプリケーションごとにユーザを作成してください。mongod はアプリケーションサーバ側のインターフェースのみで待ち受け (net.bindIp)、ポートは利用するホストからのみ許可してください。",
+	  CL_AUTH, RISK("mongodb-no-auth", "MongoDB ran listDatabases (nameOnly, filtered to a database that does not exist) without authentication") },
 	{ "LDAP_ANONYMOUS_READ", SEV_HIGH,
 	  "LDAP directory readable with an anonymous bind",
 	  "LDAP ディレクトリが匿名バインドで読み取れる",
@@ -522,7 +543,8 @@ const struct rule rules[] = {
 	  "リモートサポート・遠隔操作製品に到達可能",
 	  "Confirm who uses this remote-access product and why; if a vendor needs it, record it as a vendor connection with an end date, require a password or account and restrict it to the vendor's path, otherwise uninstall it.",
 	  "この遠隔操作製品を誰が何のために使っているか確認してください。ベンダーが必要とする場合は期限付きの委託事業者接続として記録し、パスワードまたはアカウントを必須にして接続経路を限定し、不要であればアンインストールしてください。",
-	  CL_VENDOR, RISK("remote-support-tool", "a remote-support / remote-control product (vendor named) answered") },
+	  CL_VENDOR, .match = each_service, .svc = remote_tool_rule, .arg = "remote-support-tool",
+	  .what = "a remote-support / remote-control product answered" },
 	{ "OUT_OF_SUPPORT", SEV_HIGH,
 	  "Software or OS past the end of vendor support",
 	  "サポートが終了したOS・ソフトウェアが稼働している",

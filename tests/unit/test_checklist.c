@@ -37,6 +37,7 @@ static const struct {
 	{ "UNDECLARED_REMOTE_PATH", "2-(8)", "2-②" },
 	{ "OUT_OF_SUPPORT", "2-(7)", "2-⑥" },
 	{ "DEVICE_NOT_IN_LEDGER", NULL, "2-①" },
+	{ "MONGODB_NO_AUTH", "2-(4), 2-(5)", NULL },
 };
 
 static const char *

@@ -131,7 +131,9 @@ static const char *const tested[] = {
 	/* probes B rows: positive/negative tests in test_rules_b.c */
 	"MQTT_ANONYMOUS", "TFTP_OPEN", "AJP_OPEN", "ZABBIX_AGENT_OPEN", "IPMI_ANONYMOUS",
 	"IPMI_CIPHER_ZERO", "PACS_API_OPEN", "REMOTE_SUPPORT_TOOL",
-	"CUPS_ADMIN_OPEN", "OUT_OF_SUPPORT", "UNDECLARED_REMOTE_PATH", "DEVICE_NOT_IN_LEDGER", NULL
+	"CUPS_ADMIN_OPEN", "OUT_OF_SUPPORT", "UNDECLARED_REMOTE_PATH", "DEVICE_NOT_IN_LEDGER",
+	/* probes13 rows */
+	"MONGODB_NO_AUTH", NULL
 };
 
 static int
@@ -616,6 +618,22 @@ Test(rules, redis_no_auth)
 Test(rules, memcached_open)
 {
 	risk_pair("memcached-open", "MEMCACHED_OPEN", "tcp", 11211);
+}
+
+Test(rules, mongodb_no_auth)
+{
+	risk_pair("mongodb-no-auth", "MONGODB_NO_AUTH", "tcp", 27017);
+}
+
+Test(rules, remote_support_tool_names_the_product)
+{
+	json_t *s = svc("198.18.10.9", "tcp", 5938, "open", "teamviewer"), *f;
+
+	json_object_set_new(s, "product", json_string("TeamViewer"));
+	results_add_risk(s, "remote-support-tool");
+	cr_assert_eq(run_rule("REMOTE_SUPPORT_TOOL", NOV22, 1, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "(TeamViewer) on 198.18.10.9 tcp/5938"), "%s",
+		  fstr(f, "evidence"));
 }
 
 Test(rules, ldap_anonymous_read)

@@ -1,0 +1,7 @@
+/*
+ * fuzz_probe_anydesk.c - the anydesk probe on arbitrary replies.
+ * The harness is shared by every probe: see fuzz_probe.h.
+ */
+#include "fuzz_probe.h"
+
+FUZZ_PROBE("anydesk")
