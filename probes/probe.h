@@ -109,6 +109,10 @@ const struct probe *probe_by_name(const char *name);
  * Returns how many were written to out (at most max). */
 size_t probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t max);
 
+/* The UDP cascade (udp_cascade.c): probes whose hellos are tried in order
+ * on a UDP port without a probe of its own.  Returns how many (<= max). */
+size_t probe_udp_cascade(const struct probe **out, size_t max);
+
 /* Helpers for parse(): add a risk flag once; set a printable string field. */
 void probe_risk(json_t *out, const char *flag);
 void probe_set_str(json_t *obj, const char *key, const uint8_t *s, size_t n);
