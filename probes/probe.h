@@ -48,6 +48,8 @@ enum probe_verdict {
 #define PROBE_BY_PORT_ONLY	0x10	/* never tried on ports other than its own */
 #define PROBE_UDP_NEW_TID	0x20	/* UDP reply comes from another source port of the
 					 * target (TFTP transfer ID): accept it */
+#define PROBE_CANARY		0x40	/* runner opens a one-shot listener on the scanner's
+					 * own address first (ctx->canary; probes/canary.h) */
 #define PROBE_ADAPTIVE		0x80	/* step 0 waits the host's adaptive greeting time */
 
 #define PROBE_MAX_STEPS 4
@@ -89,6 +91,12 @@ struct probe_ctx {
 	 * is false (probe_opts.ftp_anonymous / careful -> probe_ctx_fill).
 	 */
 	int ftp_anonymous;
+	/*
+	 * canary: "addr:port" of the scanner's one-shot HTTP listener for a
+	 * PROBE_CANARY probe (open-proxy check), NULL when there is none: the
+	 * runner starts it only outside careful and fragile hosts.
+	 */
+	const char *canary;
 };
 
 struct probe {

@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "probes/canary.h"
 #include "probes/product_db.h"
 #include "probes/runner.h"
 #include "probes/tls_cert.h"
@@ -88,6 +89,8 @@ struct conn {
 	int unconnected;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
+	struct canary *canary;		/* PROBE_CANARY: the scanner's one-shot listener */
+	char canary_at[64];		/* its "addr:port" */
 };
 
 struct run {
@@ -203,6 +206,11 @@ job_candidates(struct run *run, struct job *j)
 		    !(p->flags & PROBE_SERVER_FIRST))
 			continue;
 		if (!strcmp(p->name, "banner") || !strncmp(p->name, "cascade", 7))
+			continue;
+		/* the open-proxy check asks the service to connect back to us:
+		 * never on a fragile or careful host */
+		if ((p->flags & PROBE_CANARY) && (run->hosts[j->hidx].fragile ||
+		    (o->careful && o->careful(o->careful_arg, &j->addr))))
 			continue;
 		j->cand[j->ncand++] = p;
 	}
@@ -501,6 +509,8 @@ conn_close(struct run *run, struct conn *c)
 	}
 	if (c->fd >= 0)
 		close(c->fd);
+	canary_stop(c->canary);
+	c->canary = NULL;
 	free(c->buf);
 	j->active = 0;
 	h->active--;
@@ -555,6 +565,18 @@ conn_hello(struct run *run, struct conn *c)
 	if (!p->hello)
 		return 0;
 	probe_ctx_fill(run, j, c->ssl != NULL, &ctx);
+	if ((p->flags & PROBE_CANARY) && !j->udp && !c->canary) {
+		/* on the address the target sees us from: a relaying proxy
+		 * connects back to the scanner, nowhere else */
+		struct sockaddr_storage me;
+		socklen_t ml = sizeof(me);
+
+		if (getsockname(c->fd, (struct sockaddr *)&me, &ml) == 0 &&
+		    canary_start(&me, ml, probe_read_ms(run, p) + 1000, c->canary_at,
+				 sizeof(c->canary_at), &c->canary) < 0)
+			log_warn("probe", "open-proxy check: cannot listen on the scanner's address");
+	}
+	ctx.canary = c->canary ? c->canary_at : NULL;
 	if (p->hello(&ctx, c->tx, sizeof(c->tx), &c->txlen) < 0 || c->txlen > sizeof(c->tx))
 		return -1;
 	if ((p->flags & PROBE_FRAGILE) && !run->o->allow_fragile)

@@ -37,6 +37,7 @@ static const struct {
 	{ "UNDECLARED_REMOTE_PATH", "2-(8)", "2-②" },
 	{ "OUT_OF_SUPPORT", "2-(7)", "2-⑥" },
 	{ "DEVICE_NOT_IN_LEDGER", NULL, "2-①" },
+	{ "OPEN_PROXY", "2-(8)", "2-⑬" },
 };
 
 static const char *
