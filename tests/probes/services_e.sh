@@ -10,6 +10,8 @@
 #   pe_snmpd NS PORT            snmpd, rocommunity public, default sysDescr (uname)
 #   pe_tftpd NS ADDR            in.tftpd (tftpd-hpa) on ADDR:69
 #   pe_squid NS PORT allow|deny squid with http_access allow all / deny all
+#   pe_unbound NS PORT          unbound on PORT tcp+udp (version.bind on)
+#   pe_chrony NS PORT           chronyd serving time on udp PORT
 
 pe_postfix() {
 	local ns=$1 dir=$LAB_DIR/postfix-$1
@@ -110,7 +112,47 @@ pe_squid() {
 	coredump_dir $dir
 	cache_effective_user proxy
 	shutdown_lifetime 1 seconds
+	visible_hostname proxy.hospital.example
 	dns_nameservers 198.18.0.53
 	EOC
 	lab_bg "$ns" squid -N -f "$dir/squid.conf"
+}
+
+pe_unbound() {
+	local ns=$1 port=$2 dir=$LAB_DIR/unbound-$1-$2
+	mkdir -p "$dir"
+	cat > "$dir/unbound.conf" <<-EOC
+	server:
+	  interface: 0.0.0.0
+	  port: $port
+	  do-ip6: no
+	  do-daemonize: no
+	  chroot: ""
+	  username: ""
+	  directory: "$dir"
+	  pidfile: "$dir/pid"
+	  use-syslog: no
+	  logfile: ""
+	  access-control: 198.18.0.0/15 allow
+	  hide-version: no
+	  auto-trust-anchor-file: ""
+	  local-zone: "hospital.example." static
+	remote-control:
+	  control-enable: no
+	EOC
+	lab_bg "$ns" unbound -d -c "$dir/unbound.conf"
+}
+
+pe_chrony() {
+	local ns=$1 port=$2 dir=$LAB_DIR/chrony-$1-$2
+	mkdir -p "$dir"
+	cat > "$dir/chrony.conf" <<-EOC
+	local stratum 10
+	allow 198.18.0.0/15
+	port $port
+	cmdport 0
+	driftfile $dir/drift
+	pidfile $dir/pid
+	EOC
+	lab_bg "$ns" chronyd -x -d -f "$dir/chrony.conf"
 }
