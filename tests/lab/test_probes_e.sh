@@ -123,7 +123,7 @@ expect $T 1123 udp "chronyd on an unlisted port (UDP cascade)" '"service": "ntp"
 expect $T 5300 udp "unbound on an unlisted port (UDP cascade)" '"service": "dns"' '"product": "Unbound"' \
 	'"cascade_step": "udp-hello:dns"' '"version": "1.17'
 expect $T 3128 tcp "squid allow-all: open proxy" '"service": "http"' '"open": true' '"open-proxy"' \
-	'(squid/5.7)'
+	'(squid/5.7)' '"product": "Squid"' '"version": "5.7"' '"rule": "squid-via"'
 expect $T2 3128 tcp "squid deny-all: a proxy, not open" '"service": "http"' '"open": false' \
 	'"product": "Squid"' '"error": "ERR_ACCESS_DENIED'
 expect_not $T2 3128 tcp open-proxy

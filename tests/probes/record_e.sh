@@ -1,6 +1,7 @@
 #!/bin/bash
 # record_e.sh - record replies of REAL Debian daemons for the product rules
-# of issue 13 (Postfix, Exim, Apache httpd, Net-SNMP) into tests/probes/data/.
+# of issue 13 (Postfix, Exim, Apache httpd, Net-SNMP, an open Squid's relay
+# of the open-proxy check) into tests/probes/data/.
 # Servers run in one lab namespace (198.18.50.10, the address the unit tests'
 # probe context uses, so request IDs match), the recording client
 # (tests/probes/record_b.c, one probe conversation) in another; nothing
@@ -21,6 +22,8 @@ src=$(cd "$here/../.." && pwd)
 . "$src/tests/lab/lib.sh"
 . "$here/services_e.sh"
 EXIM=${1:-}
+HEIIKI=${HEIIKI:-$src/heiiki}
+[ -x "$HEIIKI" ] || { echo "record_e: build heiiki first" >&2; exit 1; }
 lab_init rec-e
 D=$src/tests/probes/data
 LIB=$src/build/libheiiki.a
@@ -37,9 +40,11 @@ lab_attach sw srv2 198.18.50.11/24
 pe_postfix srv
 pe_apache srv 80
 pe_snmpd srv 161
+pe_squid srv 3128 allow
 [ -n "$EXIM" ] && pe_exim srv2 "$EXIM"
 lab_wait_port srv 25
 lab_wait_port srv 80
+lab_wait_port srv 3128
 [ -n "$EXIM" ] && lab_wait_port srv2 25
 sleep 0.5
 R() { lab_exec cli "$LAB_DIR/record_b" "$@"; }
@@ -47,6 +52,11 @@ mkdir -p "$D/mail" "$D/http" "$D/snmp"
 R smtp 198.18.50.10 25 "$D/mail/postfix-3.7"
 R http 198.18.50.10 80 "$D/http/apache-2.4"
 R snmp 198.18.50.10 161 "$D/snmp/netsnmp-uname"
+# the open-proxy check needs the runner's canary: record through heiiki itself
+mkdir -p "$LAB_DIR/rec"
+lab_exec cli env HEIIKI_PROBE_RECORD="$LAB_DIR/rec" "$HEIIKI" probe --scope 198.18.50.0/24 \
+	--probe http-proxy -o "$LAB_DIR/proxy.json" 198.18.50.10:3128
+cp "$LAB_DIR/rec/http-proxy-3128.step0.bin" "$D/http/squid-5.7-open-proxy.step0.bin"
 if [ -n "$EXIM" ]; then
 	# the unit tests' context names 198.18.50.10: the SMTP probe reads no
 	# request ID, so recording the second server is equivalent
