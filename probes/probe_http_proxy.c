@@ -15,7 +15,12 @@
  * (a 404 page may echo the path and A, never B): not our protocol, the
  * http probe follows.  A proxy that refuses (403 with X-Squid-Error, 407
  * Proxy-Authenticate, a Via header) is named http with http_proxy.open
- * false.  Like nmap's http-open-proxy, but the page fetched is our own.
+ * false.  A proxy that accepted and TRIED to relay but could not reach the
+ * canary (a host firewall on the scanner: Squid's ERR_CONNECT_FAIL /
+ * ERR_READ_TIMEOUT / ERR_CONNECT_TIMEOUT; a bare 502/503/504 is not taken,
+ * a reverse proxy in front of a broken backend sends those) is open too:
+ * evidence "relay-attempted" instead of "canary-page".  Like
+ * nmap's http-open-proxy, but the page fetched is our own.
  *
  * No canary (careful or fragile host, or the check is off): hello fails
  * and the runner moves on to the next probe, nothing is sent.
@@ -106,7 +111,8 @@ proxy_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	struct rd copy = *in;
 	char a[16], b[48], via[256] = "", err[128] = "", pa[256] = "";
 	enum probe_verdict v;
-	int relayed, proxyish;
+	int relayed, proxyish, attempted;
+	json_int_t status;
 	json_t *o;
 
 	if (ctx->step != 0)
@@ -125,8 +131,12 @@ proxy_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	proxy_header(rd_ptr(in), rd_left(in), "Via", via, sizeof(via));
 	proxy_header(rd_ptr(in), rd_left(in), "X-Squid-Error", err, sizeof(err));
 	proxy_header(rd_ptr(in), rd_left(in), "Proxy-Authenticate", pa, sizeof(pa));
-	proxyish = relayed || via[0] || err[0] || pa[0] ||
-		   json_integer_value(json_object_get(json_object_get(out, "http"), "status")) == 407;
+	status = json_integer_value(json_object_get(json_object_get(out, "http"), "status"));
+	proxyish = relayed || via[0] || err[0] || pa[0] || status == 407;
+	/* it accepted our request and failed upstream: it relays for us */
+	attempted = !relayed && proxyish && !pa[0] &&
+		    (!strncmp(err, "ERR_CONNECT_FAIL", 16) || !strncmp(err, "ERR_READ_TIMEOUT", 16) ||
+		     !strncmp(err, "ERR_CONNECT_TIMEOUT", 19));
 	if (!proxyish) {
 		/* a web server answering with its own page: the http probe follows */
 		json_object_del(out, "http");
@@ -137,20 +147,23 @@ proxy_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 		return PROBE_NO_MATCH;
 	}
 	o = json_object();
-	json_object_set_new(o, "open", json_boolean(relayed));
+	json_object_set_new(o, "open", json_boolean(relayed || attempted));
+	if (relayed || attempted)
+		json_object_set_new(o, "evidence", json_string(relayed ? "canary-page" : "relay-attempted"));
 	if (via[0])
 		probe_set_str(o, "via", (const uint8_t *)via, strlen(via));
 	if (err[0])
 		probe_set_str(o, "error", (const uint8_t *)err, strlen(err));
-	if (pa[0] || json_integer_value(json_object_get(json_object_get(out, "http"), "status")) == 407)
+	if (pa[0] || status == 407)
 		json_object_set_new(o, "auth_required", json_true());
 	json_object_set_new(out, "http_proxy", o);
 	json_object_set_new(out, "service", json_string("http"));
 	if (relayed) {
 		/* the reply's other fields are our canary's page: drop them */
 		json_object_del(json_object_get(out, "http"), "title");
-		probe_risk(out, "open-proxy");
 	}
+	if (relayed || attempted)
+		probe_risk(out, "open-proxy");
 	return PROBE_MATCH;
 }
 

@@ -5,7 +5,9 @@
 # the runner (reply from tftpd-hpa's new transfer port), the UDP cascade on
 # unlisted UDP ports (snmpd on 1161, chronyd on 1123, unbound on 5300), and
 # the open-proxy check (squid with http_access allow all vs deny all; Apache
-# on 8080 is a web server, not a proxy).
+# on 8080 is a web server, not a proxy; a third allow-all squid whose
+# connections back to the scanner are rejected by nftables in the scanner
+# namespace: the relay is attempted, ERR_CONNECT_FAIL, still open).
 #
 # Server namespace srv (198.18.52.10) and srv2 (198.18.52.11, the refusing
 # squid); the scanner namespace runs 'heiiki probe --explain' once on all of
@@ -21,7 +23,7 @@ EXIM=${EXIM:-}
 . "$here/lib.sh"
 . "$src/tests/probes/services_e.sh"
 [ -x "$HEIIKI" ] || { echo "test_probes_e: $HEIIKI not built" >&2; exit 77; }
-for b in postfix apache2 snmpd in.tftpd squid unbound chronyd python3 script; do
+for b in postfix apache2 snmpd in.tftpd squid unbound chronyd python3 script nft; do
 	command -v $b >/dev/null 2>&1 || [ -x /usr/sbin/$b ] ||
 		{ echo "test_probes_e: $b missing (make deps); skipped" >&2; exit 77; }
 done
@@ -30,6 +32,7 @@ lab_switch sw
 lab_ns scan; lab_attach sw scan 198.18.52.2/24
 lab_ns srv; lab_attach sw srv 198.18.52.10/24
 lab_ns srv2; lab_attach sw srv2 198.18.52.11/24
+lab_ns srv4; lab_attach sw srv4 198.18.52.13/24
 T=198.18.52.10
 T2=198.18.52.11
 pe_postfix srv
@@ -41,6 +44,16 @@ pe_unbound srv 5300
 pe_tftpd srv $T
 pe_squid srv 3128 allow
 pe_squid srv2 3128 deny
+pe_squid srv4 3128 allow
+# the scanner's host firewall refuses connections from srv4 (its canary is unreachable)
+lab_exec scan nft -f - <<-'EON' || lab_die "nft"
+table inet labfw {
+	chain in {
+		type filter hook input priority 0;
+		ip saddr 198.18.52.13 tcp flags & (syn | ack) == syn reject with tcp reset
+	}
+}
+EON
 if [ -n "$EXIM" ]; then
 	lab_ns srv3; lab_attach sw srv3 198.18.52.12/24
 	pe_exim srv3 "$EXIM"
@@ -48,6 +61,7 @@ if [ -n "$EXIM" ]; then
 fi
 for p in 25 80 8080 3128 5300; do lab_wait_port srv $p; done
 lab_wait_port srv2 3128
+lab_wait_port srv4 3128
 wait_udp() {	# NS PORT
 	local i
 	for i in $(seq 1 50); do
@@ -67,7 +81,7 @@ zones:
 EOP
 out=$LAB_DIR/probe.json
 explain=$LAB_DIR/explain.txt
-targets=($T:25 $T:80 $T:8080 $T:3128 $T2:3128 $T:69/udp $T:1161/udp $T:1123/udp $T:5300/udp)
+targets=($T:25 $T:80 $T:8080 $T:3128 $T2:3128 198.18.52.13:3128 $T:69/udp $T:1161/udp $T:1123/udp $T:5300/udp)
 [ -n "$EXIM" ] && targets+=(198.18.52.12:25)
 start=$(date +%s%N)
 lab_exec scan "$HEIIKI" probe --policy "$LAB_DIR/policy.yaml" --scanner-id lab-e --explain -o "$out" \
@@ -122,11 +136,13 @@ expect $T 1123 udp "chronyd on an unlisted port (UDP cascade)" '"service": "ntp"
 	'"cascade_step": "udp-hello:ntp"' '"stratum": 10'
 expect $T 5300 udp "unbound on an unlisted port (UDP cascade)" '"service": "dns"' '"product": "Unbound"' \
 	'"cascade_step": "udp-hello:dns"' '"version": "1.17'
-expect $T 3128 tcp "squid allow-all: open proxy" '"service": "http"' '"open": true' '"open-proxy"' \
+expect $T 3128 tcp "squid allow-all: open proxy" '"service": "http"' '"open": true' '"evidence": "canary-page"' '"open-proxy"' \
 	'(squid/5.7)' '"product": "Squid"' '"version": "5.7"' '"rule": "squid-via"'
 expect $T2 3128 tcp "squid deny-all: a proxy, not open" '"service": "http"' '"open": false' \
 	'"product": "Squid"' '"error": "ERR_ACCESS_DENIED'
 expect_not $T2 3128 tcp open-proxy
+expect 198.18.52.13 3128 tcp "squid allow-all, canary unreachable: relay attempted" '"open": true' \
+	'"evidence": "relay-attempted"' '"error": "ERR_CONNECT_FAIL' '"open-proxy"'
 if [ -n "$EXIM" ]; then
 	expect 198.18.52.12 25 tcp "Exim by rule" '"product": "Exim"' '"version": "4.' '"rule": "exim"'
 fi

@@ -81,6 +81,7 @@ Test(http_proxy, relayed_canary_page_is_an_open_proxy)
 	cr_expect_str_eq(pa_str(out, "service", NULL), "http");
 	cr_expect(json_is_true(json_object_get(json_object_get(out, "http_proxy"), "open")));
 	cr_expect_str_eq(pa_str(out, "http_proxy", "via"), "1.1 proxy.hospital.example (squid/5.7)");
+	cr_expect_str_eq(pa_str(out, "http_proxy", "evidence"), "canary-page");
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(out, "risks"), 0)), "open-proxy");
 	json_decref(out);
 }
@@ -259,4 +260,26 @@ Test(http_proxy, runner_flags_a_relaying_proxy_on_loopback)
 	cr_expect_str_eq(pa_str(s, "http_proxy", "via"), "1.1 relay (test-proxy/1.0)");
 	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(s, "risks"), 0)), "open-proxy");
 	results_free(r);
+}
+
+/* Squid accepted our request but could not reach the canary (a firewall on
+ * the scanner): it relays for anyone all the same.  A bare 503 with Via (a
+ * reverse proxy with a broken backend) is not taken as proof. */
+Test(http_proxy, relay_attempt_without_canary_page)
+{
+	json_t *out = json_object();
+
+	cr_assert_eq(hp_parse("HTTP/1.1 503 Service Unavailable\r\nServer: squid/5.7\r\n"
+			      "X-Squid-Error: ERR_CONNECT_FAIL 111\r\nVia: 1.1 px (squid/5.7)\r\n"
+			      "Connection: close\r\n\r\n", out, 1), PROBE_MATCH);
+	cr_expect(json_is_true(json_object_get(json_object_get(out, "http_proxy"), "open")));
+	cr_expect_str_eq(pa_str(out, "http_proxy", "evidence"), "relay-attempted");
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(out, "risks"), 0)), "open-proxy");
+	json_decref(out);
+	out = json_object();
+	cr_assert_eq(hp_parse("HTTP/1.1 503 Backend fetch failed\r\nVia: 1.1 varnish (Varnish/7.1)\r\n"
+			      "Connection: close\r\n\r\n", out, 1), PROBE_MATCH);
+	cr_expect(json_is_false(json_object_get(json_object_get(out, "http_proxy"), "open")));
+	cr_expect_null(json_object_get(out, "risks"));
+	json_decref(out);
 }
