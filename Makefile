@@ -175,6 +175,9 @@ DEB_PROBE := xrdp vsftpd samba tigervnc-standalone-server x11vnc xvfb dcmtk \
 # probes of test_probes_c.sh / bench_idents.sh (real daemons, started only inside lab namespaces)
 DEB_PROBE += redis-server memcached mariadb-server postgresql unbound chrony dovecot-imapd \
 	dovecot-pop3d slapd ldap-utils rpcbind krb5-kdc squid
+# product rules and test_probes_e.sh (issue 13); exim4-daemon-light conflicts
+# with postfix, so tests/probes/record_e.sh takes Exim from an unpacked .deb
+DEB_PROBE += postfix apache2
 DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time \
 	ndiff
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)

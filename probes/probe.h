@@ -51,6 +51,8 @@ enum probe_verdict {
 #define PROBE_BY_PORT_ONLY	0x10	/* never tried on ports other than its own */
 #define PROBE_UDP_NEW_TID	0x20	/* UDP reply comes from another source port of the
 					 * target (TFTP transfer ID): accept it */
+#define PROBE_CANARY		0x40	/* runner opens a one-shot listener on the scanner's
+					 * own address first (ctx->canary; probes/canary.h) */
 #define PROBE_ADAPTIVE		0x80	/* step 0 waits the host's adaptive greeting time */
 
 #define PROBE_MAX_STEPS 4
@@ -100,6 +102,12 @@ struct probe_ctx {
 	 * zones, hosts outside every zone); 0 = hello only.
 	 */
 	int access_check;
+	/*
+	 * canary: "addr:port" of the scanner's one-shot HTTP listener for a
+	 * PROBE_CANARY probe (open-proxy check), NULL when there is none: the
+	 * runner starts it only outside careful and fragile hosts.
+	 */
+	const char *canary;
 };
 
 struct probe {
@@ -119,6 +127,10 @@ const struct probe *probe_by_name(const char *name);
 /* Probes whose default ports include port for proto (6/17), best first.
  * Returns how many were written to out (at most max). */
 size_t probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t max);
+
+/* The UDP cascade (udp_cascade.c): probes whose hellos are tried in order
+ * on a UDP port without a probe of its own.  Returns how many (<= max). */
+size_t probe_udp_cascade(const struct probe **out, size_t max);
 
 /* Helpers for parse(): add a risk flag once; set a printable string field. */
 void probe_risk(json_t *out, const char *flag);

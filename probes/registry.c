@@ -12,6 +12,7 @@ extern const struct probe probe_rdp, probe_tls, probe_http, probe_https,
 	probe_ssh, probe_telnet, probe_ftp, probe_smb, probe_vnc, probe_dicom,
 	probe_hl7, probe_snmp, probe_ike, probe_openvpn, probe_pptp, probe_banner;
 extern const struct probe probe_cascade, probe_cascade_tls;
+extern const struct probe probe_http_proxy;	/* open-proxy check (issue 13) */
 extern const struct probe probe_redis, probe_memcached, probe_mysql, probe_postgres, probe_dns,
 	probe_dns_tcp, probe_ntp, probe_smtp, probe_smtps, probe_imap, probe_imaps, probe_pop3,
 	probe_pop3s, probe_ldap, probe_rpcbind, probe_rpcbind_tcp,
@@ -27,6 +28,7 @@ extern const struct probe probe_mongodb, probe_mssql, probe_oracle_tns, probe_te
 const struct probe *const probe_table[] = {
 	&probe_rdp,
 	&probe_https,
+	&probe_http_proxy,	/* before http: 8080 may be a proxy; a web server falls through */
 	&probe_http,
 	&probe_smtps,		/* mail-over-TLS before the bare TLS probe on 465/993/995 */
 	&probe_imaps,

@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "probes/canary.h"
 #include "probes/product_db.h"
 #include "probes/runner.h"
 #include "probes/tls_cert.h"
@@ -32,7 +33,9 @@
 #include "scanner/core/log.h"
 #include "scanner/input/policy.h"
 
-#define RUN_MAX_CAND 6
+#define RUN_MAX_CAND 8
+/* one try, this long, per hello of the UDP cascade (udp_cascade.c) */
+#define RUN_UDP_CASCADE_WAIT 700
 #define RUN_HELLO_MAX 2048
 #define RUN_MAX_REPLY (256u * 1024)
 
@@ -52,6 +55,7 @@ struct job {
 	size_t prev_len;
 	int64_t t0, probe_t0;
 	int active, done, got_bytes;
+	int udp_cascade;		/* cand[] is the UDP cascade (no probe of its own) */
 	const char *outcome;
 	size_t hidx;
 };
@@ -81,6 +85,13 @@ struct conn {
 	int tries;
 	int64_t deadline;
 	int64_t io_t0;			/* when the current read phase began */
+	/* PROBE_UDP_NEW_TID: an unconnected socket; datagrams go to peer with
+	 * sendto() and only replies from peer's address (any port) count */
+	int unconnected;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	struct canary *canary;		/* PROBE_CANARY: the scanner's one-shot listener */
+	char canary_at[64];		/* its "addr:port" */
 };
 
 struct run {
@@ -198,7 +209,24 @@ job_candidates(struct run *run, struct job *j)
 			continue;
 		if (!strcmp(p->name, "banner") || !strncmp(p->name, "cascade", 7))
 			continue;
+		/* the open-proxy check asks the service to connect back to us:
+		 * never on a fragile or careful host */
+		if ((p->flags & PROBE_CANARY) && (run->hosts[j->hidx].fragile ||
+		    (o->careful && o->careful(o->careful_arg, &j->addr))))
+			continue;
 		j->cand[j->ncand++] = p;
+	}
+	if (j->udp && !j->ncand) {
+		/* no probe of its own: the UDP hellos whose replies can be
+		 * recognised, one after another; never on a fragile host nor on
+		 * a careful one (clinical zone, outside every zone) */
+		const struct host *h = &run->hosts[j->hidx];
+
+		if (h->fragile || (o->careful && o->careful(o->careful_arg, &j->addr)))
+			return;
+		j->ncand = probe_udp_cascade(j->cand, RUN_MAX_CAND);
+		j->udp_cascade = j->ncand > 0;
+		return;
 	}
 	if (!j->udp) {
 		/* The cascade sends a GET and a ClientHello: not on a fragile
@@ -224,7 +252,18 @@ job_finish(struct run *run, struct job *j, const char *outcome, int merge)
 
 	if (j->done)
 		return;
+	if (merge && j->out && j->udp_cascade && j->ci < j->ncand) {
+		char st[48];
+
+		snprintf(st, sizeof(st), "udp-hello:%s", j->cand[j->ci]->name);
+		json_object_set_new(j->out, "cascade_step", json_string(st));
+	}
 	if (merge && j->out) {
+		const char *state = json_string_value(json_object_get(j->svc, "state"));
+
+		/* a UDP reply proves the port open */
+		if (state && !strcmp(state, "open|filtered"))
+			json_object_set_new(j->svc, "state", json_string("open"));
 		rule = product_db_apply(run->products, j->out);
 		step = json_string_value(json_object_get(j->out, "cascade_step"));
 		probe_merge(j->svc, j->out);
@@ -257,7 +296,8 @@ static void
 job_next_probe(struct run *run, struct job *j, const char *outcome)
 {
 	j->outcome = outcome;
-	if (j->ci + 1 >= j->ncand) {
+	/* ICMP port unreachable: no later hello of the UDP cascade can help */
+	if (j->ci + 1 >= j->ncand || (j->udp_cascade && !strcmp(outcome, "closed"))) {
 		job_finish(run, j, j->got_bytes ? "unrecognised" : outcome, 0);
 		return;
 	}
@@ -301,7 +341,11 @@ build_jobs(struct run *run, struct results *r, char *err, size_t errlen)
 		const char *pr = json_string_value(json_object_get(s, "proto"));
 		json_int_t port = json_integer_value(json_object_get(s, "port"));
 
-		if (!st || strcmp(st, "open") || !a || !pr || port < 1 || port > 65535)
+		if (!st || !a || !pr || port < 1 || port > 65535)
+			continue;
+		/* open; for UDP also open|filtered (silence to an empty datagram
+		 * says nothing: the UDP probes and cascade may get an answer) */
+		if (strcmp(st, "open") && (strcmp(st, "open|filtered") || strcmp(pr, "udp")))
 			continue;
 		if (addr_parse(a, &j->addr) < 0)
 			continue;
@@ -469,6 +513,8 @@ conn_close(struct run *run, struct conn *c)
 	}
 	if (c->fd >= 0)
 		close(c->fd);
+	canary_stop(c->canary);
+	c->canary = NULL;
 	free(c->buf);
 	j->active = 0;
 	h->active--;
@@ -501,6 +547,16 @@ probe_read_ms(struct run *run, const struct probe *p)
 	return t < run->read_ms ? t : run->read_ms;
 }
 
+/* How long a UDP step waits for its reply: the UDP cascade tries several
+ * hellos, each once and briefly. */
+static unsigned
+run_udp_wait(const struct run *run, const struct job *j)
+{
+	if (j->udp_cascade && run->udp_wait > RUN_UDP_CASCADE_WAIT)
+		return RUN_UDP_CASCADE_WAIT;
+	return run->udp_wait;
+}
+
 /* Build the hello for the job's step; 0 ok (len may be 0), -1 failure. */
 static int
 conn_hello(struct run *run, struct conn *c)
@@ -513,6 +569,18 @@ conn_hello(struct run *run, struct conn *c)
 	if (!p->hello)
 		return 0;
 	probe_ctx_fill(run, j, c->ssl != NULL, &ctx);
+	if ((p->flags & PROBE_CANARY) && !j->udp && !c->canary) {
+		/* on the address the target sees us from: a relaying proxy
+		 * connects back to the scanner, nowhere else */
+		struct sockaddr_storage me;
+		socklen_t ml = sizeof(me);
+
+		if (getsockname(c->fd, (struct sockaddr *)&me, &ml) == 0 &&
+		    canary_start(&me, ml, probe_read_ms(run, p) + 1000, c->canary_at,
+				 sizeof(c->canary_at), &c->canary) < 0)
+			log_warn("probe", "open-proxy check: cannot listen on the scanner's address");
+	}
+	ctx.canary = c->canary ? c->canary_at : NULL;
 	if (p->hello(&ctx, c->tx, sizeof(c->tx), &c->txlen) < 0 || c->txlen > sizeof(c->tx))
 		return -1;
 	if ((p->flags & PROBE_FRAGILE) && !run->o->allow_fragile)
@@ -579,6 +647,16 @@ conn_open(struct run *run, struct job *j)
 			return -1;
 		}
 	}
+	if (j->udp && (p->flags & PROBE_UDP_NEW_TID)) {
+		/* the reply comes from the server's new transfer port: a
+		 * connected socket would never see it (RFC 1350 section 4) */
+		c->unconnected = 1;
+		c->peer = ss;
+		c->peerlen = sl;
+		c->ph = PH_CONNECT;
+		conn_start_io(run, c);
+		return 0;
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
 		c->ph = PH_CONNECT;
 		conn_end(run, c, errno == ECONNREFUSED ? "closed" : "error");
@@ -623,7 +701,7 @@ conn_start_io(struct run *run, struct conn *c)
 	c->ph = c->txlen ? PH_SEND : PH_READ;
 	c->want = c->txlen ? POLLOUT : POLLIN;
 	c->io_t0 = now_ms();
-	c->deadline = c->io_t0 + (j->udp ? run->udp_wait :
+	c->deadline = c->io_t0 + (j->udp ? run_udp_wait(run, j) :
 		(p->flags & PROBE_ADAPTIVE) && j->step == 0 && !c->txlen ?
 		host_greet_wait(run, &run->hosts[j->hidx]) : probe_read_ms(run, p));
 }
@@ -747,7 +825,7 @@ conn_verdict(struct run *run, struct conn *c, enum probe_verdict v)
 		c->want = c->txlen ? POLLOUT : POLLIN;
 		c->tries = 0;
 		c->io_t0 = t;
-		c->deadline = t + (j->udp ? run->udp_wait : probe_read_ms(run, j->cand[j->ci]));
+		c->deadline = t + (j->udp ? run_udp_wait(run, j) : probe_read_ms(run, j->cand[j->ci]));
 		return;
 	case PROBE_RECONNECT:
 		job_save_prev(j, c);
@@ -833,6 +911,36 @@ conn_do_tls(struct run *run, struct conn *c)
 	conn_start_io(run, c);
 }
 
+/* Unconnected UDP: the next datagram from the target's address, any port;
+ * datagrams from anyone else are dropped unread (bounded: the socket is
+ * non-blocking, so the loop ends when the queue is empty). */
+static ssize_t
+conn_recv_from_peer(struct conn *c, uint8_t *b, size_t n, int *again)
+{
+	for (int k = 0; k < 64; k++) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t rc = recvfrom(c->fd, b, n, 0, (struct sockaddr *)&from, &fl);
+
+		if (rc < 0) {
+			*again = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+			return -1;
+		}
+		if (from.ss_family != c->peer.ss_family)
+			continue;
+		if (from.ss_family == AF_INET &&
+		    ((struct sockaddr_in *)&from)->sin_addr.s_addr ==
+		    ((struct sockaddr_in *)&c->peer)->sin_addr.s_addr)
+			return rc;
+		if (from.ss_family == AF_INET6 &&
+		    !memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr,
+			    &((struct sockaddr_in6 *)&c->peer)->sin6_addr, sizeof(struct in6_addr)))
+			return rc;
+	}
+	*again = 1;
+	return -1;
+}
+
 static ssize_t
 conn_recv(struct conn *c, uint8_t *b, size_t n, int *again)
 {
@@ -851,6 +959,8 @@ conn_recv(struct conn *c, uint8_t *b, size_t n, int *again)
 		ERR_clear_error();
 		return e == SSL_ERROR_ZERO_RETURN ? 0 : -1;
 	}
+	if (c->unconnected)
+		return conn_recv_from_peer(c, b, n, again);
 	ssize_t rc = recv(c->fd, b, n, 0);
 
 	if (rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -912,7 +1022,10 @@ conn_do_send(struct run *run, struct conn *c)
 		}
 		n = rc;
 	} else {
-		n = send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL);
+		n = c->unconnected ?
+			sendto(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL,
+			       (struct sockaddr *)&c->peer, c->peerlen) :
+			send(c->fd, c->tx + c->txoff, c->txlen - c->txoff, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n < 0) {
@@ -952,12 +1065,13 @@ conn_timeout(struct run *run, struct conn *c)
 		conn_end(run, c, "not-sent");
 		return;
 	}
-	if (j->udp && c->ph == PH_READ && !c->len && ++c->tries < (int)run->udp_tries &&
+	if (j->udp && c->ph == PH_READ && !c->len && !j->udp_cascade &&
+	    ++c->tries < (int)run->udp_tries &&
 	    now_ms() - j->probe_t0 < run->probe_ms) {
 		c->txoff = 0;
 		c->ph = PH_SEND;
 		c->want = POLLOUT;
-		c->deadline = now_ms() + run->udp_wait;
+		c->deadline = now_ms() + run_udp_wait(run, j);
 		return;
 	}
 	conn_end(run, c, "timeout");

@@ -20,6 +20,7 @@ HEIIKI=${HEIIKI:-$src/heiiki}
 . "$src/tests/lab/lib.sh"
 . "$src/tests/probes/services_a.sh"
 . "$src/tests/probes/services_c.sh"
+. "$src/tests/probes/services_e.sh"
 [ -x "$HEIIKI" ] || { echo "bench_idents: build heiiki first" >&2; exit 1; }
 command -v nmap >/dev/null || { echo "bench_idents: nmap missing" >&2; exit 1; }
 lab_init bench-idents
@@ -45,6 +46,12 @@ pc_slapd a;               add $N.10 389/tcp ldap OpenLDAP -
 pc_rpcbind a;             add $N.10 111/tcp rpcbind - -; add $N.10 111/udp rpcbind - -
 pc_krb5kdc a;             add $N.10 88/tcp kerberos MIT -; add $N.10 88/udp kerberos MIT -
 pc_squid b;               add $N.20 3128/tcp http Squid 5.7
+# issue 13 part E: product rules, TFTP via the runner, UDP cascade, open proxy
+pe_postfix a;             add $N.10 25/tcp smtp Postfix -
+pe_apache a 80;           add $N.10 80/tcp http Apache "$(apache2 -v | sed -n 's|^Server version: Apache/\([0-9.]*\).*|\1|p')"
+pe_snmpd a 1161;          add $N.10 1161/udp snmp Net-SNMP -
+pe_tftpd a $N.10;         add $N.10 69/udp tftp - -
+pe_squid a 3129 allow;    add $N.10 3129/tcp http Squid 5.7
 trap 'pc_rpcbind_stop; lab_teardown' EXIT
 pc_unbound b;             add $N.20 53/tcp dns Unbound 1.17.1; add $N.20 53/udp dns Unbound 1.17.1
 pc_chrony b;              add $N.20 123/udp ntp - -
@@ -129,7 +136,8 @@ for t, a, b in zip(truth, hr, nr):
                    r[3][0], r[3][1], r[3][2].strip()))[:42]
     print("%-22s %-10s | %-42s | %s" % (t[0].split(".")[-1] + ":" + t[1], t[2], f(a), f(b)[:42]))
 flags = sorted({f for v in h.values() for f in v[3] if f in
-                ("redis-no-auth", "memcached-open", "ldap-anonymous-bind", "mongodb-no-auth")})
+                ("redis-no-auth", "memcached-open", "ldap-anonymous-bind", "mongodb-no-auth",
+                 "tftp-open", "open-proxy", "snmp-public")})
 print()
 print("%-8s %8s %10s %10s %9s" % ("tool", "named", "products", "versions", "wall ms"))
 print("%-8s %5d/%-2d %7d/%-2d %7d/%-2d %9d" % ("heiiki", hn, len(truth), hp, tp, hv, tv, hms))

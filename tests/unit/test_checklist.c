@@ -38,6 +38,7 @@ static const struct {
 	{ "OUT_OF_SUPPORT", "2-(7)", "2-⑥" },
 	{ "DEVICE_NOT_IN_LEDGER", NULL, "2-①" },
 	{ "MONGODB_NO_AUTH", "2-(4), 2-(5)", NULL },
+	{ "OPEN_PROXY", "2-(8)", "2-⑬" },
 };
 
 static const char *

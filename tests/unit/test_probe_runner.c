@@ -232,3 +232,186 @@ Test(probe_runner, careful_hosts_by_zone_role)
 	cr_assert_eq(probe_policy_careful(NULL, &a), 1);
 	policy_free(&p);
 }
+
+/*
+ * TFTP through the runner (PROBE_UDP_NEW_TID): a loopback server that
+ * reads the RRQ on one port and answers from ANOTHER port, as a TFTP
+ * server answers from its new transfer ID.  A connected UDP socket would
+ * never see that reply; the runner's unconnected socket must take it
+ * because it comes from the target's address.
+ */
+static void
+tftp_new_tid_child(int us)
+{
+	struct sockaddr_in peer;
+	socklen_t pl = sizeof(peer);
+	uint8_t buf[600];
+	static const uint8_t err[] = { 0, 5, 0, 1, 'F', 'i', 'l', 'e', ' ', 'n', 'o', 't', ' ',
+				       'f', 'o', 'u', 'n', 'd', 0 };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	ssize_t n = recvfrom(us, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &pl);
+	int tid = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (n < 4 || buf[0] != 0 || buf[1] != 1)
+		_exit(2);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (tid < 0 || bind(tid, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		_exit(3);
+	if (sendto(tid, err, sizeof(err), 0, (struct sockaddr *)&peer, pl) != (ssize_t)sizeof(err))
+		_exit(4);
+	_exit(0);
+}
+
+static int
+udp_loopback(struct sockaddr_in *sa)
+{
+	socklen_t sl = sizeof(*sa);
+	int us = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert_geq(us, 0);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(us, (struct sockaddr *)sa, sizeof(*sa)), 0);
+	cr_assert_eq(getsockname(us, (struct sockaddr *)sa, &sl), 0);
+	return us;
+}
+
+Test(probe_runner, tftp_reply_from_a_new_port_is_taken)
+{
+	struct sockaddr_in sa;
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	struct addr a;
+	char err[256];
+	json_t *s, *risks;
+	int us = udp_loopback(&sa), st = -1;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(10);
+		tftp_new_tid_child(us);
+	}
+	close(us);
+	cr_assert_eq(addr_parse("127.0.0.1", &a), 0);
+	s = results_service(r, &a, "udp", ntohs(sa.sin_port), 1);
+	memset(&o, 0, sizeof(o));
+	o.only = "tftp";	/* the test port is not 69 */
+	cr_assert_geq(probe_run_results(r, &o, err, sizeof(err)), 0, "%s", err);
+	waitpid(pid, &st, 0);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server status %d", st);
+	cr_expect_str_eq(pa_str(s, "service", NULL), "tftp");
+	cr_expect_str_eq(pa_str(s, "probe", "outcome"), "identified");
+	cr_expect_str_eq(pa_str(s, "tftp", "error_message"), "File not found");
+	risks = json_object_get(s, "risks");
+	cr_expect(json_is_array(risks) && json_array_size(risks) == 1 &&
+		  !strcmp(json_string_value(json_array_get(risks, 0)), "tftp-open"));
+	results_free(r);
+}
+
+/*
+ * The UDP cascade: a loopback server on a port without a probe of its own
+ * that answers nothing but an NTP mode 3 request (it ignores the DNS query
+ * sent first).  The runner must try DNS, wait briefly, then NTP, name the
+ * service by that step, and mark the open|filtered port open.
+ */
+static void
+ntp_only_child(int us)
+{
+	for (int k = 0; k < 8; k++) {
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof(peer);
+		uint8_t q[600], a[48];
+		ssize_t n = recvfrom(us, q, sizeof(q), 0, (struct sockaddr *)&peer, &pl);
+
+		if (n < 0)
+			_exit(2);
+		if (n != 48 || (q[0] & 7) != 3)
+			continue;	/* not NTP: a UDP server stays silent */
+		memset(a, 0, sizeof(a));
+		a[0] = 0x24;		/* VN 4, mode 4 */
+		a[1] = 3;		/* stratum */
+		a[12] = 198, a[13] = 18, a[14] = 0, a[15] = 1;
+		memcpy(a + 24, q + 40, 8);	/* origin = the client's transmit */
+		_exit(sendto(us, a, sizeof(a), 0, (struct sockaddr *)&peer, pl) == 48 ? 0 : 3);
+	}
+	_exit(4);
+}
+
+Test(probe_runner, udp_cascade_names_an_unlisted_port)
+{
+	struct sockaddr_in sa;
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	struct addr a;
+	struct timespec t0, t1;
+	const struct probe *cas[8];
+	char err[256];
+	json_t *s;
+	int us = udp_loopback(&sa), st = -1;
+	long ms;
+	pid_t pid;
+
+	cr_assert_geq(probe_udp_cascade(cas, 8), 5);
+	cr_assert_str_eq(cas[0]->name, "dns");
+	cr_assert_str_eq(cas[1]->name, "ntp");
+	for (size_t i = 0; i < probe_udp_cascade(cas, 8); i++)
+		cr_assert(cas[i]->flags & PROBE_UDP && !(cas[i]->flags & PROBE_FRAGILE), "%s", cas[i]->name);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(10);
+		ntp_only_child(us);
+	}
+	close(us);
+	cr_assert_eq(addr_parse("127.0.0.1", &a), 0);
+	s = results_service(r, &a, "udp", ntohs(sa.sin_port), 1);
+	json_object_set_new(s, "state", json_string("open|filtered"));
+	memset(&o, 0, sizeof(o));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_geq(probe_run_results(r, &o, err, sizeof(err)), 0, "%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	waitpid(pid, &st, 0);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server status %d", st);
+	cr_expect_str_eq(pa_str(s, "service", NULL), "ntp");
+	cr_expect_str_eq(pa_str(s, "state", NULL), "open", "a reply proves the port open");
+	cr_expect_str_eq(pa_str(s, "probe", "name"), "ntp");
+	cr_expect_str_eq(pa_str(s, "probe", "method"), "cascade");
+	cr_expect_str_eq(pa_str(s, "probe", "cascade_step"), "udp-hello:ntp");
+	cr_expect_geq(ms, 600, "the DNS hello was not given its wait: %ld ms", ms);
+	cr_expect_lt(ms, 3000, "each silent hello must wait briefly, once: %ld ms", ms);
+	results_free(r);
+}
+
+/* A careful host (clinical zone, outside every zone) gets no UDP cascade:
+ * no candidate, so nothing is ever sent (no socket is opened). */
+static int
+careful_dot4(void *arg, const struct addr *a)
+{
+	(void)arg;
+	return (addr_v4(a) & 0xff) == 4;
+}
+
+Test(probe_runner, no_udp_cascade_on_careful_or_fragile_hosts)
+{
+	struct results *r = results_new("probe");
+	struct probe_opts o;
+	struct addr a, b;
+	char err[256];
+	json_t *s1, *s2, *p;
+
+	cr_assert_eq(addr_parse("198.18.70.4", &a), 0);
+	cr_assert_eq(addr_parse("198.18.70.6", &b), 0);
+	s1 = results_service(r, &a, "udp", 40000, 1);
+	s2 = results_service(r, &b, "udp", 40000, 1);
+	p = results_service(r, &b, "tcp", 9100, 1);	/* raw printing: fragile, excluded */
+	memset(&o, 0, sizeof(o));
+	o.careful = careful_dot4;
+	cr_assert_eq(probe_run_results(r, &o, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(pa_str(s1, "probe", "outcome"), "no-probe", "careful host");
+	cr_assert_str_eq(pa_str(s2, "probe", "outcome"), "no-probe", "fragile host");
+	cr_assert_str_eq(pa_str(p, "probe", "outcome"), "excluded");
+	results_free(r);
+}

@@ -104,6 +104,11 @@ Test(rules_b, zabbix_agent_open)
 	rb_pair("zabbix-agent-open", "ZABBIX_AGENT_OPEN", "tcp", 10050, "medium");
 }
 
+Test(rules_b, open_proxy)
+{
+	rb_pair("open-proxy", "OPEN_PROXY", "tcp", 3128, "high");
+}
+
 Test(rules_b, ipmi_anonymous)
 {
 	rb_pair("ipmi-anonymous", "IPMI_ANONYMOUS", "udp", 623, "critical");
