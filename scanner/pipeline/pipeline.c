@@ -426,7 +426,11 @@ may_probe(void *arg, const struct addr *a)
  * a SIGKILL redoes at most one batch. */
 #define PROBE_BATCH 64
 
-/* The open services in document order (the order a resume sees too). */
+/* The open services in document order (the order a resume sees too), and
+ * UDP ones left open|filtered (--all-states): silence to the sweep's
+ * datagram, or a reply from another port (TFTP), says nothing; the runner's
+ * UDP probes and cascade may get an answer (and then mark them open, which
+ * keeps them in this list on a resume). */
 static json_t *
 open_services(struct scan *s)
 {
@@ -435,8 +439,10 @@ open_services(struct scan *s)
 
 	json_array_foreach(all, i, v) {
 		const char *st = json_string_value(json_object_get(v, "state"));
+		const char *pr = json_string_value(json_object_get(v, "proto"));
 
-		if (st && !strcmp(st, "open"))
+		if (st && (!strcmp(st, "open") ||
+			   (!strcmp(st, "open|filtered") && pr && !strcmp(pr, "udp"))))
 			json_array_append(out, v);
 	}
 	return out;

@@ -14,7 +14,9 @@
 # them with a policy that puts both in a "servers" zone (the open-proxy
 # check and the UDP cascade never run on careful hosts).  A relaying proxy
 # connects back only to the scanner's own one-shot listener: no route leaves
-# the lab.  Exit 0 pass, 1 fail, 77 skip.
+# the lab.  Then the same through 'heiiki scan --all-states' (sweep, probe
+# phase on open|filtered UDP ports, findings TFTP_OPEN and OPEN_PROXY).
+# Exit 0 pass, 1 fail, 77 skip.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -78,6 +80,7 @@ zones:
   - name: servers
     role: server
     nets: [198.18.52.0/24]
+scope: [198.18.52.0/24]
 EOP
 out=$LAB_DIR/probe.json
 explain=$LAB_DIR/explain.txt
@@ -164,5 +167,34 @@ done
 grep -q "udp-hello:" "$explain" && echo "ok: --explain shows the UDP cascade step" ||
 	{ echo "FAIL: --explain lacks the UDP cascade step"; fails=$((fails + 1)); }
 [ "$ms" -lt 20000 ] || { echo "FAIL: ${ms} ms"; fails=$((fails + 1)); }
+
+# The same through 'heiiki scan' (sweep, probes, findings): udp/69 and
+# udp/1161 stay silent to the sweep's datagram or answer from another port
+# (TFTP), so --all-states leaves them open|filtered; the runner probes them
+# and the findings name TFTP and the open proxy.
+scan=$LAB_DIR/scan.json
+lab_exec scan "$HEIIKI" scan --policy "$LAB_DIR/policy.yaml" -p 3128 -U 69,1161 --rate 200 \
+	--cooldown 1000 --all-states -o "$scan" servers 2>"$LAB_DIR/scan.err" ||
+	{ echo "FAIL: heiiki scan: $(tail -3 "$LAB_DIR/scan.err")"; fails=$((fails + 1)); }
+if python3 - "$scan" $T <<-'EOP'
+	import json, sys
+	d = json.load(open(sys.argv[1])); t = sys.argv[2]
+	svc = {(s["addr"], s["port"], s["proto"]): s for s in d["services"]}
+	rules = {(f["rule"], f.get("addr"), f.get("port")) for f in d.get("findings", [])}
+	ok = True
+	def need(c, what):
+	    global ok
+	    print(("ok: " if c else "FAIL: ") + "scan: " + what); ok = ok and c
+	tf = svc.get((t, 69, "udp"), {})
+	need(tf.get("service") == "tftp" and tf.get("state") == "open", "udp/69 named tftp, state open (%s)" % tf.get("state"))
+	sn = svc.get((t, 1161, "udp"), {})
+	need(sn.get("service") == "snmp" and sn.get("probe", {}).get("cascade_step") == "udp-hello:snmp",
+	     "udp/1161 named snmp by the UDP cascade")
+	need(("TFTP_OPEN", t, 69) in rules, "finding TFTP_OPEN")
+	need(("OPEN_PROXY", t, 3128) in rules, "finding OPEN_PROXY on the allow-all squid")
+	need(("OPEN_PROXY", "198.18.52.11", 3128) not in rules, "no OPEN_PROXY on the deny-all squid")
+	sys.exit(0 if ok else 1)
+	EOP
+then :; else fails=$((fails + 1)); fi
 [ $fails = 0 ] || { echo "--- explain:"; cat "$explain"; echo "test_probes_e: $fails failure(s)"; exit 1; }
 echo "test_probes_e: all checks passed"
