@@ -264,8 +264,21 @@ sweep_classify(const struct cookie_key *k, const struct sweep_pkt *pk,
 		return REPLY_ALIVE;
 	}
 	tag = cookie_tag(k, &h->dst, &h->src, h->sport, h->proto);
-	if (h->dport != cookie_sport(tag))
-		return REPLY_NONE;
+	if (h->dport != cookie_sport(tag)) {
+		/* TFTP answers from a new port of its own (the server's
+		 * transfer ID, RFC 1350 section 4): a UDP datagram to the
+		 * source port of our probe to port 69 of that host is its
+		 * answer */
+		if (h->proto != 17 || h->sport == SWEEP_UDP_NEW_TID_PORT)
+			return REPLY_NONE;
+		tag = cookie_tag(k, &h->dst, &h->src, SWEEP_UDP_NEW_TID_PORT, 17);
+		if (h->dport != cookie_sport(tag))
+			return REPLY_NONE;
+		*target = h->src;
+		*proto = 17;
+		*port = SWEEP_UDP_NEW_TID_PORT;
+		return REPLY_OPEN;
+	}
 	*target = h->src;
 	*proto = h->proto;
 	*port = h->sport;

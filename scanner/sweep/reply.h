@@ -45,6 +45,9 @@ struct sweep_pkt {
 	struct sweep_hdr in;		/* the probe quoted by an ICMP error */
 };
 
+/* UDP port whose server answers from another port (TFTP's transfer ID) */
+#define SWEEP_UDP_NEW_TID_PORT 69
+
 enum reply_kind {
 	REPLY_NONE,			/* not ours, or not an answer */
 	REPLY_OPEN,

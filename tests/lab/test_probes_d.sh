@@ -57,8 +57,7 @@ test_tftp() {
 	mkdir -p "$LAB_DIR/tftproot"
 	lab_bg tftp in.tftpd -L -s -u root -a $NET.30:69 "$LAB_DIR/tftproot" >"$LAB_DIR/tftp.log" 2>&1
 	wait_udp tftp 69 || { FAIL=$((FAIL + 1)); echo "FAIL in.tftpd did not start"; return; }
-	# the runner does not yet take replies from a new port (PROBE_UDP_NEW_TID)
-	NO_RUNNER=1 run tftp-hpa tftp $NET.30 69
+	run tftp-hpa tftp $NET.30 69
 	check tftp-hpa '.service == "tftp" and .tftp.error_code == 1 and (.tftp.error_message | test("not found")) and (.risks | index("tftp-open"))' \
 		"tftpd-hpa: RRQ for a random name -> File not found, tftp-open"
 }

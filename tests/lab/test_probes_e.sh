@@ -196,5 +196,19 @@ if python3 - "$scan" $T <<-'EOP'
 	sys.exit(0 if ok else 1)
 	EOP
 then :; else fails=$((fails + 1)); fi
+# Without --all-states the sweep itself must take tftpd's answer, which
+# comes from its new transfer port (reply.c), as udp/69 open.
+scan2=$LAB_DIR/scan2.json
+lab_exec scan "$HEIIKI" scan --policy "$LAB_DIR/policy.yaml" -p 3128 -U 69 --rate 200 \
+	--cooldown 1000 -o "$scan2" servers 2>"$LAB_DIR/scan2.err" ||
+	{ echo "FAIL: heiiki scan (no --all-states): $(tail -3 "$LAB_DIR/scan2.err")"; fails=$((fails + 1)); }
+if jq -e --arg t "$T" '([.services[] | select(.addr == $t and .port == 69 and .proto == "udp"
+	and .state == "open" and .service == "tftp")] | length == 1)
+	and ([.findings[]? | select(.rule == "TFTP_OPEN" and .addr == $t)] | length == 1)' "$scan2" >/dev/null; then
+	echo "ok: scan without --all-states: udp/69 open (answer from the new transfer port), TFTP_OPEN"
+else
+	echo "FAIL: scan without --all-states did not find udp/69: $(jq -c '[.services[] | select(.port == 69)]' "$scan2")"
+	fails=$((fails + 1))
+fi
 [ $fails = 0 ] || { echo "--- explain:"; cat "$explain"; echo "test_probes_e: $fails failure(s)"; exit 1; }
 echo "test_probes_e: all checks passed"

@@ -531,6 +531,36 @@ Test(sweep_reply, synack_rst_and_forgeries)
 	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_NONE);
 }
 
+/* TFTP: the error to our read request comes from the server's new
+ * transfer port, to the source port of our probe to port 69 */
+Test(sweep_reply, udp_answer_from_tftp_transfer_port)
+{
+	uint8_t f[128];
+	struct addr us = addr_from_v4(US), them = addr_from_v4(THEM), t;
+	uint64_t tag69 = cookie_tag(&rkey, &us, &them, 69, 17);
+	uint64_t tag53 = cookie_tag(&rkey, &us, &them, 53, 17);
+	size_t o = eth_ip4(f, THEM, US, 17, 8 + 4), n = o + 12;
+	uint8_t proto = 0;
+	uint16_t port = 0;
+
+	memset(f + o, 0, 12);
+	put16(f + o, 40123);			/* the server's transfer ID */
+	put16(f + o + 2, cookie_sport(tag69));
+	put16(f + o + 4, 12);
+	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_OPEN);
+	cr_assert_eq(port, 69);
+	cr_assert_eq(proto, 17);
+	cr_assert_eq(addr_v4(&t), THEM);
+	/* to the source port of another probe (53), from a port that is not
+	 * 53: not an answer */
+	put16(f + o + 2, cookie_sport(tag53));
+	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_NONE);
+	/* from another host */
+	put16(f + o + 2, cookie_sport(tag69));
+	put32(f + 26, THEM + 1);
+	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_NONE);
+}
+
 Test(sweep_reply, icmp_port_unreachable_quoting_udp)
 {
 	uint8_t f[128];
