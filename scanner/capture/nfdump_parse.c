@@ -1,7 +1,7 @@
 /*
  * nfdump_parse.c - the pure parsers of `heiiki capture --nfdump` (see
  * nfdump.h): nfdump's JSON stream cut into objects, one object into a
- * struct nfd_rec, one `nfdump -E` line into an exporter.
+ * struct nfd_rec, `-o fmt:%nfv` output into a NetFlow version.
  *
  * nfdump 1.7.1 prints `-o json` as pretty-printed objects, one per record,
  * with members only for the extensions the record carries; times are
@@ -374,49 +374,25 @@ out:
 	return rc;
 }
 
-/* ---- nfdump -E --------------------------------------------------------- */
+/* ---- nfdump -o fmt:%nfv ---------------------------------------------------- */
 
-/* Value after "name:" in s (blanks skipped), or NULL. */
-static const char *
-after(const char *s, const char *name)
+unsigned
+nfd_parse_version(const char *text, size_t len)
 {
-	const char *p = strstr(s, name);
+	struct rd r;
+	uint8_t b;
+	unsigned v = 0;
+	size_t digits = 0;
 
-	if (!p)
-		return NULL;
-	p += strlen(name);
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-int
-nfd_parse_exporter(const char *line, struct nfd_exporter *out)
-{
-	const char *ip, *ver, *flows;
-	char buf[ADDR_STRLEN + 1];
-	size_t n = 0;
-	char *end;
-	unsigned long v;
-
-	memset(out, 0, sizeof(*out));
-	if (strncmp(line, "SysID:", 6) != 0 || !(ip = after(line, "IP:")) ||
-	    !(ver = after(line, "version:")))
+	rd_init(&r, text, len);
+	while (rd_peek_u8(&r, 0, &b) && (b == ' ' || b == '\t'))
+		rd_skip(&r, 1);
+	if (!rd_u8(&r, &b) || b != 'N' || !rd_u8(&r, &b) || b != 'v')
 		return 0;
-	while (ip[n] && ip[n] != ',' && n < sizeof(buf) - 1) {
-		buf[n] = ip[n];
-		n++;
+	while (rd_u8(&r, &b) && b >= '0' && b <= '9') {
+		if (++digits > 3)
+			return 0;
+		v = v * 10 + (unsigned)(b - '0');
 	}
-	buf[n] = '\0';
-	if (ip[n] != ',' || addr_parse(buf, &out->ip) < 0)
-		return 0;
-	if (!isdigit((unsigned char)*ver))
-		return 0;
-	v = strtoul(ver, &end, 10);
-	if (v > 255 || (*end && *end != ','))
-		return 0;
-	out->version = (unsigned)v;
-	if ((flows = after(line, "flows:")) && isdigit((unsigned char)*flows))
-		out->flows = strtoull(flows, NULL, 10);
-	return 1;
+	return digits && v <= 255 ? v : 0;
 }

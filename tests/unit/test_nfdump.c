@@ -1,7 +1,7 @@
 /*
  * test_nfdump.c - the flow-export input (capture --nfdump): nfdump's JSON
- * records into struct nfd_rec, the framer over split reads, `nfdump -E`
- * lines, two unidirectional records paired into one flow with the right
+ * records into struct nfd_rec, the framer over split reads, `%nfv`
+ * versions, two unidirectional records paired into one flow with the right
  * initiator, exits from a next-hop address, and the child runner (exit
  * status, stderr, missing program, time limit).
  */
@@ -173,18 +173,14 @@ Test(nfdump, framer_split_reads_and_noise)
 	nfd_framer_free(&fr);
 }
 
-Test(nfdump, exporter_lines)
+Test(nfdump, netflow_version)
 {
-	struct nfd_exporter e;
-	char buf[ADDR_STRLEN];
-
-	cr_assert_eq(nfd_parse_exporter("SysID: 1, IP:      198.18.0.1, version: 10, ID:  0, "
-					"Sequence failures: 0, packets: 9, flows: 200", &e), 1);
-	cr_assert_str_eq(addr_fmt(&e.ip, buf), "198.18.0.1");
-	cr_assert_eq(e.version, 10);
-	cr_assert_eq(e.flows, 200);
-	cr_assert_eq(nfd_parse_exporter("Exporters:", &e), 0);
-	cr_assert_eq(nfd_parse_exporter("SysID: 1, IP: nonsense, version: 9", &e), 0);
+	cr_assert_eq(nfd_parse_version("Nv9\n", 4), 9);
+	cr_assert_eq(nfd_parse_version("  Nv10", 6), 10);
+	cr_assert_eq(nfd_parse_version("Nv", 2), 0);
+	cr_assert_eq(nfd_parse_version("Nv1000", 6), 0);
+	cr_assert_eq(nfd_parse_version("No matching flows", 17), 0);
+	cr_assert_eq(nfd_parse_version("Nv9", 2), 0, "the length bounds the read");
 }
 
 static struct capture *
