@@ -42,42 +42,74 @@ nfd_framer_free(struct nfd_framer *fr)
 	memset(fr, 0, sizeof(*fr));
 }
 
+/*
+ * The bytes of one object so far: kept while they fit, else the object is
+ * marked overlong (skipped when it ends).
+ */
 static void
-framer_byte(struct nfd_framer *fr, uint8_t b,
-	    void (*cb)(void *, const char *, size_t), void *ctx)
+framer_keep(struct nfd_framer *fr, const uint8_t *p, size_t n)
 {
-	if (fr->depth == 0) {
-		if (b != '{')
-			return;		/* '[', ',', ']', blanks, messages */
-		fr->n = 0;
-		fr->overlong = 0;
-		fr->in_str = fr->esc = 0;
-	}
-	if (fr->n < fr->cap)
-		fr->buf[fr->n++] = (char)b;
-	else
+	size_t room = fr->cap - fr->n;
+
+	if (n > room) {
 		fr->overlong = 1;
-	if (fr->in_str) {
-		if (fr->esc)
-			fr->esc = 0;
-		else if (b == '\\')
-			fr->esc = 1;
-		else if (b == '"')
-			fr->in_str = 0;
-		return;
+		n = room;
 	}
-	if (b == '"') {
-		fr->in_str = 1;
-	} else if (b == '{' || b == '[') {
-		fr->depth++;
-	} else if ((b == '}' || b == ']') && --fr->depth == 0) {
-		if (fr->overlong) {
-			fr->too_long++;
-			return;
+	memcpy(fr->buf + fr->n, p, n);
+	fr->n += n;
+}
+
+/*
+ * One pass over the chunk in a tight loop (nfdump prints ~900 bytes a
+ * record): outside an object everything up to the next '{' is skipped;
+ * inside, only quotes, backslashes and brackets change the state, and the
+ * object's bytes are copied in runs.
+ */
+static void
+framer_run(struct nfd_framer *fr, const uint8_t *p, size_t n,
+	   void (*cb)(void *, const char *, size_t), void *ctx)
+{
+	size_t i = 0, start;
+
+	while (i < n) {
+		if (fr->depth == 0) {
+			const uint8_t *o = memchr(p + i, '{', n - i);
+
+			if (!o)
+				return;	/* '[', ',', ']', blanks, messages */
+			i = (size_t)(o - p);
+			fr->n = 0;
+			fr->overlong = fr->in_str = fr->esc = 0;
 		}
-		fr->objects++;
-		fr->buf[fr->n] = '\0';
-		cb(ctx, fr->buf, fr->n);
+		for (start = i; i < n; i++) {
+			uint8_t b = p[i];
+
+			if (fr->in_str) {
+				if (fr->esc)
+					fr->esc = 0;
+				else if (b == '\\')
+					fr->esc = 1;
+				else if (b == '"')
+					fr->in_str = 0;
+			} else if (b == '"') {
+				fr->in_str = 1;
+			} else if (b == '{' || b == '[') {
+				fr->depth++;
+			} else if ((b == '}' || b == ']') && --fr->depth == 0) {
+				i++;
+				break;
+			}
+		}
+		framer_keep(fr, p + start, i - start);
+		if (fr->depth == 0) {
+			if (fr->overlong) {
+				fr->too_long++;
+				continue;
+			}
+			fr->objects++;
+			fr->buf[fr->n] = '\0';
+			cb(ctx, fr->buf, fr->n);
+		}
 	}
 }
 
@@ -86,11 +118,11 @@ nfd_framer_feed(struct nfd_framer *fr, const void *p, size_t n,
 		void (*cb)(void *, const char *, size_t), void *ctx)
 {
 	struct rd r;
-	uint8_t b;
+	const uint8_t *b;
 
 	rd_init(&r, p, n);
-	while (rd_u8(&r, &b))
-		framer_byte(fr, b, cb, ctx);
+	if (rd_bytes(&r, &b, rd_left(&r)))
+		framer_run(fr, b, n, cb, ctx);
 }
 
 /* ---- one record ---------------------------------------------------------- */

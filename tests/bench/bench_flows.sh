@@ -37,23 +37,29 @@ $CC -O2 -o "$work/gen_flows" "$here/gen_flows.c" || exit 1
 FLOWS=$((PACKETS / 20))
 
 # softflowd -> nfcapd in a private namespace.  softflowd 1.1.0 reading a
-# file waits on its control socket: "softflowctl shutdown" makes it read the
-# rest of the file, export every flow and exit.  nfcapd closes its file on
-# SIGTERM.
+# file waits on its control socket between batches: it is asked for its
+# statistics until it has read every packet, then told to shut down (it
+# exports every flow and exits).  nfcapd closes its file on SIGTERM.
 mkdir -p "$work/nf"
 unshare -n sh -c '
 	ip link set lo up
 	nfcapd -b 127.0.0.1 -p 9995 -B 16777216 -w "$1/nf" -t 60 -P "$1/nfcapd.pid" \
 		>"$1/nfcapd.log" 2>&1 &
 	sleep 1
-	timeout 600 softflowd -d -m 200000 -r "$2" -T ether -v 9 -n 127.0.0.1:9995 \
+	timeout 600 softflowd -d -m 200000 -t tcp=1 -t general=1 -t maxlife=2 -t expint=1 \
+		-r "$2" -T ether -v 9 -n 127.0.0.1:9995 \
 		-p "$1/sf.pid" -c "$1/sf.ctl" >"$1/softflowd.log" 2>&1 &
-	sleep 0.5
+	pid=$!
+	for i in $(seq 1 3000); do
+		softflowctl -c "$1/sf.ctl" statistics 2>/dev/null |
+			grep -q "^Packets processed: $3\$" && break
+		sleep 0.2
+	done
 	softflowctl -c "$1/sf.ctl" shutdown >/dev/null
-	wait $!
+	wait $pid
 	sleep 2
 	kill -TERM "$(cat "$1/nfcapd.pid")"
-	sleep 2' _ "$work" "$work/churn.pcap"
+	sleep 2' _ "$work" "$work/churn.pcap" "$PACKETS"
 records=$(grep -o 'Flows: [0-9]*' "$work/nfcapd.log" | tail -1 | awk '{print $2}')
 files=$(find "$work/nf" -name 'nfcapd.2*' | wc -l)
 echo "# $PACKETS frames, $FLOWS flows; softflowd -> nfcapd: ${records:-?} records in $files file(s), $(du -sh "$work/nf" | cut -f1)"
