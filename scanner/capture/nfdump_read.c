@@ -239,6 +239,11 @@ capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
 		     sizeof(errtext), err, errlen);
 	c->st.fx_too_long = fr.too_long;
 	nfd_framer_free(&fr);
+	if (rc < 0 && c->st.fx_records > 0) {
+		/* timed out or stopped: what was read is kept (partial) */
+		fx_note(c, err);
+		return 1;
+	}
 	if (rc < 0)
 		return -1;
 	stderr_text(errtext, msg, sizeof(msg));
