@@ -300,6 +300,8 @@ capture_fx_write(struct capture *c, struct results *r)
 		const struct zone *z = c->o.policy ? policy_zone_of(c->o.policy, &main->a) : NULL;
 
 		json_object_set_new(v, "exporter", json_string(addr_fmt(&main->a, buf)));
+		/* reports and diff show where a run stood from "addr" */
+		json_object_set_new(v, "addr", json_string(buf));
 		if (z && z->role != ZONE_EXTERNAL)
 			json_object_set_new(v, "zone", json_string(z->name));
 	}
