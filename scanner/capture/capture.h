@@ -93,10 +93,11 @@ int capture_live_multi(struct capture *c, const char *const *ifaces, size_t n,
 
 /*
  * Flow export: read every nfcapd file under dir (subdirectories too)
- * through the nfdump program (see nfdump.h) into c.  0 done; 1 nfdump
- * reported a problem (a damaged or foreign file: what it read is kept, err
- * says what, and a warning is recorded); -1 nothing read (dir missing,
- * nfdump not installed, timed out or stopped), err filled.  The document
+ * through the nfdump program (see nfdump.h) into c.  0 done; 1 partial:
+ * nfdump reported a problem (a damaged or foreign file) or was stopped or
+ * timed out after some records - what was read is kept, err says what and
+ * a warning is recorded; -1 nothing read (dir missing, nfdump not
+ * installed, no readable record, timed out or stopped), err filled.  The document
  * then records the exporter as run.vantage and run.flow_export.
  */
 int capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,

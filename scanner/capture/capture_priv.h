@@ -50,7 +50,7 @@ struct capture_stats {
 
 struct capture_exporter {
 	struct addr a;
-	unsigned version;	/* from nfdump -E: 9 NetFlow v9, 10 IPFIX; 0 unknown */
+	unsigned version;	/* nfdump's %nfv: 9 NetFlow v9, 10 IPFIX; 0 unknown */
 	uint64_t records;
 };
 

@@ -9,8 +9,10 @@
  * by a small framer that holds at most one object (NFD_MAX_OBJECT bytes),
  * so memory stays fixed however many files DIR holds.  Each object is
  * turned into a struct nfd_rec by nfd_parse_record(); capture_flow_record()
- * (capture.h) folds it into the flow table.  `nfdump -E DIR` lists the
- * exporters with their NetFlow version (nfd_parse_exporter()).
+ * (capture.h) folds it into the flow table.  The JSON does not say which
+ * protocol an exporter speaks: one short run per exporter, `nfdump -R DIR
+ * -c 1 -o fmt:%nfv "router ip ADDR"`, prints the version of its first
+ * record (nfd_parse_version()).
  *
  * The parsers take untrusted bytes (the files come from the network) and
  * are pure: bytes in, fields out (tests/fuzz/fuzz_nfdump.c).
@@ -65,14 +67,11 @@ void nfd_framer_feed(struct nfd_framer *fr, const void *p, size_t n,
 		     void (*cb)(void *ctx, const char *obj, size_t len),
 		     void *ctx);
 
-/* One line of `nfdump -E`: "SysID: 1, IP: 198.18.0.1, version: 9, ...". */
-struct nfd_exporter {
-	struct addr ip;
-	unsigned version;	/* 5, 9, 10 (IPFIX) ... */
-	uint64_t flows;
-};
-/* 1 an exporter line, 0 another line. */
-int nfd_parse_exporter(const char *line, struct nfd_exporter *out);
+/*
+ * The NetFlow version nfdump prints for `-o fmt:%nfv` ("Nv9", "Nv10"; 10
+ * is IPFIX) at the start of text; 0 when it is not one.
+ */
+unsigned nfd_parse_version(const char *text, size_t len);
 
 /*
  * Run argv (argv[0] looked up in PATH) with TZ=UTC, stdout to on_out as

@@ -1,7 +1,7 @@
 /*
  * nfdump_parse.c - the pure parsers of `heiiki capture --nfdump` (see
  * nfdump.h): nfdump's JSON stream cut into objects, one object into a
- * struct nfd_rec, one `nfdump -E` line into an exporter.
+ * struct nfd_rec, `-o fmt:%nfv` output into a NetFlow version.
  *
  * nfdump 1.7.1 prints `-o json` as pretty-printed objects, one per record,
  * with members only for the extensions the record carries; times are
@@ -42,42 +42,74 @@ nfd_framer_free(struct nfd_framer *fr)
 	memset(fr, 0, sizeof(*fr));
 }
 
+/*
+ * The bytes of one object so far: kept while they fit, else the object is
+ * marked overlong (skipped when it ends).
+ */
 static void
-framer_byte(struct nfd_framer *fr, uint8_t b,
-	    void (*cb)(void *, const char *, size_t), void *ctx)
+framer_keep(struct nfd_framer *fr, const uint8_t *p, size_t n)
 {
-	if (fr->depth == 0) {
-		if (b != '{')
-			return;		/* '[', ',', ']', blanks, messages */
-		fr->n = 0;
-		fr->overlong = 0;
-		fr->in_str = fr->esc = 0;
-	}
-	if (fr->n < fr->cap)
-		fr->buf[fr->n++] = (char)b;
-	else
+	size_t room = fr->cap - fr->n;
+
+	if (n > room) {
 		fr->overlong = 1;
-	if (fr->in_str) {
-		if (fr->esc)
-			fr->esc = 0;
-		else if (b == '\\')
-			fr->esc = 1;
-		else if (b == '"')
-			fr->in_str = 0;
-		return;
+		n = room;
 	}
-	if (b == '"') {
-		fr->in_str = 1;
-	} else if (b == '{' || b == '[') {
-		fr->depth++;
-	} else if ((b == '}' || b == ']') && --fr->depth == 0) {
-		if (fr->overlong) {
-			fr->too_long++;
-			return;
+	memcpy(fr->buf + fr->n, p, n);
+	fr->n += n;
+}
+
+/*
+ * One pass over the chunk in a tight loop (nfdump prints ~900 bytes a
+ * record): outside an object everything up to the next '{' is skipped;
+ * inside, only quotes, backslashes and brackets change the state, and the
+ * object's bytes are copied in runs.
+ */
+static void
+framer_run(struct nfd_framer *fr, const uint8_t *p, size_t n,
+	   void (*cb)(void *, const char *, size_t), void *ctx)
+{
+	size_t i = 0, start;
+
+	while (i < n) {
+		if (fr->depth == 0) {
+			const uint8_t *o = memchr(p + i, '{', n - i);
+
+			if (!o)
+				return;	/* '[', ',', ']', blanks, messages */
+			i = (size_t)(o - p);
+			fr->n = 0;
+			fr->overlong = fr->in_str = fr->esc = 0;
 		}
-		fr->objects++;
-		fr->buf[fr->n] = '\0';
-		cb(ctx, fr->buf, fr->n);
+		for (start = i; i < n; i++) {
+			uint8_t b = p[i];
+
+			if (fr->in_str) {
+				if (fr->esc)
+					fr->esc = 0;
+				else if (b == '\\')
+					fr->esc = 1;
+				else if (b == '"')
+					fr->in_str = 0;
+			} else if (b == '"') {
+				fr->in_str = 1;
+			} else if (b == '{' || b == '[') {
+				fr->depth++;
+			} else if ((b == '}' || b == ']') && --fr->depth == 0) {
+				i++;
+				break;
+			}
+		}
+		framer_keep(fr, p + start, i - start);
+		if (fr->depth == 0) {
+			if (fr->overlong) {
+				fr->too_long++;
+				continue;
+			}
+			fr->objects++;
+			fr->buf[fr->n] = '\0';
+			cb(ctx, fr->buf, fr->n);
+		}
 	}
 }
 
@@ -86,11 +118,11 @@ nfd_framer_feed(struct nfd_framer *fr, const void *p, size_t n,
 		void (*cb)(void *, const char *, size_t), void *ctx)
 {
 	struct rd r;
-	uint8_t b;
+	const uint8_t *b;
 
 	rd_init(&r, p, n);
-	while (rd_u8(&r, &b))
-		framer_byte(fr, b, cb, ctx);
+	if (rd_bytes(&r, &b, rd_left(&r)))
+		framer_run(fr, b, n, cb, ctx);
 }
 
 /* ---- one record ---------------------------------------------------------- */
@@ -374,49 +406,25 @@ out:
 	return rc;
 }
 
-/* ---- nfdump -E --------------------------------------------------------- */
+/* ---- nfdump -o fmt:%nfv ---------------------------------------------------- */
 
-/* Value after "name:" in s (blanks skipped), or NULL. */
-static const char *
-after(const char *s, const char *name)
+unsigned
+nfd_parse_version(const char *text, size_t len)
 {
-	const char *p = strstr(s, name);
+	struct rd r;
+	uint8_t b;
+	unsigned v = 0;
+	size_t digits = 0;
 
-	if (!p)
-		return NULL;
-	p += strlen(name);
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-int
-nfd_parse_exporter(const char *line, struct nfd_exporter *out)
-{
-	const char *ip, *ver, *flows;
-	char buf[ADDR_STRLEN + 1];
-	size_t n = 0;
-	char *end;
-	unsigned long v;
-
-	memset(out, 0, sizeof(*out));
-	if (strncmp(line, "SysID:", 6) != 0 || !(ip = after(line, "IP:")) ||
-	    !(ver = after(line, "version:")))
+	rd_init(&r, text, len);
+	while (rd_peek_u8(&r, 0, &b) && (b == ' ' || b == '\t'))
+		rd_skip(&r, 1);
+	if (!rd_u8(&r, &b) || b != 'N' || !rd_u8(&r, &b) || b != 'v')
 		return 0;
-	while (ip[n] && ip[n] != ',' && n < sizeof(buf) - 1) {
-		buf[n] = ip[n];
-		n++;
+	while (rd_u8(&r, &b) && b >= '0' && b <= '9') {
+		if (++digits > 3)
+			return 0;
+		v = v * 10 + (unsigned)(b - '0');
 	}
-	buf[n] = '\0';
-	if (ip[n] != ',' || addr_parse(buf, &out->ip) < 0)
-		return 0;
-	if (!isdigit((unsigned char)*ver))
-		return 0;
-	v = strtoul(ver, &end, 10);
-	if (v > 255 || (*end && *end != ','))
-		return 0;
-	out->version = (unsigned)v;
-	if ((flows = after(line, "flows:")) && isdigit((unsigned char)*flows))
-		out->flows = strtoull(flows, NULL, 10);
-	return 1;
+	return digits && v <= 255 ? v : 0;
 }

@@ -6,7 +6,8 @@
  *   nfdump -R DIR -q -o json  ->  framer -> nfd_parse_record
  *        -> capture_flow_record -> flow_record (flow.c): the two directions
  *           of a connection become one flow, as packets do
- *   nfdump -E DIR             ->  nfd_parse_exporter: NetFlow v9 or IPFIX
+ *   nfdump -R DIR -c 1 -o fmt:%nfv "router ip ADDR", per exporter
+ *                             ->  nfd_parse_version: NetFlow v9 or IPFIX
  *
  * Each record's next hop (ip next hop, else BGP next hop) gets a number in
  * a list of at most 255 (struct capture_fx); a flow keeps, per side, the
@@ -53,26 +54,23 @@ fx_nh(struct capture *c, const struct addr *a)
 	return (uint8_t)(x->last_nh = x->nnh);
 }
 
+/* One more record from exporter a. */
 static void
-fx_exporter(struct capture *c, const struct addr *a, unsigned version,
-	    uint64_t records)
+fx_exporter(struct capture *c, const struct addr *a)
 {
 	struct capture_fx *x = c->fx;
 
 	for (unsigned i = 0; i < x->nexp; i++)
 		if (x->exp[i].a.v == a->v) {
-			if (version)
-				x->exp[i].version = version;
-			x->exp[i].records += records;
+			x->exp[i].records++;
 			return;
 		}
 	if (x->nexp == CAPTURE_MAX_EXPORTERS) {
-		x->exp_dropped += records;
+		x->exp_dropped++;
 		return;
 	}
 	x->exp[x->nexp].a = *a;
-	x->exp[x->nexp].version = version;
-	x->exp[x->nexp++].records = records;
+	x->exp[x->nexp++].records = 1;
 }
 
 void
@@ -89,7 +87,7 @@ capture_flow_record(struct capture *c, const struct nfd_rec *r)
 	c->st.bytes += r->u.bytes + r->rev_bytes;
 	c->st.ip += r->u.pkts + r->rev_pkts;
 	if (r->has_router)
-		fx_exporter(c, &r->router, 0, 1);
+		fx_exporter(c, &r->router);
 	if (r->has_nh) {
 		u.nh = fx_nh(c, &r->nh);
 		if (u.has_dst_mac && !r->nh_bgp)
@@ -156,29 +154,45 @@ on_records(void *ctx, const void *p, size_t n)
 	nfd_framer_feed(fr, p, n, on_object, ((void **)ctx)[1]);
 }
 
-struct lines {
-	char line[512];
+struct text {
+	char buf[64];
 	size_t n;
-	struct capture *c;
 };
 
 static void
-on_exporters(void *ctx, const void *p, size_t n)
+on_text(void *ctx, const void *p, size_t n)
 {
-	struct lines *l = ctx;
-	const char *s = p;
-	struct nfd_exporter e;
+	struct text *t = ctx;
 
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '\n') {
-			if (l->n < sizeof(l->line) - 1)
-				l->line[l->n++] = s[i];
-			continue;
-		}
-		l->line[l->n] = '\0';
-		l->n = 0;
-		if (nfd_parse_exporter(l->line, &e))
-			fx_exporter(l->c, &e.ip, e.version, 0);
+	if (n > sizeof(t->buf) - t->n)
+		n = sizeof(t->buf) - t->n;
+	memcpy(t->buf + t->n, p, n);
+	t->n += n;
+}
+
+/*
+ * The protocol of each exporter: the version nfdump prints for its first
+ * record (`-c 1 -o fmt:%nfv "router ip ADDR"`: stops at that record).
+ */
+static void
+fx_versions(struct capture *c, const char *dir, unsigned timeout_s,
+	    volatile sig_atomic_t *stop)
+{
+	char ip[ADDR_STRLEN], filter[ADDR_STRLEN + 16], errtext[256], err[256];
+	char *argv[] = { "nfdump", "-R", (char *)dir, "-q", "-c", "1", "-o", "fmt:%nfv",
+			 filter, NULL };
+	struct text t;
+
+	for (unsigned i = 0; i < c->fx->nexp; i++) {
+		struct capture_exporter *e = &c->fx->exp[i];
+
+		snprintf(filter, sizeof(filter), "router ip %s", addr_fmt(&e->a, ip));
+		memset(&t, 0, sizeof(t));
+		if (nfd_run(argv, timeout_s, stop, on_text, &t, errtext, sizeof(errtext),
+			    err, sizeof(err)) == 0)
+			e->version = nfd_parse_version(t.buf, t.n);
+		if (!e->version)
+			capture_warn(c, "exporter %s: NetFlow version unknown", ip);
 	}
 }
 
@@ -200,10 +214,8 @@ capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
 	       volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	char *argv_rec[] = { "nfdump", "-R", (char *)dir, "-q", "-N", "-o", "json", NULL };
-	char *argv_exp[] = { "nfdump", "-E", (char *)dir, NULL };
 	char errtext[2048], msg[400];
 	struct nfd_framer fr;
-	struct lines lines;
 	void *ctx[2];
 	struct stat sb;
 	int rc;
@@ -227,6 +239,11 @@ capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
 		     sizeof(errtext), err, errlen);
 	c->st.fx_too_long = fr.too_long;
 	nfd_framer_free(&fr);
+	if (rc < 0 && c->st.fx_records > 0) {
+		/* timed out or stopped: what was read is kept (partial) */
+		fx_note(c, err);
+		return 1;
+	}
 	if (rc < 0)
 		return -1;
 	stderr_text(errtext, msg, sizeof(msg));
@@ -242,12 +259,7 @@ capture_nfdump(struct capture *c, const char *dir, unsigned timeout_s,
 		fx_note(c, err);
 		return 1;
 	}
-	memset(&lines, 0, sizeof(lines));
-	lines.c = c;
-	rc = nfd_run(argv_exp, timeout_s, stop, on_exporters, &lines, errtext,
-		     sizeof(errtext), err, errlen);
-	if (rc != 0)
-		capture_warn(c, "nfdump -E %s: exporters' NetFlow versions unknown", dir);
+	fx_versions(c, dir, timeout_s, stop);
 	if (c->st.fx_malformed)
 		capture_warn(c, "%llu nfdump records could not be read; the first: %s",
 			     (unsigned long long)c->st.fx_malformed, c->fx->first_bad);
@@ -288,6 +300,8 @@ capture_fx_write(struct capture *c, struct results *r)
 		const struct zone *z = c->o.policy ? policy_zone_of(c->o.policy, &main->a) : NULL;
 
 		json_object_set_new(v, "exporter", json_string(addr_fmt(&main->a, buf)));
+		/* reports and diff show where a run stood from "addr" */
+		json_object_set_new(v, "addr", json_string(buf));
 		if (z && z->role != ZONE_EXTERNAL)
 			json_object_set_new(v, "zone", json_string(z->name));
 	}

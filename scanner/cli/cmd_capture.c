@@ -382,9 +382,10 @@ cap_files(struct capture *cap, struct cap_args *a)
 
 /*
  * --nfdump: the records of DIR's nfcapd files.  A problem nfdump reported
- * (a damaged file) keeps what was read: *bad is set, the document is
- * written as partial and the exit status is 3.  Nothing read: exit 2 for
- * a missing directory, else 3.
+ * (a damaged file), its time limit or a signal after some records keeps
+ * what was read: *bad is set, the document is written as partial and the
+ * exit status is 3 (4 for a signal).  Nothing read: exit 2 for a missing
+ * directory or no readable record, else 3.
  */
 static int
 cap_nfdump(struct capture *cap, struct cap_args *a, int *bad)

@@ -8,7 +8,7 @@
 const struct command commands[] = {
 	{ "scan", "active sweep: SYN (or connect) scan of policy zones, then probes", cmd_scan },
 	{ "probe", "identify services on given address:port pairs (read-only)", cmd_probe },
-	{ "capture", "passive mapping from a live interface or pcap/pcapng files", cmd_capture },
+	{ "capture", "passive mapping: live interface, pcap files or flow export (nfcapd)", cmd_capture },
 	{ "check", "apply the policy's rules to a results document (findings)", cmd_check },
 	{ "fence", "verify source-IP and geo restrictions from outside a firewall", cmd_fence },
 	{ "geo", "look up country and ASN of addresses", cmd_geo },

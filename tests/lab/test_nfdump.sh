@@ -20,8 +20,9 @@
 # quiet interface (a lab veth) the kernel ring's blocks never fill and it
 # processes nothing (softflowctl: "Packets processed: 0"; irino/softflowd
 # pull request 71) - and from the pcap the flow records describe exactly the
-# frames heiiki reads.  softflowd is flushed (softflowctl expire-all,
-# shutdown) and nfcapd stopped (SIGTERM closes its file), then the three
+# frames heiiki reads.  softflowd (-a: the packets' own times) exports
+# everything and exits at the end of the file (driven through its control
+# socket, see below), and nfcapd is stopped (SIGTERM closes its file), then the three
 # documents are compared with jq.
 #
 # Legitimately different (and checked to be): peer names (the SNI name is in
@@ -122,15 +123,22 @@ for v in 9 10; do
 		-p "$LAB_DIR/sf$v.pid" -c "$LAB_DIR/sf$v.ctl"
 done
 sf_pids=("${LAB_PIDS[@]: -2}")
-# softflowd exports everything and exits at the end of the file; should it
-# wait for commands instead, softflowctl flushes and stops it
-for i in $(seq 1 50); do
+# softflowd 1.1.0 reading a file waits on its control socket between
+# batches: each command lets it read on.  With -a it replays the packets at
+# their own pace (the flows keep their real times), exports every flow at
+# the end of the file and exits.  Keep asking for its statistics until both
+# have exited; one still running after 30 s is stopped (and the test fails).
+for i in $(seq 1 300); do
 	kill -0 "${sf_pids[0]}" 2>/dev/null || kill -0 "${sf_pids[1]}" 2>/dev/null || break
+	for v in 9 10; do
+		[ -S "$LAB_DIR/sf$v.ctl" ] &&
+			lab_exec rtr softflowctl -c "$LAB_DIR/sf$v.ctl" statistics >/dev/null 2>&1
+	done
 	sleep 0.1
 done
 for v in 9 10; do
-	[ -S "$LAB_DIR/sf$v.ctl" ] || continue
-	lab_exec rtr softflowctl -c "$LAB_DIR/sf$v.ctl" expire-all >/dev/null 2>&1
+	kill -0 "${sf_pids[$((v / 10))]}" 2>/dev/null || continue
+	echo "softflowd -v $v still reading after 30 s"; ok=0
 	lab_exec rtr softflowctl -c "$LAB_DIR/sf$v.ctl" shutdown >/dev/null 2>&1
 done
 sleep 1

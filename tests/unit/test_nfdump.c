@@ -1,14 +1,17 @@
 /*
  * test_nfdump.c - the flow-export input (capture --nfdump): nfdump's JSON
- * records into struct nfd_rec, the framer over split reads, `nfdump -E`
- * lines, two unidirectional records paired into one flow with the right
+ * records into struct nfd_rec, the framer over split reads, `%nfv`
+ * versions, two unidirectional records paired into one flow with the right
  * initiator, exits from a next-hop address, and the child runner (exit
  * status, stderr, missing program, time limit).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scanner/capture/capture.h"
 #include "scanner/capture/nfdump.h"
@@ -173,18 +176,14 @@ Test(nfdump, framer_split_reads_and_noise)
 	nfd_framer_free(&fr);
 }
 
-Test(nfdump, exporter_lines)
+Test(nfdump, netflow_version)
 {
-	struct nfd_exporter e;
-	char buf[ADDR_STRLEN];
-
-	cr_assert_eq(nfd_parse_exporter("SysID: 1, IP:      198.18.0.1, version: 10, ID:  0, "
-					"Sequence failures: 0, packets: 9, flows: 200", &e), 1);
-	cr_assert_str_eq(addr_fmt(&e.ip, buf), "198.18.0.1");
-	cr_assert_eq(e.version, 10);
-	cr_assert_eq(e.flows, 200);
-	cr_assert_eq(nfd_parse_exporter("Exporters:", &e), 0);
-	cr_assert_eq(nfd_parse_exporter("SysID: 1, IP: nonsense, version: 9", &e), 0);
+	cr_assert_eq(nfd_parse_version("Nv9\n", 4), 9);
+	cr_assert_eq(nfd_parse_version("  Nv10", 6), 10);
+	cr_assert_eq(nfd_parse_version("Nv", 2), 0);
+	cr_assert_eq(nfd_parse_version("Nv1000", 6), 0);
+	cr_assert_eq(nfd_parse_version("No matching flows", 17), 0);
+	cr_assert_eq(nfd_parse_version("Nv9", 2), 0, "the length bounds the read");
 }
 
 static struct capture *
@@ -332,4 +331,82 @@ Test(nfdump, runner)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cr_assert(strstr(err, "longer than"), "%s", err);
 	cr_assert_lt(t1.tv_sec - t0.tv_sec, 5);
+}
+
+/*
+ * capture_nfdump() end to end with a stand-in `nfdump` first in PATH: a
+ * shell script that prints two records of one connection (and, for the
+ * version run, "Nv10"), optionally followed by a damaged-file message on
+ * stderr.
+ */
+static struct capture *
+run_fake(const char *stderr_line, int *rc, char *err, size_t errlen)
+{
+	char dir[] = "/tmp/heiiki-nfd-XXXXXX", path[256], newpath[4096];
+	struct capture *c = new_capture();
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/nfdump", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\n"
+		"case \"$*\" in *fmt:%%nfv*) printf 'Nv10\\n'; exit 0;; esac\n"
+		"[ \"$TZ\" = UTC ] || exit 9\n"
+		"cat <<'E'\n%s\n%s\nE\n"
+		"%s\n",
+		REC("2026-12-05T10:00:01.000", "198.18.1.10", "41000", "203.0.113.80",
+		    "443", "...AP.S.", "\t\"out_dst_mac\" : \"02:00:5e:00:00:01\",\n"),
+		REC("2026-12-05T10:00:01.001", "203.0.113.80", "443", "198.18.1.10",
+		    "41000", "...AP.S.", "\t\"in_src_mac\" : \"02:00:5e:00:00:01\",\n"),
+		stderr_line);
+	fclose(f);
+	chmod(path, 0755);
+	snprintf(newpath, sizeof(newpath), "%s:%s", dir, getenv("PATH") ? getenv("PATH") : "");
+	setenv("PATH", newpath, 1);
+	*rc = capture_nfdump(c, dir, 10, NULL, err, errlen);
+	unlink(path);
+	rmdir(dir);
+	return c;
+}
+
+Test(nfdump, capture_nfdump_with_a_stand_in)
+{
+	struct results *res;
+	char err[512];
+	int rc;
+	struct capture *c = run_fake("", &rc, err, sizeof(err));
+	json_t *root, *run;
+
+	cr_assert_eq(rc, 0, "%s", err);
+	root = finish(c, &res);
+	run = results_run(res);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(run, "vantage"),
+							   "source")), "ipfix");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(run, "counters"),
+							"flow_export_records")), 2);
+	cr_assert_eq(json_array_size(json_object_get(root, "flows")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(
+		json_object_get(root, "exits"), 0), "mac")), "02:00:5e:00:00:01");
+	results_free(res);
+	capture_free(c);
+}
+
+Test(nfdump, capture_nfdump_damaged_file_keeps_the_records)
+{
+	struct results *res;
+	char err[512];
+	int rc;
+	struct capture *c = run_fake("echo \"Open file 'x/nfcapd.202612051000': bad magic: 0x55BD\" >&2",
+				     &rc, err, sizeof(err));
+	json_t *root;
+
+	cr_assert_eq(rc, 1);
+	cr_assert(strstr(err, "bad magic") && strstr(err, "after 2 records"), "%s", err);
+	root = finish(c, &res);
+	cr_assert_eq(json_array_size(json_object_get(root, "flows")), 1);
+	cr_assert(strstr(json_string_value(json_array_get(json_object_get(results_run(res),
+							"warnings"), 0)), "bad magic"));
+	results_free(res);
+	capture_free(c);
 }

@@ -26,6 +26,7 @@ static const char *const not_here[] = {
 	"run.period",		/* only a rotated capture's period documents */
 	"run.id",		/* a scan's */
 	"run.sweep",		/* a scan's, not a capture's */
+	"run.flow_export",	/* a flow-export capture's (capture --nfdump) */
 	"exits.addr", "exits.gateway", "exits.name", "exits.purpose", "exits.zone",
 	/* accepted alternatives and policy-only members */
 	"peers.as_org", "peers.asn",	/* need an ASN database */
