@@ -227,7 +227,7 @@ schema_version(struct history *h, int *v, char *err, size_t errlen)
 	if (!r)
 		return rc;
 	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		*v = atoi(PQgetvalue(r, 0, 0));
+		*v = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return 0;
 }
@@ -269,9 +269,12 @@ pg_migrate(struct history *h, int create, int writable, char *err, size_t errlen
 	return 0;
 out_rollback:
 	rollback(h);
-	if (rc == -1 && strlen(err) + 80 < errlen)
-		strcat(err, " (the schema is created or migrated by the owner: "
-		       "'heiiki history pg-setup')");
+	if (rc == -1) {
+		size_t n = strlen(err);
+
+		snprintf(err + n, errlen - n, " (the schema is created or migrated by the owner: "
+			 "'heiiki history pg-setup')");
+	}
 	return rc;
 }
 
