@@ -109,8 +109,12 @@ static const char pg_rls[] =
 	"DROP POLICY IF EXISTS heiiki_own ON heiiki_site_roles;"
 	"CREATE POLICY heiiki_own ON heiiki_site_roles FOR SELECT TO heiiki_site"
 	" USING (rolname = current_user);"
-	"CREATE OR REPLACE FUNCTION heiiki_site() RETURNS TEXT LANGUAGE sql STABLE AS"
-	" $$ SELECT site FROM heiiki_site_roles WHERE rolname = current_user $$;"
+	/* the map's schema spelled out: a site role's own temporary table
+	 * of the same name (pg_temp comes first in a search path) must not
+	 * stand in for it */
+	"DO $$ BEGIN EXECUTE format('CREATE OR REPLACE FUNCTION heiiki_site() RETURNS TEXT"
+	" LANGUAGE sql STABLE AS $f$ SELECT site FROM %I.heiiki_site_roles"
+	" WHERE rolname = current_user $f$', current_schema()); END $$;"
 	"ALTER TABLE runs ENABLE ROW LEVEL SECURITY;"
 	"DROP POLICY IF EXISTS heiiki_site_rw ON runs;"
 	"CREATE POLICY heiiki_site_rw ON runs FOR ALL TO heiiki_site"
