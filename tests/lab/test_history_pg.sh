@@ -153,6 +153,9 @@ done
 "$PG_BIN/psql" -X -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki \
 	-c "UPDATE runs SET site = 'Site 02' WHERE site = 'Site 01'" >/dev/null 2>&1 &&
 	fail "site_01 moved its run to Site 02"
+"$PG_BIN/psql" -X -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki -c \
+	"INSERT INTO findings (run_id, key, rule, severity) VALUES ($id02, 'X|1', 'X', 'info')" \
+	>/dev/null 2>&1 && fail "site_01 added a finding to Site 02's run"
 # a temporary table named like the role -> site map does not make site_01 another site
 n=$("$PG_BIN/psql" -X -A -t -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki -c \
 	"CREATE TEMP TABLE heiiki_site_roles (rolname TEXT, site TEXT);
