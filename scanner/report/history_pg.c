@@ -109,8 +109,12 @@ static const char pg_rls[] =
 	"DROP POLICY IF EXISTS heiiki_own ON heiiki_site_roles;"
 	"CREATE POLICY heiiki_own ON heiiki_site_roles FOR SELECT TO heiiki_site"
 	" USING (rolname = current_user);"
-	"CREATE OR REPLACE FUNCTION heiiki_site() RETURNS TEXT LANGUAGE sql STABLE AS"
-	" $$ SELECT site FROM heiiki_site_roles WHERE rolname = current_user $$;"
+	/* the map's schema spelled out: a site role's own temporary table
+	 * of the same name (pg_temp comes first in a search path) must not
+	 * stand in for it */
+	"DO $$ BEGIN EXECUTE format('CREATE OR REPLACE FUNCTION heiiki_site() RETURNS TEXT"
+	" LANGUAGE sql STABLE AS $f$ SELECT site FROM %I.heiiki_site_roles"
+	" WHERE rolname = current_user $f$', current_schema()); END $$;"
 	"ALTER TABLE runs ENABLE ROW LEVEL SECURITY;"
 	"DROP POLICY IF EXISTS heiiki_site_rw ON runs;"
 	"CREATE POLICY heiiki_site_rw ON runs FOR ALL TO heiiki_site"
@@ -227,7 +231,7 @@ schema_version(struct history *h, int *v, char *err, size_t errlen)
 	if (!r)
 		return rc;
 	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		*v = atoi(PQgetvalue(r, 0, 0));
+		*v = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return 0;
 }
@@ -269,9 +273,12 @@ pg_migrate(struct history *h, int create, int writable, char *err, size_t errlen
 	return 0;
 out_rollback:
 	rollback(h);
-	if (rc == -1 && strlen(err) + 80 < errlen)
-		strcat(err, " (the schema is created or migrated by the owner: "
-		       "'heiiki history pg-setup')");
+	if (rc == -1) {
+		size_t n = strlen(err);
+
+		snprintf(err + n, errlen - n, " (the schema is created or migrated by the owner: "
+			 "'heiiki history pg-setup')");
+	}
 	return rc;
 }
 

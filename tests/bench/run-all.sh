@@ -7,7 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 rc=0
-for b in bench_sweep.sh bench_probes.sh bench_capture.sh bench_flows.sh bench_geo.sh; do
+for b in bench_sweep.sh bench_probes.sh bench_capture.sh bench_flows.sh bench_geo.sh bench_history.sh; do
 	echo "===== $b"
 	bash "$here/$b" || { echo "$b failed (exit $?)"; rc=1; }
 done

@@ -153,6 +153,15 @@ done
 "$PG_BIN/psql" -X -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki \
 	-c "UPDATE runs SET site = 'Site 02' WHERE site = 'Site 01'" >/dev/null 2>&1 &&
 	fail "site_01 moved its run to Site 02"
+"$PG_BIN/psql" -X -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki -c \
+	"INSERT INTO findings (run_id, key, rule, severity) VALUES ($id02, 'X|1', 'X', 'info')" \
+	>/dev/null 2>&1 && fail "site_01 added a finding to Site 02's run"
+# a temporary table named like the role -> site map does not make site_01 another site
+n=$("$PG_BIN/psql" -X -A -t -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki -c \
+	"CREATE TEMP TABLE heiiki_site_roles (rolname TEXT, site TEXT);
+	 INSERT INTO heiiki_site_roles VALUES ('site_01', 'Site 02');
+	 SELECT count(*) FROM runs WHERE site = 'Site 02'" 2>&1)
+[ "$n" = 0 ] || fail "site_01 with its own temporary heiiki_site_roles sees $n Site 02 runs"
 [ "$(runs_json "$(pg_dsn group_reader)" | jq 'map(.site) | unique | length')" = 20 ] ||
 	fail "the reader role does not see all 20 sites"
 H --db "$(pg_dsn group_reader)" show "$id02" >/dev/null || fail "the reader cannot read Site 02's document"
