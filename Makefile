@@ -30,9 +30,9 @@ CLANG     ?= clang
 V         ?= 0
 Q         := $(if $(filter 1,$(V)),,@)
 
-PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3 libpq
+PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3 libpq libbson-1.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3 -lpq)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3 -lpq -lbson-1.0)
 # PDF reports: cairo + pango (pkg-config name pangocairo), asked on their own
 # because libnet has no .pc file and makes the call above fail.
 PKG_CFLAGS += $(shell pkg-config --cflags pangocairo fontconfig)
@@ -40,6 +40,9 @@ PKG_LIBS   += $(shell pkg-config --libs pangocairo fontconfig)
 # libpq's headers are outside /usr/include (Debian: /usr/include/postgresql):
 # asked on their own too, with the Debian path when pkg-config has no libpq.pc.
 PKG_CFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+# libbson (MongoDB replies, probes/probe_mongodb.c) likewise: its headers are
+# in /usr/include/libbson-1.0.
+PKG_CFLAGS += $(shell pkg-config --cflags libbson-1.0 2>/dev/null || echo -I/usr/include/libbson-1.0)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
@@ -163,7 +166,7 @@ test: deps
 DEB_BUILD := build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev \
 	libpcap-dev libnet1-dev libmaxminddb-dev mmdb-bin libjansson-dev libyaml-dev \
 	libssl-dev libsqlite3-dev libcriterion-dev libcsv-dev ieee-data graphviz sqlite3 \
-	dpkg-dev libcairo2-dev libpango1.0-dev libpq-dev
+	dpkg-dev libcairo2-dev libpango1.0-dev libpq-dev libbson-dev
 DEB_LAB   := iproute2 iputils-ping procps psmisc tcpdump socat openssh-server nftables iptables \
 	libmaxmind-db-writer-perl valgrind jq libxml2-utils fonts-noto-cjk python3 \
 	systemd libreoffice-calc-nogui poppler-utils chromium strace nfdump
@@ -183,7 +186,8 @@ DEB_PEERS := nmap masscan zmap tshark argus-server softflowd hyperfine time \
 DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.
 DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
-	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz libpq-dev
+	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz libpq-dev \
+	libbson-dev
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi

@@ -2,12 +2,12 @@
  * probe_mongodb.c - MongoDB: hello, buildInfo and (outside careful zones)
  * one unauthenticated-access check.  Wire format: MongoDB Wire Protocol
  * (OP_MSG 2013, legacy OP_QUERY 2004 / OP_REPLY 1), documents in BSON
- * (bsonspec.org 1.1).  The few top-level members we need are found by
- * walking the document through the bounded cursor (bs_find below: every
- * element's size checked against what is left, at most 256 elements,
- * embedded documents skipped by their own checked length).  libbson could
- * do the same, but linking it would add a run-time dependency to every
- * program built from libheiiki.a for four members.
+ * (bsonspec.org 1.1), written and read by libbson.  The wire header is
+ * read through the bounded cursor (messageLength and the document's own
+ * declared length checked against what arrived, responseTo = ours); the
+ * document's exact bytes then go to bson_init_static(), bson_validate()
+ * refuses a broken one (every element's size, embedded documents too)
+ * and bson_iter_* find the few top-level members we keep.
  *
  * Conversation, all on one connection (a new one only for the legacy
  * fallback), each reply checked for responseTo = our requestID:
@@ -45,6 +45,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <bson/bson.h>
 
 #include "probe.h"
 
@@ -93,91 +95,30 @@ put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-/* A tiny BSON writer for our own four commands (fixed, short). */
-struct bw {
-	uint8_t *p;
-	size_t cap, n;
-	int err;
-};
-
-static void
-bw_put(struct bw *w, const void *b, size_t n)
+/*
+ * The command document for cmd (with $db for OP_MSG) into b, built by
+ * libbson; 0 when it does not fit a BSON document (never, for these).
+ */
+static int
+mongo_command(bson_t *b, const char *cmd, int legacy)
 {
-	if (w->err || n > w->cap - w->n) {
-		w->err = 1;
-		return;
-	}
-	memcpy(w->p + w->n, b, n);
-	w->n += n;
-}
-
-static void
-bw_key(struct bw *w, uint8_t type, const char *key)
-{
-	bw_put(w, &type, 1);
-	bw_put(w, key, strlen(key) + 1);
-}
-
-static void
-bw_i32(struct bw *w, const char *key, int32_t v)
-{
-	uint8_t b[4];
-
-	put_le32(b, (uint32_t)v);
-	bw_key(w, 0x10, key);
-	bw_put(w, b, 4);
-}
-
-static void
-bw_str(struct bw *w, const char *key, const char *v)
-{
-	uint8_t b[4];
-
-	put_le32(b, (uint32_t)strlen(v) + 1);
-	bw_key(w, 0x02, key);
-	bw_put(w, b, 4);
-	bw_put(w, v, strlen(v) + 1);
-}
-
-/* Start a document (its length is patched by bw_end); returns its offset. */
-static size_t
-bw_begin(struct bw *w)
-{
-	size_t at = w->n;
-
-	bw_put(w, "\0\0\0\0", 4);
-	return at;
-}
-
-static void
-bw_end(struct bw *w, size_t at)
-{
-	bw_put(w, "", 1);
-	if (!w->err)
-		put_le32(w->p + at, (uint32_t)(w->n - at));
-}
-
-/* The command document for cmd (with $db for OP_MSG) into w. */
-static void
-mongo_command(struct bw *w, const char *cmd, int legacy)
-{
-	size_t doc = bw_begin(w), filter;
-	uint8_t t = 1;
+	bson_t filter;
+	bool ok = true;
 
 	if (!strcmp(cmd, "listDatabases")) {
-		bw_i32(w, "listDatabases", 1);
-		bw_key(w, 0x08, "nameOnly");
-		bw_put(w, &t, 1);
-		bw_key(w, 0x03, "filter");
-		filter = bw_begin(w);
-		bw_str(w, "name", "heiiki-probe-none");
-		bw_end(w, filter);
+		ok = BSON_APPEND_INT32(b, "listDatabases", 1) &&
+		     BSON_APPEND_BOOL(b, "nameOnly", true) &&
+		     BSON_APPEND_DOCUMENT_BEGIN(b, "filter", &filter);
+		if (ok) {
+			ok = BSON_APPEND_UTF8(&filter, "name", "heiiki-probe-none");
+			ok = bson_append_document_end(b, &filter) && ok;
+		}
 	} else {
-		bw_i32(w, cmd, 1);
+		ok = BSON_APPEND_INT32(b, cmd, 1);
 	}
-	if (!legacy)
-		bw_str(w, "$db", "admin");
-	bw_end(w, doc);
+	if (ok && !legacy)
+		ok = BSON_APPEND_UTF8(b, "$db", "admin");
+	return ok;
 }
 
 static int
@@ -186,8 +127,9 @@ mongo_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 	int legacy = json_is_true(json_object_get(ctx->out, "_mongo_legacy"));
 	const char *cmd = ctx->step == 0 ? "hello" : mongo_next(ctx->out);
 	static const char coll[] = "admin.$cmd";
-	struct bw w = { buf, cap, 0, 0 };
-	uint8_t h[4];
+	bson_t b;
+	size_t n, off;
+	int rc = -1;
 
 	if (ctx->step < 0 || ctx->step >= PROBE_MAX_STEPS || (ctx->step == 0 && legacy))
 		return -1;
@@ -196,30 +138,38 @@ mongo_hello(const struct probe_ctx *ctx, uint8_t *buf, size_t cap, size_t *len)
 		return -1;
 	if (!strcmp(cmd, "listDatabases") && !ctx->access_check)
 		return -1;
-	bw_put(&w, "\0\0\0\0", 4);			/* messageLength, patched below */
-	put_le32(h, MONGO_REQ_ID + (uint32_t)ctx->step);
-	bw_put(&w, h, 4);
-	bw_put(&w, "\0\0\0\0", 4);			/* responseTo */
-	put_le32(h, legacy ? MONGO_OP_QUERY : MONGO_OP_MSG);
-	bw_put(&w, h, 4);
-	bw_put(&w, "\0\0\0\0", 4);			/* flags */
+	bson_init(&b);
+	if (!mongo_command(&b, cmd, legacy))
+		goto out;
+	/* header, flags, then OP_QUERY's collection / skip / return or OP_MSG's kind 0 */
+	off = MONGO_HDR + 4 + (legacy ? sizeof(coll) + 8 : 1);
+	n = off + b.len;
+	if (cap < n || n > MONGO_MAX)
+		goto out;
+	put_le32(buf, (uint32_t)n);			/* messageLength */
+	put_le32(buf + 4, MONGO_REQ_ID + (uint32_t)ctx->step);
+	put_le32(buf + 8, 0);				/* responseTo */
+	put_le32(buf + 12, legacy ? MONGO_OP_QUERY : MONGO_OP_MSG);
+	put_le32(buf + 16, 0);				/* flags */
 	if (legacy) {
-		bw_put(&w, coll, sizeof(coll));		/* with its NUL */
-		bw_put(&w, "\0\0\0\0\xff\xff\xff\xff", 8);	/* skip 0, return -1 */
+		memcpy(buf + 20, coll, sizeof(coll));	/* with its NUL */
+		put_le32(buf + 20 + sizeof(coll), 0);	/* numberToSkip */
+		put_le32(buf + 24 + sizeof(coll), 0xffffffffu);	/* numberToReturn -1 */
 	} else {
-		bw_put(&w, "", 1);			/* section kind 0: body */
+		buf[20] = 0;				/* section kind 0: body */
 	}
-	mongo_command(&w, cmd, legacy);
-	if (w.err)
-		return -1;
-	put_le32(buf, (uint32_t)w.n);
-	*len = w.n;
-	return 0;
+	memcpy(buf + off, bson_get_data(&b), b.len);
+	*len = n;
+	rc = 0;
+out:
+	bson_destroy(&b);
+	return rc;
 }
 
 /*
  * Read one reply message: header, then the first document of an OP_MSG
- * (section kind 0) or OP_REPLY.  doc and dlen point into the reply.
+ * (section kind 0) or OP_REPLY.  doc and dlen are exactly that document's
+ * bytes inside the reply, for libbson.
  */
 static enum probe_verdict
 mongo_read(const struct probe_ctx *ctx, struct rd *in, const uint8_t **doc, uint32_t *dlen)
@@ -250,145 +200,58 @@ mongo_read(const struct probe_ctx *ctx, struct rd *in, const uint8_t **doc, uint
 	} else if (!rd_u8(&msg, &kind) || kind != 0) {
 		return PROBE_MALFORMED;
 	}
+	/* the document's declared length (it counts itself) against the message */
 	body = msg;
-	if (!rd_le32(&body, &dl) || dl < 5 || dl > rd_left(&msg))
+	if (!rd_le32(&body, &dl) || dl < 5 || !rd_bytes(&msg, doc, dl))
 		return PROBE_MALFORMED;
-	*doc = rd_ptr(&msg);
 	*dlen = dl;
 	return PROBE_MATCH;
 }
 
-/* A document's bytes (doc[0..len), its own length checked by the caller). */
-struct bdoc {
-	const uint8_t *p;
-	size_t len;
-};
-
-/* Size of an element's value of BSON type t at the start of r; 0 = unknown. */
+/* A numeric member (double, int32, int64 or bool) of b, or 0 when absent. */
 static int
-bs_value_len(uint8_t t, const struct rd *r, size_t *n)
+bnum(const bson_t *b, const char *key, double *v)
 {
-	struct rd c = *r;
-	uint32_t l;
-	long z;
-
-	switch (t) {
-	case 0x01: case 0x09: case 0x11: case 0x12: *n = 8; return 1;
-	case 0x10: *n = 4; return 1;
-	case 0x08: *n = 1; return 1;
-	case 0x07: *n = 12; return 1;
-	case 0x13: *n = 16; return 1;
-	case 0x06: case 0x0a: case 0x7f: case 0xff: *n = 0; return 1;
-	case 0x02: case 0x0d: case 0x0e:		/* string: int32 length, bytes, NUL */
-		if (!rd_le32(&c, &l) || l < 1 || l > rd_left(&c))
-			return 0;
-		*n = 4 + (size_t)l;
-		return 1;
-	case 0x03: case 0x04:				/* document: its length counts itself */
-		if (!rd_le32(&c, &l) || l < 5 || l > rd_left(r))
-			return 0;
-		*n = l;
-		return 1;
-	case 0x05:					/* binary: length, subtype, bytes */
-		if (!rd_le32(&c, &l) || l > rd_left(&c) || rd_left(&c) - l < 1)
-			return 0;
-		*n = 5 + (size_t)l;
-		return 1;
-	case 0x0b:					/* regex: two C strings */
-		z = rd_find(&c, "", 1);
-		if (z < 0 || !rd_skip(&c, (size_t)z + 1) || (z = rd_find(&c, "", 1)) < 0)
-			return 0;
-		*n = rd_left(r) - rd_left(&c) + (size_t)z + 1;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * Find the top-level member key of d: its type and value bytes.  Returns 1
- * when found, 0 when absent or when the document is broken before it.
- */
-static int
-bs_find(const struct bdoc *d, const char *key, uint8_t *type, struct rd *val)
-{
-	struct rd r;
-	uint32_t len;
-	size_t kl = strlen(key);
-
-	rd_init(&r, d->p, d->len);
-	if (!rd_le32(&r, &len) || len != d->len || len < 5 || d->p[len - 1] != 0)
-		return 0;
-	for (int i = 0; i < 256; i++) {
-		uint8_t t;
-		long z;
-		size_t vn;
-		const uint8_t *name;
-
-		if (!rd_u8(&r, &t) || t == 0)
-			return 0;
-		z = rd_find(&r, "", 1);
-		if (z < 0 || !rd_bytes(&r, &name, (size_t)z + 1))
-			return 0;
-		if (!bs_value_len(t, &r, &vn) || !rd_sub(&r, val, vn))
-			return 0;
-		if ((size_t)z == kl && !memcmp(name, key, kl)) {
-			*type = t;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* A numeric member (double, int32, int64 or bool) of d, or 0 when absent. */
-static int
-bnum(const struct bdoc *d, const char *key, double *v)
-{
-	struct rd val;
-	uint8_t t, b;
-	uint32_t i;
-	uint64_t q;
+	bson_iter_t it;
 	double f;
 
-	if (!bs_find(d, key, &t, &val))
+	if (!bson_iter_init_find(&it, b, key))
 		return 0;
-	switch (t) {
-	case 0x01:
-		if (!rd_le64(&val, &q))
-			return 0;
-		memcpy(&f, &q, sizeof(f));
+	switch (bson_iter_type(&it)) {
+	case BSON_TYPE_DOUBLE:
+		f = bson_iter_double(&it);
 		if (f != f)
 			return 0;	/* NaN */
 		*v = f;
 		return 1;
-	case 0x10:
-		if (!rd_le32(&val, &i))
-			return 0;
-		*v = (int32_t)i;
+	case BSON_TYPE_INT32:
+		*v = bson_iter_int32(&it);
 		return 1;
-	case 0x12:
-		if (!rd_le64(&val, &q))
-			return 0;
-		*v = (double)(int64_t)q;
+	case BSON_TYPE_INT64:
+		*v = (double)bson_iter_int64(&it);
 		return 1;
-	case 0x08:
-		if (!rd_u8(&val, &b))
-			return 0;
-		*v = b != 0;
+	case BSON_TYPE_BOOL:
+		*v = bson_iter_bool(&it);
 		return 1;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* A string member into o[name] (printable, bounded); 1 when set. */
 static int
-bstr(const struct bdoc *d, const char *key, json_t *o, const char *name)
+bstr(const bson_t *b, const char *key, json_t *o, const char *name)
 {
-	struct rd val;
-	uint8_t t;
+	bson_iter_t it;
+	const char *s;
+	uint32_t n = 0;
 
-	if (!bs_find(d, key, &t, &val) || t != 0x02 || !rd_skip(&val, 4) || !rd_left(&val))
+	if (!bson_iter_init_find(&it, b, key) || bson_iter_type(&it) != BSON_TYPE_UTF8)
 		return 0;
-	probe_set_str(o, name, rd_ptr(&val), rd_left(&val) - 1);	/* without the NUL */
+	s = bson_iter_utf8(&it, &n);
+	if (!s)
+		return 0;
+	probe_set_str(o, name, (const uint8_t *)s, n);
 	return 1;
 }
 
@@ -405,7 +268,7 @@ mongo_obj(json_t *out)
 }
 
 static void
-mongo_error(const struct bdoc *b, json_t *o, const char *key)
+mongo_error(const bson_t *b, json_t *o, const char *key)
 {
 	double code;
 	json_t *e = json_object();
@@ -419,7 +282,7 @@ mongo_error(const struct bdoc *b, json_t *o, const char *key)
 
 /* hello / isMaster: role, set name, wire versions. */
 static void
-mongo_handshake(const struct bdoc *b, json_t *out, json_t *o, double ok)
+mongo_handshake(const bson_t *b, json_t *out, json_t *o, double ok)
 {
 	double v;
 	const char *rel;
@@ -469,9 +332,8 @@ mongo_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 	const uint8_t *doc = NULL;
 	uint32_t dlen = 0;
 	enum probe_verdict v;
-	struct bdoc b;
-	struct rd okv;
-	uint8_t okt;
+	bson_t b;
+	bson_iter_t okit;
 	double ok = 0;
 	json_t *o;
 	char cmdcopy[16];
@@ -494,9 +356,13 @@ mongo_parse(const struct probe_ctx *ctx, struct rd *in, json_t *out)
 			json_object_set_new(out, "service", json_string("mongodb"));
 		return v;
 	}
-	b.p = doc;
-	b.len = dlen;
-	if (!bs_find(&b, "ok", &okt, &okv))
+	/*
+	 * The document's bytes, its declared length checked by mongo_read:
+	 * libbson checks its structure (every element's size, embedded
+	 * documents too) before any member is read.
+	 */
+	if (!bson_init_static(&b, doc, dlen) || !bson_validate(&b, BSON_VALIDATE_NONE, NULL) ||
+	    !bson_iter_init_find(&okit, &b, "ok"))
 		return json_object_get(out, "mongodb") ? PROBE_MATCH : PROBE_MALFORMED;
 	bnum(&b, "ok", &ok);
 	o = mongo_obj(out);

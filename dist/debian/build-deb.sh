@@ -15,7 +15,7 @@ root=$1 version=$2 out=$3
 arch=$(dpkg --print-architecture)
 
 # Runtime libraries of bin/heiiki on Debian 12, when dpkg-shlibdeps is absent.
-fallback="libc6 (>= 2.34), libpcap0.8 (>= 1.10), libnet1 (>= 1.1.6), libmaxminddb0 (>= 1.3), libjansson4 (>= 2.14), libyaml-0-2, libssl3 (>= 3.0), libsqlite3-0 (>= 3.40), libpq5 (>= 15)"
+fallback="libc6 (>= 2.34), libpcap0.8 (>= 1.10), libnet1 (>= 1.1.6), libmaxminddb0 (>= 1.3), libjansson4 (>= 2.14), libyaml-0-2, libssl3 (>= 3.0), libsqlite3-0 (>= 3.40), libpq5 (>= 15), libbson-1.0-0 (>= 1.23)"
 depends=$fallback
 if command -v dpkg-shlibdeps >/dev/null; then
 	tmp=$(mktemp -d)

@@ -1,6 +1,7 @@
 /*
  * fuzz_probe_mongodb.c - the mongodb probe on arbitrary replies (OP_MSG /
- * OP_REPLY framing, the bounded BSON walk).  Harness: fuzz_probe.h.
+ * OP_REPLY framing through the bounded cursor, BSON through libbson).
+ * Harness: fuzz_probe.h.
  */
 #include "fuzz_probe.h"
 

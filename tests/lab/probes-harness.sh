@@ -32,7 +32,8 @@ probes_lab() {
 	NET=$2
 	[ -n "$REC" ] && mkdir -p "$REC"
 	cc -std=c17 -D_GNU_SOURCE -I"$SRC" -o "$LAB_DIR/record_b" "$SRC/tests/probes/record_b.c" \
-		"$lib" -ljansson -lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
+		"$lib" -ljansson $(pkg-config --libs libbson-1.0 2>/dev/null || echo -lbson-1.0) \
+		-lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
 	lab_switch sw
 	lab_ns cli; lab_attach sw cli "$NET.10/24"
 }

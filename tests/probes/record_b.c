@@ -18,7 +18,8 @@
  * reproducible in unit tests; vary it to send fresh cookies).
  *
  * Build: cc -std=c17 -D_GNU_SOURCE -I. tests/probes/record_b.c \
- *        build/libheiiki.a $(pkg-config --libs ...) -o record_b
+ *        build/libheiiki.a -ljansson $(pkg-config --libs libbson-1.0) \
+ *        -lssl -lcrypto -lm -lpthread -o record_b
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -29,7 +29,8 @@ D=$src/tests/probes/data
 LIB=$src/build/libheiiki.a
 [ -f "$LIB" ] || lab_die "$LIB not built (make)"
 cc -std=c17 -D_GNU_SOURCE -I"$src" -o "$LAB_DIR/record_b" "$here/record_b.c" "$LIB" \
-	-ljansson -lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
+	-ljansson $(pkg-config --libs libbson-1.0 2>/dev/null || echo -lbson-1.0) \
+	-lssl -lcrypto -lm -lpthread || lab_die "cannot build record_b"
 lab_ns srv
 lab_ns srv2
 lab_ns cli

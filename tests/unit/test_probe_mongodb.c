@@ -222,7 +222,7 @@ Test(probe_mongodb, lies_and_garbage)
 	memcpy(c, b, n);
 	c[21] = 0xff;
 	cr_expect_eq(mg_run(0, 1, 0, c, n, o), PROBE_MALFORMED);
-	/* BSON length shorter than its elements: the walk refuses it */
+	/* BSON length shorter than its elements: libbson refuses it */
 	memcpy(c, b, n);
 	c[21] = 20;
 	c[22] = 0;
