@@ -335,8 +335,14 @@ for r in rates:
         recall = tp / len(truth)
         prec = tp / len(got) if got else 0.0
         rows[(t, r)] = (wall, recall, prec, cpu, rss)
-        print("%-8s %7s %9.1f %10.0f %10s %7.2f%% %8.2f%% %8.1f %8.1f" % (t, r, wall, tx / wall if wall else 0,
-              "%.0f" % srate if srate else "-", 100 * recall, 100 * prec, cpu, rss))
+        extra = ""
+        if t == "heiiki" and os.path.exists(base + ".json"):
+            d = json.load(open(base + ".json"))
+            c = d["run"]["counters"]
+            extra = "  drops %d, rate cuts %d, retries %d, %s" % (c["pcap_drop"], d["run"]["sweep"].get("rx_backoffs", 0),
+                                                                 c["retries"], d["run"]["status"])
+        print("%-8s %7s %9.1f %10.0f %10s %7.2f%% %8.2f%% %8.1f %8.1f%s" % (t, r, wall, tx / wall if wall else 0,
+              "%.0f" % srate if srate else "-", 100 * recall, 100 * prec, cpu, rss, extra))
     for peer in ("masscan", "nmap"):
         if ("heiiki", r) in rows and (peer, r) in rows:
             h, p = rows[("heiiki", r)], rows[(peer, r)]
