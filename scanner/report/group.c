@@ -29,7 +29,9 @@ rule_in(const char *rule, const char *const *set, size_t n)
 	return 0;
 }
 
-/* Every site's chosen run: {site -> run object of history_runs()}. */
+/* Every site's chosen run: {site -> run object}.  history_sites_latest()
+ * already gives one run per site; the choice is made again here so the
+ * rule (a scan run first) holds for any list of runs, newest first. */
 static json_t *
 group_pick(json_t *runs)
 {
@@ -171,7 +173,7 @@ group_row(struct history *h, const char *site, json_t *run, const char *tmpl, lo
 json_t *
 group_table(struct history *h, const char *tmpl, long long now, char *err, size_t errlen)
 {
-	json_t *runs = history_runs(h, 0, err, errlen), *pick, *sites, *names, *name;
+	json_t *runs = history_sites_latest(h, err, errlen), *pick, *sites, *names, *name;
 	char gen[32];
 	time_t tt = (time_t)now;
 	struct tm tm;

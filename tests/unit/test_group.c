@@ -196,6 +196,32 @@ gr_write(const json_t *t, const char *fmt, enum report_lang lang)
 	return buf;
 }
 
+Test(group, sites_latest)
+{
+	struct history *h;
+	char err[512];
+	json_t *rows, *r;
+	size_t i;
+	int seen = 0;
+
+	gr_fill();
+	cr_assert_eq(history_open(gr_db, HISTORY_READ, &h, err, sizeof(err)), 0, "%s", err);
+	rows = history_sites_latest(h, err, sizeof(err));
+	history_close(h);
+	cr_assert_not_null(rows, "%s", err);
+	cr_expect_eq(json_array_size(rows), 3, "one run per site");
+	json_array_foreach(rows, i, r) {
+		const char *site = report_str(r, "site");
+		long long want = !strcmp(site, "Site A") ? 2 : !strcmp(site, "Site B") ? 3 : 5;
+
+		cr_expect_eq(report_int(r, "id", 0), want, "%s", site);
+		cr_expect_str_eq(report_str(r, "kind"), "scan");
+		seen |= 1 << (site[5] - 'A');
+	}
+	cr_expect_eq(seen, 7);
+	json_decref(rows);
+}
+
 Test(group, writers)
 {
 	json_t *t, *back;
