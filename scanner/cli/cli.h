@@ -76,4 +76,7 @@ int cmd_audit(int argc, char **argv);
 struct scan_opts;
 int scan_parse_opts(int argc, char **argv, struct scan_opts *o);
 
+/* 'heiiki report --group' (cmd_report_group.c). */
+int report_group_main(int argc, char **argv);
+
 #endif

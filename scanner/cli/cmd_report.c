@@ -63,6 +63,7 @@ report_usage(void)
 	       "                      peers, flows\n"
 	       "  -T, --render FMT    render the DOT diagram with graphviz: svg or png\n"
 	       "  --matrix RUN...     service x vantage table across runs (see --matrix --help)\n"
+	       "  --group --db DB     one row per site of a shared history (see --group --help)\n"
 	       "  --previous OLD      results of the previous run: page 1 counts new,\n"
 	       "                      fixed and still-open findings\n"
 	       "  --checklist ED      health-ministry checklist edition for item numbers:\n"
@@ -322,6 +323,9 @@ cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++)		/* service x vantage across runs */
 		if (!strcmp(argv[i], "--matrix"))
 			return report_matrix_main(argc, argv);
+	for (int i = 1; i < argc; i++)		/* sites of a shared history */
+		if (!strcmp(argv[i], "--group"))
+			return report_group_main(argc, argv);
 	rc = report_args(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;

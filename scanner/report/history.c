@@ -210,3 +210,20 @@ history_prune(struct history *h, unsigned long long keep, const char *before,
 {
 	return h->ops->prune(h, keep, before, removed, err, errlen);
 }
+
+json_t *
+history_sites_latest(struct history *h, char *err, size_t errlen)
+{
+	return h->ops->sites_latest(h, err, errlen);
+}
+
+json_t *
+history_site_row(const char *const vals[6])
+{
+	static const char *const cols[] = { "start", "end", "kind", "site", "status" };
+	json_t *o = json_pack("{s:I}", "id", (json_int_t)strtoll(vals[0], NULL, 10));
+
+	for (int i = 0; o && i < 5; i++)
+		json_object_set_new(o, cols[i], json_string(vals[i + 1] ? vals[i + 1] : ""));
+	return o;
+}

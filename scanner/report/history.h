@@ -113,6 +113,14 @@ int history_last_pair(struct history *h, const char *kind, long long *newer,
 int history_baseline(struct history *h, long long id, long long *older, char *err,
 		     size_t errlen);
 /*
+ * One run per site, for the group view (group.h): the site's newest run of
+ * kind "scan" (what 'heiiki night' stores), else its newest run of any
+ * kind.  An array of {"id","start","end","kind","site","status"} in no
+ * particular order; with PostgreSQL only the sites the role may read.
+ * NULL with err.
+ */
+json_t *history_sites_latest(struct history *h, char *err, size_t errlen);
+/*
  * Remove old runs (with their findings and services), then VACUUM: per
  * (kind, site), every run after the newest `keep` (keep 0 = no limit), and
  * every run that started before `before` (ISO 8601 UTC, "" = no limit)

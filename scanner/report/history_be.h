@@ -32,7 +32,21 @@ struct history_ops {
 			size_t errlen);
 	int (*prune)(struct history *h, unsigned long long keep, const char *before,
 		     long long *removed, char *err, size_t errlen);
+	json_t *(*sites_latest)(struct history *h, char *err, size_t errlen);
 };
+
+/*
+ * history_sites_latest(): one standard query both back ends run as it is
+ * (no parameters; window functions: SQLite 3.25+, PostgreSQL 8.4+).
+ * Columns: id, start, end, kind, site, status.
+ */
+#define HISTORY_SQL_SITES_LATEST \
+	"SELECT id, start, \"end\", kind, site, status FROM (SELECT id, start, \"end\"," \
+	" kind, site, status, ROW_NUMBER() OVER (PARTITION BY site ORDER BY" \
+	" CASE WHEN kind = 'scan' THEN 0 ELSE 1 END, start DESC, id DESC) AS rn" \
+	" FROM runs) AS t WHERE rn = 1"
+/* A row of that query as a JSON object (vals[0..5] as text). */
+json_t *history_site_row(const char *const vals[6]);
 
 struct history {
 	const struct history_ops *ops;

@@ -734,6 +734,29 @@ out_rollback:
 	return rc;
 }
 
+static json_t *
+pg_sites_latest(struct history *h, char *err, size_t errlen)
+{
+	json_t *out;
+	PGresult *r;
+	int rc;
+
+	r = run(h, HISTORY_SQL_SITES_LATEST, 0, NULL, "latest run of each site", &rc, err,
+		errlen);
+	if (!r)
+		return NULL;
+	out = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *v[6];
+
+		for (int k = 0; k < 6; k++)
+			v[k] = PQgetvalue(r, i, k);
+		json_array_append_new(out, history_site_row(v));
+	}
+	PQclear(r);
+	return out;
+}
+
 const struct history_ops history_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -745,4 +768,5 @@ const struct history_ops history_pg_ops = {
 	.last_pair = pg_last_pair,
 	.baseline = pg_baseline,
 	.prune = pg_prune,
+	.sites_latest = pg_sites_latest,
 };

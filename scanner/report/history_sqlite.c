@@ -758,6 +758,34 @@ out_db:
 	return -1;
 }
 
+static json_t *
+sq_sites_latest(struct history *h, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *out = json_array();
+	int rc;
+
+	if (sqlite3_prepare_v2(DB(h), HISTORY_SQL_SITES_LATEST, -1, &st, NULL) != SQLITE_OK) {
+		db_err(h, "latest run of each site", err, errlen);
+		json_decref(out);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v[6];
+
+		for (int i = 0; i < 6; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		json_array_append_new(out, history_site_row(v));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_err(h, "latest run of each site", err, errlen);
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
 const struct history_ops history_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -769,4 +797,5 @@ const struct history_ops history_sqlite_ops = {
 	.last_pair = sq_last_pair,
 	.baseline = sq_baseline,
 	.prune = sq_prune,
+	.sites_latest = sq_sites_latest,
 };

@@ -14,7 +14,8 @@
 # (runs/s and child rows/s), the database size (total and per table), the
 # time of the group queries a central office runs (every site's newest
 # complete run with open findings by severity, through the
-# open_findings_latest view; 'heiiki history list' of all runs as the
+# open_findings_latest view; 'heiiki report --group' as the reader;
+# 'heiiki history list' of all runs as the
 # reader role; one site's 'history changes'), and the time of re-adding a
 # site's year (all duplicates).
 set -u
@@ -78,6 +79,9 @@ pg_sql "SELECT '  ' || c.relname || ' ' || pg_size_pretty(pg_total_relation_size
 t0=$(now)
 pg_sql "SELECT site, severity, count(*) FROM open_findings_latest GROUP BY site, severity" > "$D/group.txt"
 echo "group query (open findings of each site's newest complete run, by severity; $(wc -l < "$D/group.txt") rows): $(secs "$t0" "$(now)") s"
+t0=$(now)
+"$HEIIKI" report --group --db "$(pg_dsn bench_reader)" --format json -o "$D/group.json" || lab_die "report --group"
+echo "heiiki report --group, $(jq '.sites | length' "$D/group.json") sites as the reader (JSON): $(secs "$t0" "$(now)") s"
 t0=$(now)
 "$HEIIKI" history --db "$(pg_dsn bench_reader)" list --format json > "$D/list.json" || lab_die "list"
 echo "heiiki history list, all $(jq length "$D/list.json") runs as the reader: $(secs "$t0" "$(now)") s"

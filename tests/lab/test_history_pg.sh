@@ -15,6 +15,8 @@
 #    once.  Site A's role cannot insert a site-B run, cannot see site B's
 #    runs, findings, services, hosts or documents; the reader role sees
 #    all 20 sites.
+#  Group report: 'report --group' as the reader lists the 20 sites with the
+#    stored counts; as a site role only that site.
 #  Offline: the server stopped, 'history add' queues (exit 4) and
 #    'heiiki night' queues its run in STATE/outbox; a flush while stopped
 #    keeps everything; started again, 'history flush' and the next night
@@ -167,6 +169,42 @@ n=$("$PG_BIN/psql" -X -A -t -q -h "$PG_SOCK" -p "$PG_PORT" -U site_01 -d heiiki 
 H --db "$(pg_dsn group_reader)" show "$id02" >/dev/null || fail "the reader cannot read Site 02's document"
 H --db "$(pg_dsn group_reader)" add "$D/site02-new.json" >/dev/null 2>&1 && fail "the reader stored a run"
 echo "ok: site_01 cannot insert, read, move or delete Site 02's rows; the reader reads all 20 sites, writes none"
+
+# --- the group report (report --group) over the 20 sites -------------------------
+doc "$G/scan-hospital-next.json" "$D/site03-b0.json" "Site 03" uid-site-03-b 2026-12-02T16:00:00Z
+jq '.findings += [{rule: "UNDECLARED_EXIT", severity: "high", key: "UNDECLARED_EXIT|198.18.0.1||0|"},
+	{rule: "OUT_OF_SUPPORT", severity: "high", key: "OUT_OF_SUPPORT|198.18.20.7||0|"}]' \
+	"$D/site03-b0.json" > "$D/site03-b.json"
+H --db "$(pg_dsn site_03)" add "$D/site03-b.json" >/dev/null || fail "site_03 second run"
+"$HEIIKI" report --group --db "$(pg_dsn group_reader)" --format json \
+	--site-url 'https://soc.example/{site}/{run}' > "$D/group.json" || fail "report --group as the reader"
+# want: every site has scan-hospital.json's counts, no baseline; Site 03 has
+# the counts of its second run (scan-hospital-next.json plus an undeclared exit
+# and an out-of-support device) and its new findings against the first run
+want=$(jq -c --slurpfile n "$D/site03-b.json" '
+	def row($d): {open: ([$d.findings[].severity] | reduce .[] as $s
+			({critical:0,high:0,medium:0,low:0,info:0}; .[$s] += 1)),
+		undeclared_exits: [$d.findings[] | select(.rule == "UNDECLARED_EXIT" or
+			.rule == "UNDECLARED_REMOTE_PATH")] | length,
+		out_of_support: [$d.findings[] | select(.rule == "OUT_OF_SUPPORT")] | length,
+		vendor_exceptions_expired: [$d.findings[] | select(.rule == "VENDOR_EXCEPTION_EXPIRED")] | length};
+	. as $o | [range(1; 21) | ("Site " + (if . < 10 then "0" else "" end) + tostring) as $s |
+		{site: $s} + (if $s == "Site 03" then row($n[0]) + {new: ([$n[0].findings[].key] -
+			[$o.findings[].key] | length)} else row($o) + {new: null} end)]' "$G/scan-hospital.json" | jq -S -c .)
+got=$(jq -S -c '[.sites[] | {site, open, undeclared_exits, out_of_support,
+	vendor_exceptions_expired, new}]' "$D/group.json")
+[ "$got" = "$want" ] || fail "report --group: got $got, want $want"
+[ "$(jq -r '.sites[] | select(.site == "Site 03") | .url' "$D/group.json")" = \
+  "https://soc.example/Site%2003/$(pg_sql "SELECT id FROM runs WHERE run_uid = 'uid-site-03-b'")" ] ||
+	fail "report --group: Site 03's link: $(jq -c '.sites[2]' "$D/group.json")"
+[ "$(jq -r '.sites[] | select(.site == "Site 03") | "\(.new) \(.undeclared_exits) \(.out_of_support)"' \
+	"$D/group.json")" = "3 1 1" ] || fail "report --group: Site 03: $(jq -c '.sites[2]' "$D/group.json")"
+[ "$("$HEIIKI" report --group --db "$(pg_dsn site_01)" --format json | jq -c '[.sites[].site]')" = \
+  '["Site 01"]' ] || fail "report --group as site_01 shows other sites"
+"$HEIIKI" report --group --db "$(pg_dsn group_reader)" --lang ja -o "$D/group.html" ||
+	fail "report --group html"
+[ "$(grep -o '<tr><td>Site ' "$D/group.html" | wc -l)" -eq 20 ] || fail "report --group html: not 20 rows"
+echo "ok: report --group: the reader sees 20 sites with the stored counts (Site 03: new vs its baseline); site_01 only its own"
 
 # --- offline: history add + flush -------------------------------------------------
 OB=$D/outbox
