@@ -181,15 +181,26 @@ svc_in_rule(const json_t *s, const char *zone, const struct service_rule *sr)
 			    rj_str(s, "service"));
 }
 
+/* A vendor exception ends this many days ahead: a low finding, so that
+ * the renewal is talked over with the vendor before the access closes or
+ * turns into VENDOR_EXCEPTION_EXPIRED. */
+#define VENDOR_EXPIRING_DAYS 30
+
+/* Every open service a dated vendor exception covers, whose end is past
+ * (expired) or within VENDOR_EXPIRING_DAYS (expiring). */
 static void
-rule_vendor_expired(const struct rule *self, struct fctx *c)
+vendor_window(const struct rule *self, struct fctx *c, int expiring)
 {
 	for (size_t r = 0; c->p && r < c->p->nrules; r++) {
 		const struct service_rule *sr = &c->p->rules[r];
 		json_t *s;
 		size_t i;
 
-		if (sr->deny || !sr->until || sr->until >= c->today)
+		if (sr->deny || !sr->until)
+			continue;
+		if (expiring ? sr->until < c->today ||
+			       sr->until - c->today > VENDOR_EXPIRING_DAYS * 86400 :
+			       sr->until >= c->today)
 			continue;
 		EACH_SERVICE(c, i, s) {
 			const char *a = rj_str(s, "addr"), *zone = finding_zone_of(c, a);
@@ -197,12 +208,25 @@ rule_vendor_expired(const struct rule *self, struct fctx *c)
 			if (!svc_in_rule(s, zone, sr))
 				continue;
 			finding_emit(c, self, a, rj_str(s, "proto"), rj_int(s, "port"), zone,
-				     sr->name, "rule '%s'%s%s allowed %s until %s (policy line %d); "
-				     "%s:%lld is still reachable", sr->name,
-				     *sr->vendor ? " for vendor " : "", sr->vendor, sr->service,
-				     sr->until_str, sr->line, a, rj_int(s, "port"));
+				     sr->name, "rule '%s'%s%s allow%s %s until %s (policy line %d); "
+				     "%s:%lld is %sreachable", sr->name,
+				     *sr->vendor ? " for vendor " : "", sr->vendor,
+				     expiring ? "s" : "ed", sr->service, sr->until_str, sr->line,
+				     a, rj_int(s, "port"), expiring ? "" : "still ");
 		}
 	}
+}
+
+static void
+rule_vendor_expired(const struct rule *self, struct fctx *c)
+{
+	vendor_window(self, c, 0);
+}
+
+static void
+rule_vendor_expiring(const struct rule *self, struct fctx *c)
+{
+	vendor_window(self, c, 1);
 }
 
 static void
@@ -363,6 +387,12 @@ const struct rule rules[] = {
 	  "Close the access at the firewall now, or renew the exception in the policy with a new 'until:' date after review with the vendor.",
 	  "直ちにファイアウォールで接続を閉じるか、ベンダーと確認のうえポリシーの例外に新しい 'until:' の日付を設定してください。",
 	  CL_VENDOR, .match = rule_vendor_expired },
+	{ "VENDOR_EXCEPTION_EXPIRING", SEV_LOW,
+	  "Vendor exception ends within 30 days",
+	  "ベンダー例外の期限が 30 日以内に切れる",
+	  "Review the access with the vendor now: renew the exception with a new 'until:' date, or plan to close it at the firewall on that date.",
+	  "ベンダーと接続の要否を今のうちに確認し、継続する場合は新しい 'until:' の日付で例外を更新し、不要なら期限日にファイアウォールで閉じる準備をしてください。",
+	  CL_VENDOR, .match = rule_vendor_expiring },
 	{ "TELNET_PRESENT", SEV_HIGH,
 	  "Telnet service present",
 	  "Telnet サービスが稼働している",

@@ -1,7 +1,7 @@
 /*
  * group.c - the group view (group.h): sites x (last run, open findings by
- * severity, new since the baseline, undeclared exits, expired vendor
- * exceptions, out-of-support devices), read through the history API only,
+ * severity, new since the baseline, undeclared exits, expired and
+ * expiring vendor exceptions, out-of-support devices), read through the history API only,
  * so SQLite and PostgreSQL give the same table.  With PostgreSQL row-level
  * security a site's role sees its own row only; the reader role sees all.
  */
@@ -120,7 +120,8 @@ group_row(struct history *h, const char *site, json_t *run, const char *tmpl, lo
 {
 	long long id = report_int(run, "id", -1), older = 0, t;
 	json_t *doc, *row, *open, *prev = NULL, *f;
-	long long nsev[NSEV] = { 0 }, undeclared = 0, vendor = 0, oos = 0, fresh = 0, total = 0;
+	long long nsev[NSEV] = { 0 }, undeclared = 0, vendor = 0, expiring = 0, oos = 0, fresh = 0,
+		  total = 0;
 	size_t i;
 	int rc;
 
@@ -141,6 +142,7 @@ group_row(struct history *h, const char *site, json_t *run, const char *tmpl, lo
 			nsev[NSEV - 1 - (size_t)rank]++;
 		undeclared += rule_in(rule, undeclared_rules, 2);
 		vendor += !strcmp(rule, "VENDOR_EXCEPTION_EXPIRED");
+		expiring += !strcmp(rule, "VENDOR_EXCEPTION_EXPIRING");
 		oos += !strcmp(rule, "OUT_OF_SUPPORT");
 		if (prev && !json_object_get(prev, report_str(f, "key")))
 			fresh++;
@@ -152,7 +154,7 @@ group_row(struct history *h, const char *site, json_t *run, const char *tmpl, lo
 	if (t < 0)
 		t = report_epoch(report_str(run, "start"));
 	row = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:I, s:I,"
-			" s:I, s:o}",
+			" s:I, s:I, s:o}",
 			"site", site, "kind", report_str(run, "kind"), "run_id", id,
 			"start", report_str(run, "start"), "end", report_str(run, "end"),
 			"status", report_str(run, "status"),
@@ -161,6 +163,7 @@ group_row(struct history *h, const char *site, json_t *run, const char *tmpl, lo
 			"baseline_id", prev ? json_integer(older) : json_null(),
 			"new", prev ? json_integer(fresh) : json_null(),
 			"undeclared_exits", undeclared, "vendor_exceptions_expired", vendor,
+			"vendor_exceptions_expiring", expiring,
 			"out_of_support", oos,
 			"url", tmpl && *tmpl ? group_url(tmpl, site, id) : json_null());
 	json_decref(prev);
@@ -211,7 +214,7 @@ group_table(struct history *h, const char *tmpl, long long now, char *err, size_
 
 enum gcol {
 	G_TITLE, G_SITE, G_RUN, G_STATUS, G_START, G_END, G_AGE, G_OPEN, G_NEW,
-	G_UNDECLARED, G_VENDOR, G_OOS, G_LINK, G_COMPLETE, G_PARTIAL, G_NONE,
+	G_UNDECLARED, G_VENDOR, G_EXPIRING, G_OOS, G_LINK, G_COMPLETE, G_PARTIAL, G_NONE,
 	G_NO_SITES, G_GENERATED, G_NOTE, G_COUNT
 };
 
@@ -227,6 +230,7 @@ static const char *const glabels[G_COUNT][LANG_COUNT] = {
 	[G_NEW] = { "New since baseline", "前回からの新規" },
 	[G_UNDECLARED] = { "Undeclared exits", "未申告の出口" },
 	[G_VENDOR] = { "Expired vendor exceptions", "期限切れのベンダー例外" },
+	[G_EXPIRING] = { "Vendor exceptions ending within 30 days", "30 日以内に期限が切れるベンダー例外" },
 	[G_OOS] = { "Out of support", "サポート終了機器" },
 	[G_LINK] = { "Site report", "施設の報告書" },
 	[G_COMPLETE] = { "complete", "完了" },
@@ -330,6 +334,7 @@ group_html(FILE *f, const json_t *t, enum report_lang lang)
 	html_th(f, gl(lang, G_NEW));
 	html_th(f, gl(lang, G_UNDECLARED));
 	html_th(f, gl(lang, G_VENDOR));
+	html_th(f, gl(lang, G_EXPIRING));
 	html_th(f, gl(lang, G_OOS));
 	html_th(f, gl(lang, G_LINK));
 	fputs("</tr></thead>\n<tbody>\n", f);
@@ -362,6 +367,7 @@ group_html(FILE *f, const json_t *t, enum report_lang lang)
 		}
 		html_count(f, report_int(row, "undeclared_exits", 0), "risk");
 		html_count(f, report_int(row, "vendor_exceptions_expired", 0), "risk");
+		html_count(f, report_int(row, "vendor_exceptions_expiring", 0), "risk");
 		html_count(f, report_int(row, "out_of_support", 0), "risk");
 		fputs("<td>", f);
 		if (*url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7) ||
@@ -389,7 +395,7 @@ static void
 group_csv(FILE *f, const json_t *t, enum report_lang lang)
 {
 	static const enum gcol heads[] = { G_SITE, G_RUN, G_STATUS, G_START, G_END, G_AGE };
-	static const enum gcol tail[] = { G_NEW, G_UNDECLARED, G_VENDOR, G_OOS, G_LINK };
+	static const enum gcol tail[] = { G_NEW, G_UNDECLARED, G_VENDOR, G_EXPIRING, G_OOS, G_LINK };
 	const json_t *row;
 	size_t i, s;
 
@@ -425,6 +431,7 @@ group_csv(FILE *f, const json_t *t, enum report_lang lang)
 		csv_num(f, json_object_get(row, "new"));
 		csv_num(f, json_object_get(row, "undeclared_exits"));
 		csv_num(f, json_object_get(row, "vendor_exceptions_expired"));
+		csv_num(f, json_object_get(row, "vendor_exceptions_expiring"));
 		csv_num(f, json_object_get(row, "out_of_support"));
 		fputc(',', f);
 		report_csv_cell(f, report_str(row, "url"));

@@ -22,6 +22,7 @@ static const struct {
 	{ "FENCE_GEO_NOT_ENFORCED", "2-(8)", "2-⑬" },
 	{ "DICOM_ANY_AE_TITLE", "2-(8)", "2-⑬" },
 	{ "VENDOR_EXCEPTION_EXPIRED", "2-(8)", "2-⑬" },
+	{ "VENDOR_EXCEPTION_EXPIRING", "2-(8)", "2-⑬" },
 	{ "CLOSED_ZONE_EGRESS", "2-(8)", "2-⑬" },
 	{ "TELNET_PRESENT", "2-(9)", "2-⑫" },
 	{ "SMB1_ENABLED", "2-(9)", "2-⑫" },

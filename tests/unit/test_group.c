@@ -84,7 +84,8 @@ gr_fill(void)
 					  "OUT_OF_SUPPORT high K3",
 					  "VENDOR_EXCEPTION_EXPIRED high K4",
 					  "UNDECLARED_REMOTE_PATH critical K5",
-					  "SERVICE_NOT_ALLOWED medium K6", NULL };
+					  "SERVICE_NOT_ALLOWED medium K6",
+					  "VENDOR_EXCEPTION_EXPIRING low K8", NULL };
 	static const char *const b1[] = { "UNKNOWN_HOST low K7", NULL };
 	static const char *const c1[] = { "TELNET_OPEN critical K1", NULL };
 	static const char *const c2[] = { "TELNET_OPEN critical K1", "UNKNOWN_HOST info K9",
@@ -148,13 +149,14 @@ Test(group, counts_per_site)
 	cr_expect_eq(OPEN(a, "critical"), 2);
 	cr_expect_eq(OPEN(a, "high"), 3);
 	cr_expect_eq(OPEN(a, "medium"), 1);
-	cr_expect_eq(OPEN(a, "low"), 0);
+	cr_expect_eq(OPEN(a, "low"), 1);
 	cr_expect_eq(OPEN(a, "info"), 0);
-	cr_expect_eq(report_int(a, "open_total", 0), 6);
+	cr_expect_eq(report_int(a, "open_total", 0), 7);
 	cr_expect_eq(report_int(a, "baseline_id", 0), 1);
-	cr_expect_eq(report_int(a, "new", -1), 4, "K3..K6 are not in run 1");
+	cr_expect_eq(report_int(a, "new", -1), 5, "K3..K6 and K8 are not in run 1");
 	cr_expect_eq(report_int(a, "undeclared_exits", -1), 2);
 	cr_expect_eq(report_int(a, "vendor_exceptions_expired", -1), 1);
+	cr_expect_eq(report_int(a, "vendor_exceptions_expiring", -1), 1);
 	cr_expect_eq(report_int(a, "out_of_support", -1), 1);
 	cr_expect_eq(report_int(a, "age_seconds", -1), 86400);
 	cr_expect_str_eq(report_str(a, "url"), "https://soc.example/r/Site%20A/2.html");
@@ -250,10 +252,10 @@ Test(group, writers)
 	s = gr_write(t, "csv", LANG_EN);
 	cr_expect_eq(strncmp(s, "\xEF\xBB\xBF\"Site\",\"Run\",", 16), 0, "%s", s);
 	cr_expect_not_null(strstr(s, "\r\n\"Site A\",2,\"complete\",\"2026-11-22T16:00:00Z\","
-				  "\"2026-11-22T17:00:00Z\",24,2,3,1,0,0,4,2,1,1,"
+				  "\"2026-11-22T17:00:00Z\",24,2,3,1,1,0,5,2,1,1,1,"
 				  "\"https://soc.example/Site%20A\"\r\n"), "%s", s);
 	cr_expect_not_null(strstr(s, "\"Site B\",3,\"partial\",\"2026-11-22T16:00:00Z\","
-				  "\"2026-11-22T16:30:00Z\",24,0,0,0,1,0,,0,0,0,"), "%s", s);
+				  "\"2026-11-22T16:30:00Z\",24,0,0,0,1,0,,0,0,0,0,"), "%s", s);
 	free(s);
 
 	s = gr_write(t, "csv", LANG_JA);

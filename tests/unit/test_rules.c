@@ -120,7 +120,7 @@ TestSuite(rules, .init = rsetup, .fini = rteardown);
 /* The ids the tests below cover; the table test checks none is missing. */
 static const char *const tested[] = {
 	"RDP_NOT_ALLOWED_SOURCE", "RDP_NO_NLA", "VPN_PORTAL_EXPOSED",
-	"VENDOR_EXCEPTION_EXPIRED", "TELNET_PRESENT", "SMB1_ENABLED", "VNC_NO_AUTH",
+	"VENDOR_EXCEPTION_EXPIRED", "VENDOR_EXCEPTION_EXPIRING", "TELNET_PRESENT", "SMB1_ENABLED", "VNC_NO_AUTH",
 	"SNMP_PUBLIC", "FTP_PRESENT", "POLICY_DENIED_SERVICE", "SERVICE_NOT_EXPECTED",
 	"DICOM_ANY_AE_TITLE", "ADMIN_TLS_CERT_INVALID", "UNDECLARED_EXIT",
 	"CLOSED_ZONE_EGRESS", "GEO_COUNTRY_NOT_ALLOWED", "INBOUND_NOT_ALLOWED",
@@ -231,6 +231,22 @@ Test(rules, vendor_exception_not_expired_or_closed)
 	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRED", OCT15, 0, NULL), 0);
 	json_object_set_new(s, "state", json_string("filtered"));
 	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRED", NOV22, 0, NULL), 0);
+}
+
+/* The exception of the fixture ends 2026-10-31: on Oct 15 (16 days
+ * ahead) it is expiring, on Sep 1 (60 days) not yet, on Nov 22 expired
+ * (the other rule), and a closed service is neither. */
+Test(rules, vendor_exception_expiring)
+{
+	json_t *f, *s = svc("198.18.10.5", "tcp", 3389, "open", "rdp");
+
+	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRING", OCT15, 0, &f), 1);
+	cr_assert(strstr(fstr(f, "evidence"), "until 2026-10-31"), "%s", fstr(f, "evidence"));
+	cr_assert_str_eq(fstr(f, "severity"), "low");
+	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRING", OCT15 - 44 * 86400, 0, NULL), 0);
+	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRING", NOV22, 0, NULL), 0);
+	json_object_set_new(s, "state", json_string("filtered"));
+	cr_assert_eq(run_rule("VENDOR_EXCEPTION_EXPIRING", OCT15, 0, NULL), 0);
 }
 
 Test(rules, telnet_present)
