@@ -120,7 +120,15 @@ fi
 make -s -C "$SRC" deb >"$LAB_DIR/deb.log" 2>&1 || { tail -20 "$LAB_DIR/deb.log"; fail "make deb"; }
 DEB=$(ls -t "$SRC"/build/heiiki_*.deb | head -1)
 [ -f "$DEB" ] || fail "make deb produced no .deb"
-dpkg-deb -I "$DEB" | grep -q '^ Depends: libc6.*libpcap0.8' || fail "Depends without the shared libraries: $(dpkg-deb -f "$DEB" Depends)"
+# dpkg-shlibdeps lists the libraries in alphabetical order (libbson-1.0-0
+# comes before libc6): look for each one, whatever the order
+deps=$(dpkg-deb -f "$DEB" Depends)
+for lib in libc6 libpcap0.8 libnet1 libpq5 libbson-1.0-0 libsqlite3-0; do
+	case ", $deps," in
+	*", $lib "*|*", $lib,"*) ;;
+	*) fail "Depends without the shared library $lib: $deps" ;;
+	esac
+done
 dpkg-deb -f "$DEB" Depends | grep -q 'libmaxminddb0' || fail "Depends lacks libmaxminddb0"
 
 # Leave the machine as found.
