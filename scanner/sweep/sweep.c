@@ -334,9 +334,10 @@ const struct sweep_backend sweep_dry_backend = {
 
 /* the capture is checked for drops this often; a drop cuts the rate */
 #define DROP_CHECK_NS (100ULL * 1000000ULL)
-/* a sleep for a host's reserved slot may end this much later, so a fast
- * single-host sweep wakes once per few packets, not once per packet */
-#define WAKE_SLACK_NS (1000ULL * 1000ULL)
+/* a sleep for a host's reserved slot ends on the next multiple of this
+ * on the clock, so a fast single-host sweep wakes once per few packets,
+ * not once per packet (ratelimit.h: why on a grid) */
+#define WAKE_GRID_NS (1000ULL * 1000ULL)
 /* replies come in blocks every RX_BLOCK_MS: looking more often is waste */
 #define DRAIN_NS (1000ULL * 1000ULL)
 #define MIN_BACKOFF_PPS 100
@@ -483,12 +484,14 @@ host_of(const struct sweep *s, uint64_t pos)
 static int
 schedule(struct sweep *s, struct pending *p, uint64_t now)
 {
-	uint64_t t;
+	uint64_t t, h;
 
 	if (s->c->mode == SWEEP_DRYRUN)
 		return 1;
-	t = rl_hosts_reserve(&s->hosts, host_of(s, p->pos), now);
-	p->slot = t;
+	h = host_of(s, p->pos);
+	p->slot = rl_hosts_reserve(&s->hosts, h, now);
+	/* due when the host's schedule, as far as it has slipped, says */
+	t = rl_hosts_due(&s->hosts, h, p->slot);
 	if (t <= now)
 		return 1;
 	p->due = t;
@@ -554,19 +557,22 @@ pick(struct sweep *s, struct loop *l, uint64_t now, struct pending *out,
 		}
 		due = now + w - s->horizon;
 	}
-	if (s->heap.n && s->heap.e[0].due + WAKE_SLACK_NS < due)
-		due = s->heap.e[0].due + WAKE_SLACK_NS;
+	if (s->heap.n && s->heap.e[0].due < due)
+		due = s->heap.e[0].due;
 	if (s->ring.n && s->ring.e[s->ring.head].due < due)
 		due = s->ring.e[s->ring.head].due;
 	if (due == UINT64_MAX)
 		return l->cursor < l->end || s->redo_i < s->c->nredo ? 0 : -1;
+	/* wake on the grid: at most one timer wake-up per grid step, and
+	 * what falls due meanwhile goes out together, late by less than a
+	 * step, which both limiters' tolerances absorb (one wake-up per
+	 * probe cost more kernel time than the probe itself at 5,000 pps on
+	 * one host).  A packet's lateness then depends on where its time
+	 * falls within a step, so a host's packets a second apart are
+	 * equally late and its exact one-second window (ratelimit.h) does
+	 * not hold the next second back by the jitter of this one */
+	due = (due / WAKE_GRID_NS + 1) * WAKE_GRID_NS;
 	*wait = due > now ? due - now : 0;
-	/* never wake for less than the slack: what falls due meanwhile goes
-	 * out together, late by at most the slack, which both limiters'
-	 * tolerances absorb (one wake-up per probe cost more kernel time
-	 * than the probe itself at 5,000 pps on one host) */
-	if (*wait && *wait < WAKE_SLACK_NS)
-		*wait = WAKE_SLACK_NS;
 	return 0;
 }
 
@@ -603,6 +609,10 @@ send_one(struct sweep *s, const struct pending *p, uint64_t now)
 	s->cur_pos = p->pos;
 	if (s->be->send(s, &a, &c->ports[pi]) < 0)
 		return -1;
+	/* connect(): the SYN left inside the call (the raw backend says so
+	 * when its queue is flushed) */
+	if (c->mode == SWEEP_CONNECT)
+		rl_hosts_sent(&s->hosts, rl_now());
 	s->st->sent++;
 	if (!s->st->first_send_ns)
 		s->st->first_send_ns = now;
@@ -841,7 +851,8 @@ setup_tables(struct sweep *s)
 	s->defer_cap = 64 + 4 * (size_t)(s->order.h < s->cap ? s->order.h : s->cap);
 	if (!s->heap.e ||
 	    rl_hosts_init(&s->hosts, c->host_pps,
-			  2 * (size_t)(s->order.h < 65536 ? s->order.h : 65536)) < 0)
+			  2 * (size_t)(s->order.h < 65536 ? s->order.h : 65536),
+			  s->pps) < 0)
 		return -1;
 	for (size_t i = 0; i < c->nports; i++)
 		s->port_idx[(c->ports[i].proto == 17) * 65536 + c->ports[i].port] =
@@ -915,9 +926,9 @@ sweep_estimate(const struct sweep_conf *c, uint64_t hosts, uint64_t probes,
 		return;
 	full = hosts / h;
 	rem = hosts % h;
-	/* a host gets its cap less 1 % (ratelimit.h), a batch of k hosts at
-	 * most k times that */
-	hp = (double)c->host_pps * (double)RL_NS / (double)RL_HOST_SPAN_NS;
+	/* a host gets its cap (ratelimit.h), a batch of k hosts at most k
+	 * times that */
+	hp = (double)c->host_pps;
 	secs = (double)full * (double)h * (double)c->nports /
 		fmin(pps, (double)h * hp);
 	if (rem)

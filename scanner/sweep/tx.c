@@ -8,8 +8,8 @@
  * packet"), and our own raw IP sockets (IPPROTO_RAW: the kernel routes
  * them and resolves next-hop MACs itself) send them in batches with one
  * sendmmsg() per batch.  A batch leaves before any wait and at the latest
- * TX_HOLD_NS after its first probe was cleared by the rate limiters, well
- * inside the per-host cap's margin for "check to wire" (ratelimit.h).
+ * TX_HOLD_NS after its first probe was cleared by the rate limiters; the
+ * per-host window learns when each batch has left (ratelimit.h).
  * The source address and interface come from the kernel's route to the
  * first target of each family (connect() on a UDP socket sends nothing),
  * or from --source-ip/--iface.
@@ -41,8 +41,10 @@ struct pktctx {
 #define MAX_BCAST 32
 
 /* Probes queued for one sendmmsg(): at most TX_BATCH, and none longer
- * than TX_HOLD_NS after the rate limiters cleared it (a twentieth of the
- * per-host wire margin, RL_HOST_WIRE_NS). */
+ * than TX_HOLD_NS after the rate limiters cleared it (the per-host
+ * window counts a queued probe from when it is cleared to a second after
+ * its system call returned, so the hold costs no safety, only 250 us of
+ * a host's second at worst). */
 #define TX_BATCH 32
 #define TX_PKT_MAX 1280
 #define TX_HOLD_NS (250ULL * 1000ULL)
@@ -292,13 +294,19 @@ txq_flush(struct raw *w, struct txq *q)
 	q->n = 0;
 }
 
+/* Both queues go out together, so the probes leave in the order the
+ * rate limiters cleared them; then the per-host window learns that they
+ * left (the time after the system calls: never before the wire). */
 static void
 tx_flush_all(struct raw *w)
 {
+	if (!w->q4.n && !w->q6.n)
+		return;
 	if (w->q4.n)
 		txq_flush(w, &w->q4);
 	if (w->q6.n)
 		txq_flush(w, &w->q6);
+	rl_hosts_sent(&w->s->hosts, rl_now());
 }
 
 static void
@@ -322,7 +330,7 @@ tx_queue(struct raw *w, struct pktctx *p, const struct addr *dst)
 	unsigned i;
 
 	if (q->n && (q->n == TX_BATCH || now - q->first_ns > TX_HOLD_NS))
-		txq_flush(w, q);
+		tx_flush_all(w);
 	if (libnet_pblock_coalesce(p->l, &pkt, &len) < 0 || !pkt)
 		return -1;
 	if (len > TX_PKT_MAX) {
@@ -358,7 +366,7 @@ tx_queue(struct raw *w, struct pktctx *p, const struct addr *dst)
 	q->msg[i].msg_hdr.msg_controllen = 0;
 	q->msg[i].msg_hdr.msg_flags = 0;
 	if (q->n == TX_BATCH)
-		txq_flush(w, q);
+		tx_flush_all(w);
 	return 0;
 }
 
