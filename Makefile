@@ -30,16 +30,18 @@ CLANG     ?= clang
 V         ?= 0
 Q         := $(if $(filter 1,$(V)),,@)
 
-PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3 libpq libbson-1.0
+PKGS      := libpcap libnet libmaxminddb jansson yaml-0.1 openssl sqlite3 libbson-1.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3 -lpq -lbson-1.0)
+CORE_LIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -lnet -lmaxminddb -ljansson -lyaml -lssl -lcrypto -lsqlite3 -lbson-1.0)
 # PDF reports: cairo + pango (pkg-config name pangocairo), asked on their own
 # because libnet has no .pc file and makes the call above fail.
 PKG_CFLAGS += $(shell pkg-config --cflags pangocairo fontconfig)
-PKG_LIBS   += $(shell pkg-config --libs pangocairo fontconfig)
+PDF_LIBS   = $(shell pkg-config --libs pangocairo fontconfig)
 # libpq's headers are outside /usr/include (Debian: /usr/include/postgresql):
 # asked on their own too, with the Debian path when pkg-config has no libpq.pc.
 PKG_CFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PG_LIBS    = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+PKG_LIBS   = $(CORE_LIBS) $(PDF_LIBS) $(PG_LIBS)
 # libbson (MongoDB replies, probes/probe_mongodb.c) likewise: its headers are
 # in /usr/include/libbson-1.0.
 PKG_CFLAGS += $(shell pkg-config --cflags libbson-1.0 2>/dev/null || echo -I/usr/include/libbson-1.0)
@@ -48,34 +50,57 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
 BASEFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -I. -DHEIIKI_VERSION='"$(VERSION)"' \
 	     -DHEIIKI_DATADIR='"$(PREFIX)/share/heiiki"'
-LDLIBS    := $(PKG_LIBS) -lcsv -lresolv -lm -lpthread
+SYS_LIBS  := -lcsv -lresolv -lm -lpthread
+LDLIBS    := $(PKG_LIBS) $(SYS_LIBS)
 
-LIB_SRC   := $(sort $(shell find scanner probes geoip -name '*.c' ! -path scanner/main.c))
+# Modules (scanner/core/module.h): the PDF writer and the PostgreSQL back
+# end are shared objects the binary loads on first use, so no other
+# command maps their ~55 libraries.  Tests, ASan and fuzz builds link the
+# same objects in directly (LDLIBS has every library).
+MOD_PDF   := scanner/report/out_pdf.c
+MOD_PG    := scanner/report/history_pg.c
+MOD_ABI   := scanner/core/module_abi.c
+MOD_SRC   := $(MOD_PDF) $(MOD_PG)
+MODS       = $(B)/lib/heiiki-pdf.so $(B)/lib/heiiki-pg.so
+# a module and the binary must come from the same headers of the tables
+MODULE_ABI := $(VERSION)-$(shell cat scanner/core/module.h scanner/report/report.h \
+	scanner/report/history_be.h scanner/report/history.h 2>/dev/null | cksum | cut -d' ' -f1)
+# where the binary finds its modules in the build tree, relative to itself
+MODULE_DIR_REL = $(shell realpath -m --relative-to=$(dir $(abspath $(BIN))) $(abspath $(B))/lib)
+
+LIB_SRC   := $(sort $(filter-out $(MOD_SRC) $(MOD_ABI), \
+	$(shell find scanner probes geoip -name '*.c' ! -path scanner/main.c)))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 B         ?= build
 BIN       ?= heiiki
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+MOD_OBJ   := $(MOD_SRC:%.c=$(B)/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(B)/%.o)
 
 BA        := $(B)/asan
 ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 ALIB_OBJ  := $(LIB_SRC:%.c=$(BA)/%.o)
+AMOD_OBJ  := $(MOD_SRC:%.c=$(BA)/%.o)
 AUNIT_OBJ := $(UNIT_SRC:%.c=$(BA)/%.o)
 
 BF        := $(B)/fuzz
 FUZZFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
 FLIB_OBJ  := $(LIB_SRC:%.c=$(BF)/%.o)
+FMOD_OBJ  := $(MOD_SRC:%.c=$(BF)/%.o)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BF)/%)
 
 .PHONY: all deps test unit unit-asan asan fuzz fuzz-build lab pcap-corpus valgrind-corpus demo install \
 	uninstall clean bench geoip lint install-files install-state install-system deb deps-build
 
-all: $(BIN)
+all: $(BIN) $(MODS)
 
-$(BIN): $(B)/scanner/main.o $(B)/libheiiki.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+# The whole library goes in (a module may call what the binary does not),
+# and the binary exports what the modules call: build/modules.sym.
+$(BIN): $(B)/scanner/main.o $(B)/libheiiki.a $(B)/modules.sym | $(MODS)
+	$(CC) $(CFLAGS) -Wl,--dynamic-list=$(B)/modules.sym -o $@ $(B)/scanner/main.o \
+		-Wl,--whole-archive $(B)/libheiiki.a -Wl,--no-whole-archive $(CORE_LIBS) $(SYS_LIBS)
 
 $(B)/libheiiki.a: $(LIB_OBJ)
 	@rm -f $@
@@ -86,8 +111,32 @@ $(B)/%.o: %.c
 	@echo '  CC      $<'
 	$(Q)$(CC) $(BASEFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(B)/scanner/core/module.o: BASEFLAGS += -DMODULE_DIR_REL='"$(MODULE_DIR_REL)"' \
+	-DHEIIKI_MODULE_ABI='"$(MODULE_ABI)"'
+
+# --- modules -----------------------------------------------------------------
+$(B)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	@echo '  CC pic  $<'
+	$(Q)$(CC) $(BASEFLAGS) $(CFLAGS) -fPIC -DHEIIKI_MODULE_ABI='"$(MODULE_ABI)"' \
+		$(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/lib/heiiki-pdf.so: $(B)/pic/$(MOD_PDF:.c=.o) $(B)/pic/$(MOD_ABI:.c=.o)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(PDF_LIBS)
+
+$(B)/lib/heiiki-pg.so: $(B)/pic/$(MOD_PG:.c=.o) $(B)/pic/$(MOD_ABI:.c=.o)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(PG_LIBS)
+
+# every symbol the modules leave undefined (libraries' too: the list only
+# exports what the binary defines)
+$(B)/modules.sym: $(MODS)
+	$(Q){ echo '{'; nm -D --undefined-only --format=just-symbols $(MODS) | \
+		sed 's/@.*//' | LC_ALL=C sort -u | sed 's/.*/  &;/'; echo '};'; } > $@
+
 # --- unit tests (criterion) ------------------------------------------------
-$(B)/unit-tests: $(UNIT_OBJ) $(B)/libheiiki.a
+$(B)/unit-tests: $(UNIT_OBJ) $(MOD_OBJ) $(B)/libheiiki.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit: $(BIN) $(B)/unit-tests
@@ -103,10 +152,10 @@ $(BA)/libheiiki.a: $(ALIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BA)/heiiki: $(BA)/scanner/main.o $(BA)/libheiiki.a
+$(BA)/heiiki: $(BA)/scanner/main.o $(AMOD_OBJ) $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BA)/unit-tests: $(AUNIT_OBJ) $(BA)/libheiiki.a
+$(BA)/unit-tests: $(AUNIT_OBJ) $(AMOD_OBJ) $(BA)/libheiiki.a
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 unit-asan: $(BA)/unit-tests $(BA)/heiiki
@@ -136,7 +185,7 @@ $(BF)/libheiiki.a: $(FLIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(BF)/libheiiki.a
+$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(FMOD_OBJ) $(BF)/libheiiki.a
 	$(CLANG) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 		-o $@ $^ $(LDLIBS)
 
@@ -214,7 +263,8 @@ bench: $(BIN)
 	bash tests/bench/run-all.sh
 
 # --- install --------------------------------------------------------------------
-# make install: the binary, man page, docs, /etc/heiiki (0750) with the example
+# make install: the binary and its modules (PREFIX/lib/heiiki), man page, docs,
+# /etc/heiiki (0750) with the example
 # policy (never overwritten), the state directory, the systemd units and
 # the sysusers.d/tmpfiles.d entries.  With DESTDIR= empty and as root it also
 # creates the heiiki user, gives its group /etc/heiiki and creates the state
@@ -229,11 +279,13 @@ install: install-system
 install-state: install-files
 install-system: install-state
 
-install-files: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+install-files: $(BIN) $(MODS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/heiiki \
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/heiiki $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/heiiki
+	install -m 0644 $(MODS) $(DESTDIR)$(PREFIX)/lib/heiiki/
 	install -m 0644 docs/heiiki.8 $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
 	if [ -d probes/data ]; then cp -r probes/data $(DESTDIR)$(PREFIX)/share/heiiki/; fi
 	install -m 0644 docs/example-policy.yaml $(DESTDIR)$(PREFIX)/share/heiiki/
@@ -278,6 +330,7 @@ install-system:
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/heiiki $(DESTDIR)$(PREFIX)/share/man/man8/heiiki.8
+	rm -rf $(DESTDIR)$(PREFIX)/lib/heiiki
 	rm -rf $(DESTDIR)$(PREFIX)/share/heiiki $(DESTDIR)$(DOCDIR)
 	for u in $(DIST_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/heiiki.conf $(DESTDIR)$(TMPFILESDIR)/heiiki.conf

@@ -4,7 +4,6 @@
  * and the rules both back ends share.  The SQL is in history_sqlite.c and
  * history_pg.c (history_be.h).
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "history.h"
 #include "history_be.h"
 #include "report.h"
+#include "scanner/core/module.h"
 
 const char *
 history_path(const char *explicit_path)
@@ -35,41 +35,45 @@ history_is_pg(const char *loc)
 	return 0;
 }
 
+/* history_pg.c is in heiiki-pg.so (module.h), or linked in (tests) */
+extern const struct history_ops history_pg_ops __attribute__((weak));
+
+static const struct history_ops *
+pg_ops(char *err, size_t errlen)
+{
+	const struct history_ops *o = &history_pg_ops;
+	char e[768];
+
+	if (!o && !(o = module_sym("pg", "history_pg_ops", e, sizeof(e))))
+		snprintf(err, errlen, "PostgreSQL history: %s", e);
+	return o;
+}
+
 int
 history_dsn_check(const char *dsn, char *err, size_t errlen)
 {
-	PQconninfoOption *opts, *o;
-	char *perr = NULL;
-	int rc = 0;
+	const struct history_ops *o;
 
 	if (strlen(dsn) >= sizeof(((struct history *)0)->loc)) {
 		snprintf(err, errlen, "PostgreSQL connection string too long (at most %zu bytes)",
 			 sizeof(((struct history *)0)->loc) - 1);
 		return -1;
 	}
-	opts = PQconninfoParse(dsn, &perr);
-	if (!opts) {
-		size_t n;
+	if (!(o = pg_ops(err, errlen)))
+		return -1;
+	return o->dsn_check(dsn, err, errlen);
+}
 
-		/* libpq's message ends in a newline; it names the bad option,
-		 * never a value */
-		snprintf(err, errlen, "invalid PostgreSQL connection string: %s",
-			 perr ? perr : "out of memory");
-		n = strlen(err);
-		while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-			err[--n] = '\0';
-		PQfreemem(perr);
+int
+history_pg_setup(struct history *h, const char *site, const char *site_role,
+		 const char *reader_role, char *err, size_t errlen)
+{
+	if (!h->ops->pg_setup) {
+		snprintf(err, errlen, "%s: pg-setup needs a PostgreSQL database "
+			 "(postgresql://... or service=NAME)", h->loc);
 		return -1;
 	}
-	for (o = opts; o->keyword; o++)
-		if (!strcmp(o->keyword, "password") && o->val && *o->val) {
-			snprintf(err, errlen, "the PostgreSQL connection string holds a password: "
-				 "remove it and put it in ~/.pgpass, $PGPASSFILE or a service "
-				 "file (service=NAME) instead");
-			rc = -1;
-		}
-	PQconninfoFree(opts);
-	return rc;
+	return h->ops->pg_setup(h, site, site_role, reader_role, err, errlen);
 }
 
 const char *
@@ -121,7 +125,11 @@ history_open(const char *loc, int mode, struct history **out, char *err, size_t 
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	h->ops = history_is_pg(loc) ? &history_pg_ops : &history_sqlite_ops;
+	h->ops = history_is_pg(loc) ? pg_ops(err, errlen) : &history_sqlite_ops;
+	if (!h->ops) {
+		free(h);
+		return -1;
+	}
 	snprintf(h->loc, sizeof(h->loc), "%s", loc);
 	rc = h->ops->open(h, mode, err, errlen);
 	if (rc < 0) {

@@ -4,7 +4,7 @@
  * shares (which back end a location names, the run's identity, which of
  * two records of a run is the better one); history_sqlite.c and
  * history_pg.c each fill one ops table.  Nothing outside scanner/report/
- * includes this file.
+ * (and scanner/core/module.c, for the tables' shape) includes this file.
  */
 #ifndef HEIIKI_HISTORY_BE_H
 #define HEIIKI_HISTORY_BE_H
@@ -33,6 +33,11 @@ struct history_ops {
 	int (*prune)(struct history *h, unsigned long long keep, const char *before,
 		     long long *removed, char *err, size_t errlen);
 	json_t *(*sites_latest)(struct history *h, char *err, size_t errlen);
+	/* history_pg_setup(); NULL: the back end has no roles */
+	int (*pg_setup)(struct history *h, const char *site, const char *site_role,
+			const char *reader_role, char *err, size_t errlen);
+	/* history_dsn_check() after the length check; NULL: not a DSN store */
+	int (*dsn_check)(const char *dsn, char *err, size_t errlen);
 };
 
 /*
@@ -55,7 +60,8 @@ struct history {
 };
 
 extern const struct history_ops history_sqlite_ops;
-extern const struct history_ops history_pg_ops;
+/* history_pg_ops is in heiiki-pg.so (scanner/core/module.h): history.c
+ * finds it */
 
 /*
  * Is the stored record of a run (its status and end) at least as good as

@@ -696,17 +696,12 @@ grant_role(struct history *h, const char *role, const char *group, char *err, si
 	return rc;
 }
 
-int
-history_pg_setup(struct history *h, const char *site, const char *site_role,
-		 const char *reader_role, char *err, size_t errlen)
+static int
+pg_setup(struct history *h, const char *site, const char *site_role,
+	 const char *reader_role, char *err, size_t errlen)
 {
 	int rc;
 
-	if (h->ops != &history_pg_ops) {
-		snprintf(err, errlen, "%s: pg-setup needs a PostgreSQL database "
-			 "(postgresql://... or service=NAME)", h->loc);
-		return -1;
-	}
 	if (!site != !site_role) {
 		snprintf(err, errlen, "--site and --role go together");
 		return -1;
@@ -757,6 +752,40 @@ pg_sites_latest(struct history *h, char *err, size_t errlen)
 	return out;
 }
 
+/* libpq parses the connection string: it must parse, and hold no
+ * password (history.h) */
+static int
+pg_dsn_check(const char *dsn, char *err, size_t errlen)
+{
+	PQconninfoOption *opts, *o;
+	char *perr = NULL;
+	int rc = 0;
+
+	opts = PQconninfoParse(dsn, &perr);
+	if (!opts) {
+		size_t n;
+
+		/* libpq's message ends in a newline; it names the bad option,
+		 * never a value */
+		snprintf(err, errlen, "invalid PostgreSQL connection string: %s",
+			 perr ? perr : "out of memory");
+		n = strlen(err);
+		while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+			err[--n] = '\0';
+		PQfreemem(perr);
+		return -1;
+	}
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val) {
+			snprintf(err, errlen, "the PostgreSQL connection string holds a password: "
+				 "remove it and put it in ~/.pgpass, $PGPASSFILE or a service "
+				 "file (service=NAME) instead");
+			rc = -1;
+		}
+	PQconninfoFree(opts);
+	return rc;
+}
+
 const struct history_ops history_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -769,4 +798,6 @@ const struct history_ops history_pg_ops = {
 	.baseline = pg_baseline,
 	.prune = pg_prune,
 	.sites_latest = pg_sites_latest,
+	.pg_setup = pg_setup,
+	.dsn_check = pg_dsn_check,
 };

@@ -18,11 +18,31 @@
 #include "labels.h"
 #include "report.h"
 #include "scanner/core/addr.h"
+#include "scanner/core/module.h"
 #include "scanner/input/policy.h"
 
 const struct report_writer *const report_writers[] = {
 	&report_html, &report_md, &report_csv, &report_dot, &report_nmapxml,
 	&report_json, NULL,
+};
+
+/* out_pdf.c is in heiiki-pdf.so (module.h), or linked in (tests) */
+extern const struct report_writer report_pdf __attribute__((weak));
+
+static int
+pdf_write_module(FILE *f, const struct report *r, char *err, size_t errlen)
+{
+	const struct report_writer *w = &report_pdf;
+
+	if (!w && !(w = module_sym("pdf", "report_pdf", err, errlen)))
+		return -1;
+	return w->write(f, r, err, errlen);
+}
+
+static const struct report_writer pdf_module = {
+	.name = "pdf",
+	.summary = "A4 PDF of the report (cairo + pango; with -o X.pdf the diagram too)",
+	.write = pdf_write_module,
 };
 
 const struct report_writer *
@@ -31,7 +51,7 @@ report_writer_by_name(const char *name)
 	for (const struct report_writer *const *w = report_writers; *w; w++)
 		if (!strcmp((*w)->name, name))
 			return *w;
-	return !strcmp(name, "pdf") ? &report_pdf : NULL;
+	return !strcmp(name, "pdf") ? &pdf_module : NULL;
 }
 
 /* --- sorted views ------------------------------------------------------------------------ */

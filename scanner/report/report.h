@@ -66,9 +66,9 @@ struct report_writer {
 extern const struct report_writer *const report_writers[];
 extern const struct report_writer report_html, report_md, report_csv,
 	report_dot, report_nmapxml, report_json;
-/* The PDF writer (out_pdf.c) is found by report_writer_by_name("pdf") but
- * is not in report_writers[] (the text-format loops and fuzzer). */
-extern const struct report_writer report_pdf;
+/* The PDF writer (out_pdf.c, in heiiki-pdf.so: scanner/core/module.h) is
+ * found by report_writer_by_name("pdf") but is not in report_writers[]
+ * (the text-format loops and fuzzer). */
 
 const struct report_writer *report_writer_by_name(const char *name);
 

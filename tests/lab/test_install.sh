@@ -70,6 +70,7 @@ for spec in "etc/heiiki:750" "etc/heiiki/policy.yaml:640" "usr/local/bin/heiiki:
 	"usr/local/lib/systemd/system/heiiki-capture@.service:644" \
 	"usr/local/lib/sysusers.d/heiiki.conf:644" "usr/local/lib/tmpfiles.d/heiiki.conf:644" \
 	"usr/local/share/doc/heiiki/user-guide.md:644" \
+	"usr/local/lib/heiiki/heiiki-pdf.so:644" "usr/local/lib/heiiki/heiiki-pg.so:644" \
 	"var/lib/heiiki:750" "var/lib/heiiki/runs:750" "var/lib/heiiki/capture:750" \
 	"var/lib/heiiki/geoip:755"; do
 	p=$T/${spec%:*}
@@ -93,7 +94,7 @@ for l in Persistent=true RandomizedDelaySec=30min WantedBy=timers.target; do
 	grep -qx "$l" "$U/heiiki-night.timer" || fail "timer: no '$l'"
 done
 grep -q '^u *heiiki ' "$T/usr/local/lib/sysusers.d/heiiki.conf" || fail "sysusers.d entry"
-ok "make install DESTDIR: 15 paths with the right modes, units substituted"
+ok "make install DESTDIR: 17 paths with the right modes, units substituted"
 
 "$T/usr/local/bin/heiiki" policy check "$T/etc/heiiki/policy.yaml" >/dev/null ||
 	fail "installed example policy fails 'policy check'"
@@ -123,7 +124,9 @@ DEB=$(ls -t "$SRC"/build/heiiki_*.deb | head -1)
 # dpkg-shlibdeps lists the libraries in alphabetical order (libbson-1.0-0
 # comes before libc6): look for each one, whatever the order
 deps=$(dpkg-deb -f "$DEB" Depends)
-for lib in libc6 libpcap0.8 libnet1 libpq5 libbson-1.0-0 libsqlite3-0; do
+# (libpq5, libcairo2 and libpangocairo come from the modules in /usr/lib/heiiki)
+for lib in libc6 libpcap0.8 libnet1 libpq5 libbson-1.0-0 libsqlite3-0 libcairo2 \
+	libpangocairo-1.0-0; do
 	case ", $deps," in
 	*", $lib "*|*", $lib,"*) ;;
 	*) fail "Depends without the shared library $lib: $deps" ;;
@@ -224,6 +227,18 @@ ip netns exec "$NS" setpriv --reuid="$user" --regid="$user" --init-groups --no-n
 grep -q '"mode": *"connect"' "$LAB_DIR/out/nocaps.json" ||
 	fail "without capabilities the scan was not a connect() scan: $(cat "$LAB_DIR/nocaps.err")"
 ok "the same user without the capabilities: connect() scan (the capabilities made the raw scan)"
+
+# the modules are found where the package put them (/usr/lib/heiiki), and the
+# binary alone maps none of their libraries
+setpriv --reuid=heiiki --regid=heiiki --init-groups /usr/bin/heiiki report --format pdf \
+	-o "$LAB_DIR/out/r.pdf" "$LAB_DIR/out/nocaps.json" 2>"$LAB_DIR/pdf.err" ||
+	fail "installed report --format pdf: $(cat "$LAB_DIR/pdf.err")"
+head -c 5 "$LAB_DIR/out/r.pdf" | grep -q '^%PDF-' || fail "installed report --format pdf wrote no PDF"
+pgerr=$(/usr/bin/heiiki history --db "host=/nonexistent/heiiki-test dbname=x" list 2>&1)
+case $pgerr in *"module is missing"*|*"other sources"*) fail "installed PostgreSQL module: $pgerr" ;; esac
+case $pgerr in *nonexistent*) ;; *) fail "installed PostgreSQL module did not try to connect: $pgerr" ;; esac
+ldd /usr/bin/heiiki | grep -qE 'libpq|libcairo|libpango' && fail "/usr/bin/heiiki links libpq or cairo itself"
+ok "installed modules: PDF report and PostgreSQL connection through /usr/lib/heiiki; the binary links neither"
 
 # the capture unit's ExecStart, as heiiki with its capabilities, on the scanner's eth0
 CU=/usr/lib/systemd/system/heiiki-capture@.service
