@@ -128,6 +128,9 @@ const struct probe *probe_by_name(const char *name);
  * Returns how many were written to out (at most max). */
 size_t probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t max);
 
+/* The default ports of the UDP probes whose servers answer from another
+ * port (PROBE_UDP_NEW_TID), 0-terminated in out[max]: how many. */
+size_t probe_udp_new_tid_ports(uint16_t *out, size_t max);
 /* The UDP cascade (udp_cascade.c): probes whose hellos are tried in order
  * on a UDP port without a probe of its own.  Returns how many (<= max). */
 size_t probe_udp_cascade(const struct probe **out, size_t max);

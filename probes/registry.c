@@ -117,6 +117,21 @@ probe_for_port(uint16_t port, uint8_t proto, const struct probe **out, size_t ma
 	return n;
 }
 
+size_t
+probe_udp_new_tid_ports(uint16_t *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!max)
+		return 0;
+	for (const struct probe *const *p = probe_table; *p; p++)
+		if (((*p)->flags & PROBE_UDP_NEW_TID) && (*p)->ports)
+			for (const uint16_t *q = (*p)->ports; *q && n + 1 < max; q++)
+				out[n++] = *q;
+	out[n] = 0;
+	return n;
+}
+
 void
 probe_risk(json_t *out, const char *flag)
 {

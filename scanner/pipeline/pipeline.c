@@ -76,6 +76,10 @@ struct scan {
 	struct geo_db *own_geo;		/* opened here when the caller gave none */
 };
 
+/* The UDP ports whose probes' servers answer from a new port of their own
+ * (PROBE_UDP_NEW_TID: TFTP), for the sweep's reply matching. */
+static uint16_t udp_new_tid[8];
+
 /* For the UDP payload callback, which has no argument. */
 static const struct policy *udp_policy;
 
@@ -248,6 +252,8 @@ fill_conf(struct scan *s)
 	c->src4 = s->o.have_src4 ? &s->o.src4 : NULL;
 	c->src6 = s->o.have_src6 ? &s->o.src6 : NULL;
 	c->udp_payload = udp_payload;
+	probe_udp_new_tid_ports(udp_new_tid, sizeof(udp_new_tid) / sizeof(udp_new_tid[0]));
+	c->udp_new_tid = udp_new_tid;
 	if (s->o.user && geteuid() == 0) {
 		c->after_open = cli_drop_privileges;
 		c->ao_arg = (void *)s->o.user;

@@ -243,7 +243,8 @@ sweep_echo_ids(const struct cookie_key *k, const struct addr *src,
 
 enum reply_kind
 sweep_classify(const struct cookie_key *k, const struct sweep_pkt *pk,
-	       struct addr *target, uint8_t *proto, uint16_t *port)
+	       const uint16_t *new_tid, struct addr *target, uint8_t *proto,
+	       uint16_t *port)
 {
 	const struct sweep_hdr *h = &pk->h;
 	uint64_t tag;
@@ -267,17 +268,20 @@ sweep_classify(const struct cookie_key *k, const struct sweep_pkt *pk,
 	if (h->dport != cookie_sport(tag)) {
 		/* TFTP answers from a new port of its own (the server's
 		 * transfer ID, RFC 1350 section 4): a UDP datagram to the
-		 * source port of our probe to port 69 of that host is its
-		 * answer */
-		if (h->proto != 17 || h->sport == SWEEP_UDP_NEW_TID_PORT)
-			return REPLY_NONE;
-		tag = cookie_tag(k, &h->dst, &h->src, SWEEP_UDP_NEW_TID_PORT, 17);
-		if (h->dport != cookie_sport(tag))
-			return REPLY_NONE;
-		*target = h->src;
-		*proto = 17;
-		*port = SWEEP_UDP_NEW_TID_PORT;
-		return REPLY_OPEN;
+		 * source port of our probe to such a port of that host is
+		 * its answer */
+		for (; h->proto == 17 && new_tid && *new_tid; new_tid++) {
+			if (h->sport == *new_tid)
+				continue;
+			tag = cookie_tag(k, &h->dst, &h->src, *new_tid, 17);
+			if (h->dport != cookie_sport(tag))
+				continue;
+			*target = h->src;
+			*proto = 17;
+			*port = *new_tid;
+			return REPLY_OPEN;
+		}
+		return REPLY_NONE;
 	}
 	*target = h->src;
 	*proto = h->proto;

@@ -45,9 +45,6 @@ struct sweep_pkt {
 	struct sweep_hdr in;		/* the probe quoted by an ICMP error */
 };
 
-/* UDP port whose server answers from another port (TFTP's transfer ID) */
-#define SWEEP_UDP_NEW_TID_PORT 69
-
 enum reply_kind {
 	REPLY_NONE,			/* not ours, or not an answer */
 	REPLY_OPEN,
@@ -61,11 +58,13 @@ int sweep_decode(int dlt, const uint8_t *p, size_t len, struct sweep_pkt *out);
 
 /*
  * For a decoded packet: REPLY_* and, for port answers, the probed target,
- * protocol and port.
+ * protocol and port.  new_tid (0-terminated, or NULL): UDP ports whose
+ * servers answer from another port of their own (TFTP's transfer ID,
+ * RFC 1350 section 4; sweep_conf.udp_new_tid).
  */
 enum reply_kind sweep_classify(const struct cookie_key *k,
-			       const struct sweep_pkt *pk, struct addr *target,
-			       uint8_t *proto, uint16_t *port);
+			       const struct sweep_pkt *pk, const uint16_t *new_tid,
+			       struct addr *target, uint8_t *proto, uint16_t *port);
 
 /* ICMP echo id and sequence for a ping to dst from src. */
 void sweep_echo_ids(const struct cookie_key *k, const struct addr *src,

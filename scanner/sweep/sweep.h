@@ -95,6 +95,9 @@ struct sweep_conf {
 	void *ao_arg;
 	/* UDP payload for a port (may set *len 0); NULL = empty datagrams */
 	void (*udp_payload)(uint16_t port, uint8_t *buf, size_t cap, size_t *len);
+	/* UDP ports whose servers answer from another port (0-terminated,
+	 * or NULL): such an answer to our probe counts for the port */
+	const uint16_t *udp_new_tid;
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 };
 
@@ -129,7 +132,7 @@ struct sweep_stats {
  * What the caps allow: hosts are swept in batches of hosts_in_flight, and
  * a batch of h hosts cannot go faster than h x host_pps, so the expected
  * rate is min(pps, h x host_pps) per batch.  bound_by is "host_rate" when
- * the per-host cap keeps the scan below --rate (by more than 1 %).
+ * the per-host caps keep the scan more than 1 % below --rate.
  */
 struct sweep_estimate {
 	double pps, seconds;

@@ -257,6 +257,15 @@ txq_open(struct txq *q, int family, char *err, size_t errlen)
 	int sz = 1 << 20;
 
 	q->n = 0;
+	/* what no probe changes, once: each entry's address, buffer, no
+	 * control data */
+	for (unsigned i = 0; i < TX_BATCH; i++) {
+		memset(&q->msg[i], 0, sizeof(q->msg[i]));
+		q->iov[i].iov_base = q->buf[i];
+		q->msg[i].msg_hdr.msg_name = &q->to[i];
+		q->msg[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msg[i].msg_hdr.msg_iovlen = 1;
+	}
 	q->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (q->fd < 0) {
 		snprintf(err, errlen, "raw %s socket: %s",
@@ -343,28 +352,22 @@ tx_queue(struct raw *w, struct pktctx *p, const struct addr *dst)
 		q->first_ns = now;
 	memcpy(q->buf[i], pkt, len);
 	free(pkt);
-	memset(&q->to[i], 0, sizeof(q->to[i]));
 	if (v4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&q->to[i];
 
+		memset(sin, 0, sizeof(*sin));
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(addr_v4(dst));
 		q->msg[i].msg_hdr.msg_namelen = sizeof(*sin);
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&q->to[i];
 
+		memset(sin6, 0, sizeof(*sin6));
 		sin6->sin6_family = AF_INET6;
 		addr_to_v6(dst, sin6->sin6_addr.s6_addr);
 		q->msg[i].msg_hdr.msg_namelen = sizeof(*sin6);
 	}
-	q->iov[i].iov_base = q->buf[i];
 	q->iov[i].iov_len = len;
-	q->msg[i].msg_hdr.msg_name = &q->to[i];
-	q->msg[i].msg_hdr.msg_iov = &q->iov[i];
-	q->msg[i].msg_hdr.msg_iovlen = 1;
-	q->msg[i].msg_hdr.msg_control = NULL;
-	q->msg[i].msg_hdr.msg_controllen = 0;
-	q->msg[i].msg_hdr.msg_flags = 0;
 	if (q->n == TX_BATCH)
 		tx_flush_all(w);
 	return 0;
@@ -582,7 +585,7 @@ on_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 			sweep_host_alive(s, &pk.arp_spa, pk.arp_sha, "arp");
 		return;
 	}
-	k = sweep_classify(&s->key, &pk, &target, &proto, &port);
+	k = sweep_classify(&s->key, &pk, s->c->udp_new_tid, &target, &proto, &port);
 	if (k == REPLY_OPEN)
 		sweep_reply(s, &target, proto, port, ST_OPEN);
 	else if (k == REPLY_CLOSED)

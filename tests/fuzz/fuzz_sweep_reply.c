@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2,
 				    DLT_RAW, DLT_IPV4, DLT_IPV6 };
 	static const struct cookie_key k = { 1, 2 };
+	static const uint16_t new_tid[] = { 69, 0 };
 	struct sweep_pkt pk;
 	struct addr t;
 	uint8_t proto;
@@ -25,6 +26,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (sweep_decode(dlts[data[0] % 6], data + 1, size - 1, &pk) == 0)
-		(void)sweep_classify(&k, &pk, &t, &proto, &port);
+		(void)sweep_classify(&k, &pk, new_tid, &t, &proto, &port);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probes/probe.h"
 #include "scanner/core/oui.h"
 #include "scanner/input/guard.h"
 #include "scanner/input/policy.h"
@@ -488,6 +489,9 @@ synack(uint8_t *f, uint16_t port, uint8_t flags, int bad_ack)
 			   cookie_seq(tag) + 1 + (bad_ack ? 1 : 0), flags);
 }
 
+/* the probe table's ports whose servers answer from a new port (TFTP) */
+static uint16_t new_tid[8];
+
 static enum reply_kind
 classify(const uint8_t *f, size_t len, struct addr *t, uint8_t *proto, uint16_t *port)
 {
@@ -495,7 +499,9 @@ classify(const uint8_t *f, size_t len, struct addr *t, uint8_t *proto, uint16_t 
 
 	if (sweep_decode(1, f, len, &pk) < 0)
 		return (enum reply_kind)-1;
-	return sweep_classify(&rkey, &pk, t, proto, port);
+	if (!new_tid[0])
+		probe_udp_new_tid_ports(new_tid, 8);
+	return sweep_classify(&rkey, &pk, new_tid, t, proto, port);
 }
 
 Test(sweep_reply, synack_rst_and_forgeries)
@@ -524,7 +530,7 @@ Test(sweep_reply, synack_rst_and_forgeries)
 	cr_assert_neq(classify(f, n, &t, &proto, &port), REPLY_OPEN);
 	n = synack(f, 443, 0x12, 0);		/* right packet, other key */
 	cr_assert_eq(sweep_decode(1, f, n, &pk), 0);
-	cr_assert_eq(sweep_classify(&other, &pk, &t, &proto, &port), REPLY_NONE);
+	cr_assert_eq(sweep_classify(&other, &pk, NULL, &t, &proto, &port), REPLY_NONE);
 	/* a different source address than the one probed */
 	n = synack(f, 443, 0x12, 0);
 	put32(f + 26, THEM + 1);
@@ -541,7 +547,8 @@ Test(sweep_reply, udp_answer_from_tftp_transfer_port)
 	uint64_t tag53 = cookie_tag(&rkey, &us, &them, 53, 17);
 	size_t o = eth_ip4(f, THEM, US, 17, 8 + 4), n = o + 12;
 	uint8_t proto = 0;
-	uint16_t port = 0;
+	uint16_t port = 0, list[4];
+	struct sweep_pkt pk;
 
 	memset(f + o, 0, 12);
 	put16(f + o, 40123);			/* the server's transfer ID */
@@ -555,8 +562,15 @@ Test(sweep_reply, udp_answer_from_tftp_transfer_port)
 	 * 53: not an answer */
 	put16(f + o + 2, cookie_sport(tag53));
 	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_NONE);
-	/* from another host */
+	/* without the list (the sweep was not told): not an answer */
 	put16(f + o + 2, cookie_sport(tag69));
+	cr_assert_eq(sweep_decode(1, f, n, &pk), 0);
+	cr_assert_eq(sweep_classify(&rkey, &pk, NULL, &t, &proto, &port), REPLY_NONE);
+	/* the list comes from the probe table: TFTP's flag, port 69 */
+	cr_assert_eq(probe_udp_new_tid_ports(list, 4), 1);
+	cr_assert_eq(list[0], 69);
+	cr_assert_eq(list[1], 0);
+	/* from another host */
 	put32(f + 26, THEM + 1);
 	cr_assert_eq(classify(f, n, &t, &proto, &port), REPLY_NONE);
 }
