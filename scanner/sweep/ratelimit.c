@@ -20,14 +20,19 @@ rl_init(struct ratelimit *rl, uint64_t rate, uint64_t burst)
 	rl->tau = (burst - 1) * rl->t_ns;
 	rl->tat = 0;
 	rl->tat_rem = 0;
+	rl->tat2 = 0;
 }
 
 uint64_t
 rl_wait(const struct ratelimit *rl, uint64_t now)
 {
-	if (now + rl->tau >= rl->tat)
-		return 0;
-	return rl->tat - rl->tau - now;
+	uint64_t w = 0, tau2 = rl->tau / 2;
+
+	if (now + rl->tau < rl->tat)
+		w = rl->tat - rl->tau - now;
+	if (now + tau2 < rl->tat2 && rl->tat2 - tau2 - now > w)
+		w = rl->tat2 - tau2 - now;
+	return w;
 }
 
 uint64_t
@@ -43,11 +48,16 @@ rl_take(struct ratelimit *rl, uint64_t now)
 {
 	if (rl_wait(rl, now))
 		return 0;
-	if (rl->tat < now) {
-		/* idle or stalled: start again from now, no catching up */
-		rl->tat = now;
+	if (rl->tat == 0 || rl->tat + RL_CATCHUP_NS < now) {
+		/* first packet, or idle/stalled for longer than the catch-up:
+		 * at most RL_CATCHUP_NS of lost sending is made up */
+		rl->tat = rl->tat ? now - RL_CATCHUP_NS : now;
 		rl->tat_rem = 0;
 	}
+	/* and made up at no more than twice the rate */
+	if (rl->tat2 < now)
+		rl->tat2 = now;
+	rl->tat2 += (rl->t_ns + 1) / 2;
 	rl->tat += rl->t_ns;
 	rl->tat_rem += rl->t_rem;
 	if (rl->tat_rem >= rl->rate) {
@@ -203,7 +213,13 @@ rl_hosts_tx_hold(struct rl_hosts *h, uint64_t key, uint64_t slot, uint64_t now)
 		return 0;
 	dep_expire(h, now);
 	s = &h->slot[slot_of(h, key)];
-	real = s->real_tat > RL_HOST_TAU_NS ? s->real_tat - RL_HOST_TAU_NS : 0;
+	/* more than RL_CATCHUP_NS behind its schedule (a long stall): that
+	 * much is caught up (at twice the cap, below), the rest is lost */
+	if (now > slot + s->shift + RL_CATCHUP_NS)
+		s->shift = s->kept = now - RL_CATCHUP_NS - slot;
+	/* the pace: twice the cap, tolerance tau / 2 (the same back-to-back
+	 * burst as tau at the cap) */
+	real = s->real_tat > RL_HOST_TAU_NS / 2 ? s->real_tat - RL_HOST_TAU_NS / 2 : 0;
 	/* host_pps departures within the window: wait for the oldest */
 	if (s->win >= h->cap && (w = dep_free_at(h, s->whead, now)) > real)
 		real = w;
@@ -253,7 +269,11 @@ rl_hosts_tx(struct rl_hosts *h, uint64_t key, uint64_t now)
 	i = slot_of(h, key);
 	s = &h->slot[i];
 	run_add(h, s, key, now);
-	s->real_tat = (s->real_tat > now ? s->real_tat : now) + h->t_ns;
+	s->real_tat = (s->real_tat > now ? s->real_tat : now) + (h->t_ns + 1) / 2;
+	/* a slipped schedule comes back half a slot per packet: the host
+	 * catches up at twice its cap, which its one-second window still
+	 * bounds */
+	s->shift -= s->shift - s->kept < h->t_ns / 2 ? s->shift - s->kept : h->t_ns / 2;
 	dep_expire(h, now);
 	if (h->dtail - h->dhead > h->dmask && dep_grow(h) < 0) {
 		/* no memory: the oldest departure's record is lost, which
@@ -299,7 +319,7 @@ rl_hosts_reserve(struct rl_hosts *h, uint64_t key, uint64_t now)
 	s = &h->slot[slot_of(h, key)];
 	/* idle: the old slip no longer matters */
 	if (s->tat <= now && s->real_tat <= now)
-		s->shift = 0;
+		s->shift = s->kept = 0;
 	/* slots are in the host's schedule, which runs `shift` behind real
 	 * time after a stall (rl_hosts_tx_hold): "now" there is now - shift,
 	 * or every probe reserved after the schedule fell behind would be

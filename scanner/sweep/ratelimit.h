@@ -4,10 +4,14 @@
  * Both limits are the generic cell rate algorithm (GCRA), the exact form
  * of a token bucket: a packet may leave at time t when t >= TAT - tau,
  * and leaving moves the theoretical arrival time TAT to max(TAT, t) + T
- * where T = 1/rate.  Because TAT restarts from "now" after any stall, the
- * limiter never bursts to catch up (masscan main-throttle.c header): a
- * suspended laptop or a slow pcap drain costs time, never a flood.  tau =
- * (burst - 1) * T bounds the back-to-back packets a batch may send.
+ * where T = 1/rate.  tau = (burst - 1) * T bounds the back-to-back packets
+ * a batch may send.  A stall (preemption on a busy machine, a slow pcap
+ * drain) is made up, but only RL_CATCHUP_NS of it and only at twice the
+ * rate (a second GCRA with spacing T/2 and tolerance tau/2: the same
+ * back-to-back burst): TAT never lags "now" by more than RL_CATCHUP_NS,
+ * so a suspended laptop costs time, never a flood (masscan
+ * main-throttle.c makes up nothing; nmap's --max-rate is an average that
+ * makes up everything).
  *
  * The per-host table is fixed-size (open addressing, one slot per hash):
  * memory does not grow with the number of hosts.  A slot still held by
@@ -31,7 +35,10 @@ struct ratelimit {
 	uint64_t rate;
 	uint64_t tau;		/* burst tolerance, ns */
 	uint64_t tat, tat_rem;	/* theoretical arrival time */
+	uint64_t tat2;		/* catch-up pace: twice the rate */
 };
+/* the most lost sending either limiter makes up (at twice its rate) */
+#define RL_CATCHUP_NS (20ULL * 1000000ULL)
 
 /* rate >= 1 packets per second, burst >= 1 packets. */
 void rl_init(struct ratelimit *rl, uint64_t rate, uint64_t burst);
@@ -53,6 +60,7 @@ struct rl_slot {
 	uint64_t tat;		/* 0: free */
 	uint64_t real_tat;	/* GCRA over real departures */
 	uint64_t shift;		/* how far the schedule slipped (stalls) */
+	uint64_t kept;		/* the part of it never taken back */
 	uint64_t first, last;	/* send times of this key's run */
 	uint64_t count;		/* packets in this key's run */
 	uint64_t whead;		/* its oldest departure in the window (seq) */
@@ -122,18 +130,21 @@ uint64_t rl_hosts_due(const struct rl_hosts *h, uint64_t key, uint64_t slot);
  *    host_pps packets in any one-second window, with no margin taken
  *    from the cap.  RL_HOST_WIRE_NS covers a queue in the interface's
  *    qdisc and driver after the system call returned.
- *  - burst smoothing: a GCRA in real time with spacing 1 s / host_pps
- *    and tolerance RL_HOST_TAU_NS, so a wake-up up to 5 ms late costs no
- *    rate and a stall is never made up by a burst.
+ *  - burst smoothing: a GCRA in real time with spacing 1 s / (2 x
+ *    host_pps) and tolerance RL_HOST_TAU_NS / 2: a host late on its
+ *    schedule catches up at no more than twice its cap (and its window
+ *    still holds it to host_pps in every second), back to back at most
+ *    RL_HOST_TAU_NS worth of packets at the cap.  A host more than
+ *    RL_CATCHUP_NS behind its schedule (a long stall) slips by the rest.
  * rl_hosts_tx_hold() says how long to hold the packet (0: send now);
  * when either check holds it, the host's schedule slips by as much, so
  * the rest of its queue is not held one by one (rl_hosts_due() gives
- * the slipped time).  rl_hosts_tx() records the packet as cleared and
- * queued; rl_hosts_sent() says every queued one has left.  The price:
- * a stall longer than tau, and about the jitter of the sender's wake-ups
- * plus the system call's time plus RL_HOST_WIRE_NS once per second of
- * a host's run held at its cap (0.2-0.5 % measured at 5,000 pps on one
- * host, where the 1 % margin before cost 1.3 %).
+ * the slipped time), and each departure takes back half a slot of the
+ * slip.  rl_hosts_tx() records the packet as cleared and queued;
+ * rl_hosts_sent() says every queued one has left.  The price at the cap:
+ * a host's packets one second apart must be 1 s + RL_HOST_WIRE_NS + the
+ * system call apart, which on the sender's 1 ms wake-up grid is 1.001 s:
+ * 0.1 % (the 1 % margin before cost 1.3 % at 5,000 pps on one host).
  */
 #define RL_HOST_TAU_NS (5ULL * 1000000ULL)
 #define RL_HOST_WIRE_NS (250ULL * 1000ULL)

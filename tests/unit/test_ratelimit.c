@@ -45,10 +45,13 @@ Test(sweep_ratelimit, exact_rate_over_ten_seconds)
 	}
 }
 
-Test(sweep_ratelimit, no_catch_up_after_stall)
+/* A stall is made up only RL_CATCHUP_NS worth and only at twice the rate:
+ * a suspended laptop costs time, never a flood. */
+Test(sweep_ratelimit, catch_up_after_stall_is_bounded)
 {
 	struct ratelimit rl;
-	uint64_t now = RL_NS, n = 0;
+	uint64_t now = RL_NS, n = 0, t0, sent, worst = 0;
+	uint64_t times[512];
 
 	rl_init(&rl, 1000, 10);
 	run_for(&rl, &now, RL_NS);
@@ -58,8 +61,31 @@ Test(sweep_ratelimit, no_catch_up_after_stall)
 		n++;
 	/* only the burst may leave at once, not 5,000 missed packets */
 	cr_assert_leq(n, 10, "sent %llu after stall", (unsigned long long)n);
-	cr_assert_geq(n, 1);
-	cr_assert_gt(rl_wait(&rl, now), 0);
+	/* the next 100 ms: 100 at the rate, plus at most 20 ms (20) caught
+	 * up, plus the burst; and it does catch up */
+	t0 = now;
+	sent = n;
+	while (now < t0 + 100000000ULL && sent < 512) {
+		uint64_t w = rl_wait(&rl, now);
+
+		if (w) {
+			now += w;
+			continue;
+		}
+		cr_assert(rl_take(&rl, now));
+		times[sent++] = now;
+	}
+	cr_assert(sent >= 100 + 15 && sent <= 100 + 20 + 10 + 1, "sent %llu in 100 ms",
+		  (unsigned long long)sent);
+	/* never faster than twice the rate, beyond the burst: at most 20 + 10
+	 * in any 10 ms */
+	for (uint64_t i = n, j = n; i < sent; i++) {
+		while (times[i] - times[j] >= 10000000ULL)
+			j++;
+		if (i - j + 1 > worst)
+			worst = i - j + 1;
+	}
+	cr_assert_leq(worst, 30, "%llu packets in 10 ms", (unsigned long long)worst);
 }
 
 Test(sweep_ratelimit, burst_bounds_back_to_back)
@@ -415,4 +441,60 @@ Test(sweep_ratelimit, one_host_gets_the_cap_with_batched_sends)
 	free(m.clear);
 	free(m.sent);
 	rl_hosts_free(&h);
+}
+
+/* One host at 1,000 pps with one stall: 15 ms is caught up (at twice the
+ * cap, the window still exact), 200 ms loses all but RL_CATCHUP_NS. */
+static uint64_t
+lost_after_stall(uint64_t stall)
+{
+	enum { CAP = 1000, N = 4000 };
+	struct rl_hosts h;
+	uint64_t *t = calloc(N, sizeof(*t)), slot0 = 0, lost;
+
+	cr_assert_not_null(t);
+	cr_assert_eq(rl_hosts_init(&h, CAP, 16, CAP), 0);
+	for (int i = 0; i < N; i++) {
+		uint64_t slot = rl_hosts_reserve(&h, 3, RL_NS), now, w;
+
+		if (i == 0)
+			slot0 = slot;
+		now = rl_hosts_due(&h, 3, slot);
+		if (i && now < t[i - 1])
+			now = t[i - 1];
+		if (i == 1500)
+			now += stall;
+		while ((w = rl_hosts_tx_hold(&h, 3, slot, now)))
+			now += w;
+		rl_hosts_tx(&h, 3, now);
+		rl_hosts_sent(&h, now);
+		t[i] = now;
+	}
+	for (int i = CAP; i < N; i++)
+		cr_assert(t[i] - t[i - CAP] >= RL_NS, "packets %d..%d within %llu ns",
+			  i - CAP, i, (unsigned long long)(t[i] - t[i - CAP]));
+	/* never faster than twice the cap beyond the burst: in any 10 ms at
+	 * most 20 + 1 + (tau / 2 at twice the cap: 5) */
+	for (int i = 0, j = 0; i < N; i++) {
+		while (t[i] - t[j] >= 10000000ULL)
+			j++;
+		cr_assert_leq(i - j + 1, 26, "%d packets in 10 ms up to packet %d",
+			      i - j + 1, i);
+	}
+	lost = t[N - 1] - slot0 - (uint64_t)(N - 1) * h.t_ns;
+	free(t);
+	rl_hosts_free(&h);
+	return lost;
+}
+
+Test(sweep_ratelimit, host_catches_up_a_short_stall_only)
+{
+	uint64_t none = lost_after_stall(0), s15 = lost_after_stall(15000000ULL),
+		 s200 = lost_after_stall(200000000ULL);
+
+	/* the wire margin once a second (4 s) at most, without a stall */
+	cr_assert_leq(none, 4 * (RL_HOST_WIRE_NS + 1000000ULL), "lost %.2f ms", none / 1e6);
+	cr_assert_leq(s15, none + 2000000ULL, "15 ms stall: lost %.2f ms", s15 / 1e6);
+	cr_assert(s200 >= 200000000ULL - RL_CATCHUP_NS - 2000000ULL &&
+		  s200 <= 200000000ULL, "200 ms stall: lost %.2f ms", s200 / 1e6);
 }
