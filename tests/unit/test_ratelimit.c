@@ -276,6 +276,29 @@ Test(sweep_ratelimit, no_cap_reserves_now)
 	rl_hosts_free(&h);
 }
 
+/* One packet to key reserved for slot, ready at now: held as long as the
+ * limiter says, then sent at once; its departure time. */
+static uint64_t
+depart(struct rl_hosts *h, uint64_t key, uint64_t slot, uint64_t now)
+{
+	uint64_t w;
+
+	while ((w = rl_hosts_tx_hold(h, key, slot, now)))
+		now += w;
+	rl_hosts_tx(h, key, now);
+	rl_hosts_sent(h, now);
+	return now;
+}
+
+/* packets cap apart (one host's t[0..n)) are at least a second apart */
+static void
+assert_cap_per_second(const uint64_t *t, int n, int cap)
+{
+	for (int i = cap; i < n; i++)
+		cr_assert(t[i] - t[i - cap] >= RL_NS, "packets %d..%d within %llu ns",
+			  i - cap, i, (unsigned long long)(t[i] - t[i - cap]));
+}
+
 /* Late wake-ups (0..3 ms, pseudo-random) and one 200 ms stall: never more
  * than the cap in any one-second window, and the time lost is about the
  * stall, not the sum of the wake-up delays. */
@@ -289,7 +312,7 @@ Test(sweep_ratelimit, late_wakeups_keep_window_and_rate)
 	cr_assert_not_null(t);
 	cr_assert_eq(rl_hosts_init(&h, CAP, 16, 20000), 0);
 	for (int i = 0; i < N; i++) {
-		uint64_t slot = rl_hosts_reserve(&h, 3, RL_NS), now, w;
+		uint64_t slot = rl_hosts_reserve(&h, 3, RL_NS), now;
 
 		if (i == 0)
 			slot0 = slot;
@@ -297,15 +320,9 @@ Test(sweep_ratelimit, late_wakeups_keep_window_and_rate)
 		now = slot + (rnd >> 8) % 3000000u + (i == 5000 ? 200000000u : 0);
 		if (i && now < t[i - 1])
 			now = t[i - 1];
-		while ((w = rl_hosts_tx_hold(&h, 3, slot, now)))
-			now += w;
-		rl_hosts_tx(&h, 3, now);
-		rl_hosts_sent(&h, now);
-		t[i] = now;
+		t[i] = depart(&h, 3, slot, now);
 	}
-	for (int i = CAP; i < N; i++)
-		cr_assert(t[i] - t[i - CAP] >= RL_NS, "packets %d..%d within %llu ns",
-			  i - CAP, i, (unsigned long long)(t[i] - t[i - CAP]));
+	assert_cap_per_second(t, N, CAP);
 	/* 20 s of slots at the cap; lost: the stall, 3 ms of lateness once
 	 * and the wire margin once a second */
 	cr_assert(t[N - 1] - slot0 <= (uint64_t)N * h.t_ns + 200000000ULL + 3000000ULL +
@@ -455,7 +472,7 @@ lost_after_stall(uint64_t stall)
 	cr_assert_not_null(t);
 	cr_assert_eq(rl_hosts_init(&h, CAP, 16, CAP), 0);
 	for (int i = 0; i < N; i++) {
-		uint64_t slot = rl_hosts_reserve(&h, 3, RL_NS), now, w;
+		uint64_t slot = rl_hosts_reserve(&h, 3, RL_NS), now;
 
 		if (i == 0)
 			slot0 = slot;
@@ -464,15 +481,9 @@ lost_after_stall(uint64_t stall)
 			now = t[i - 1];
 		if (i == 1500)
 			now += stall;
-		while ((w = rl_hosts_tx_hold(&h, 3, slot, now)))
-			now += w;
-		rl_hosts_tx(&h, 3, now);
-		rl_hosts_sent(&h, now);
-		t[i] = now;
+		t[i] = depart(&h, 3, slot, now);
 	}
-	for (int i = CAP; i < N; i++)
-		cr_assert(t[i] - t[i - CAP] >= RL_NS, "packets %d..%d within %llu ns",
-			  i - CAP, i, (unsigned long long)(t[i] - t[i - CAP]));
+	assert_cap_per_second(t, N, CAP);
 	/* never faster than twice the cap beyond the burst: in any 10 ms at
 	 * most 20 + 1 + (tau / 2 at twice the cap: 5) */
 	for (int i = 0, j = 0; i < N; i++) {
