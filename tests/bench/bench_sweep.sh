@@ -297,12 +297,12 @@ for r in full_rates:
             sw, c = d["run"]["sweep"], d["run"]["counters"]
             extra = "%.2f s (plan %.2f) / %d / %s" % (sw.get("first_pass_seconds", 0), 65535 / int(r), c["pcap_drop"], d["run"]["status"])
         frows[(t, r)] = (wall, tp / len(ftruth) if ftruth else 0, cpu)
-        print("%-8s %7s %9.1f %7.2f%% %8.2f%% %8.2f %8.2f %9.1f %s" % (t, r, wall, 100 * tp / max(len(ftruth), 1),
+        print("%-8s %7s %9.2f %7.2f%% %8.2f%% %8.2f %8.2f %9.1f %s" % (t, r, wall, 100 * tp / max(len(ftruth), 1),
               100 * tp / len(got) if got else 0, user, sys_, 1e6 * cpu / 65535, extra))
     for peer in ("masscan", "nmap"):
         if ("heiiki", r) in frows and (peer, r) in frows:
             h, p = frows[("heiiki", r)], frows[(peer, r)]
-            print("  heiiki/%s at %s pps: wall %.2f, cpu %.2f, recall %.3f vs %.3f" % (
+            print("  heiiki/%s at %s pps: wall %.3f, cpu %.2f, recall %.3f vs %.3f" % (
                 peer, r, h[0] / p[0] if p[0] else 0, h[2] / p[2] if p[2] else 0, h[1], p[1]))
 
 # --- CPU per probe by shape ---
