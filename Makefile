@@ -236,7 +236,7 @@ DEB_ALL   := $(DEB_BUILD) $(DEB_LAB) $(DEB_PROBE) $(DEB_PEERS)
 # Building and running heiiki only (README quick start): no test tools, no lab services.
 DEB_MIN   := build-essential pkg-config libpcap-dev libnet1-dev libmaxminddb-dev \
 	libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libcsv-dev graphviz libpq-dev \
-	libbson-dev
+	libbson-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
 
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install)" >&2; exit 1; fi
