@@ -62,9 +62,11 @@ MOD_PG    := scanner/report/history_pg.c
 MOD_ABI   := scanner/core/module_abi.c
 MOD_SRC   := $(MOD_PDF) $(MOD_PG)
 MODS       = $(B)/lib/heiiki-pdf.so $(B)/lib/heiiki-pg.so
-# a module and the binary must come from the same headers of the tables
-MODULE_ABI := $(VERSION)-$(shell cat scanner/core/module.h scanner/report/report.h \
-	scanner/report/history_be.h scanner/report/history.h 2>/dev/null | cksum | cut -d' ' -f1)
+# a module and the binary must come from the same headers of the tables:
+# those scanner/core/module_abi.h includes (and it itself)
+MODULE_ABI_H := scanner/core/module_abi.h
+MODULE_ABI := $(VERSION)-$(shell cat $(MODULE_ABI_H) $$(sed -n 's/^\#include "\(.*\)"/\1/p' \
+	$(MODULE_ABI_H)) 2>/dev/null | cksum | cut -d' ' -f1)
 # where the binary finds its modules in the build tree, relative to itself
 MODULE_DIR_REL = $(shell realpath -m --relative-to=$(dir $(abspath $(BIN))) $(abspath $(B))/lib)
 

@@ -9,10 +9,7 @@
 #include <unistd.h>
 
 #include "module.h"
-/* the tables the modules export: a change to them changes the ABI tag,
- * and this file is rebuilt with it */
-#include "scanner/report/history_be.h"
-#include "scanner/report/report.h"
+#include "module_abi.h"
 
 #ifndef MODULE_DIR_REL
 #define MODULE_DIR_REL "build/lib"

@@ -14,7 +14,7 @@
  * build tree (MODULE_DIR_REL, from the Makefile) and then in
  * ../lib/heiiki (installed: /usr/bin and /usr/lib/heiiki); it must be a
  * regular file owned by root or by the running user, writable by no one
- * else, and built from the same headers (HEIIKI_MODULE_ABI).
+ * else, and built from the same headers (HEIIKI_MODULE_ABI, module_abi.h).
  */
 #ifndef HEIIKI_MODULE_H
 #define HEIIKI_MODULE_H
